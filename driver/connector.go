@@ -1,0 +1,122 @@
+package driver
+
+import (
+	"context"
+	"database/sql"
+	sqldriver "database/sql/driver"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/twiliosql/twiliosql/planner"
+	"github.com/twiliosql/twiliosql/rest"
+)
+
+// Version is the driver's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+// Connector opens connections that share one configuration, one HTTP client
+// and one rate limiter: the request budget of a *sql.DB holds however many
+// connections its pool opens.
+type Connector struct {
+	cfg    *Config
+	env    *planner.Env
+	client *rest.Client
+	logger *slog.Logger
+}
+
+// NewConnector validates cfg and returns a Connector. It sends nothing;
+// use (*sql.DB).PingContext to check the credentials.
+func NewConnector(cfg *Config) (*Connector, error) {
+	if cfg == nil {
+		return nil, fmt.Errorf("twilio: the Config is nil: start from driver.NewConfig() or driver.ParseDSN(dsn)")
+	}
+	cfg = cfg.Clone()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	limiter, err := rest.NewLimiter(cfg.Nodes)
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(levelHandler{level: cfg.LogLevel, next: slog.Default().Handler()})
+	}
+	transport, err := baseTransport(cfg)
+	if err != nil {
+		return nil, err
+	}
+	userAgent := []string{"twiliosql/" + Version}
+	if cfg.Name != "" {
+		userAgent = append(userAgent, "("+cfg.Name+")")
+	}
+	client, err := rest.New(rest.Options{
+		AccountSid: cfg.AccountSid,
+		Username:   cfg.Username(),
+		Password:   cfg.Password(),
+		Base:       cfg.BaseURL(),
+		Limiter:    limiter,
+		Transport:  transport,
+		Timeout:    cfg.Timeout,
+		UserAgent:  userAgent,
+		Logger:     logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Connector{
+		cfg:    cfg,
+		env:    &planner.Env{Client: client, PageSize: cfg.PageSize, Logger: logger},
+		client: client,
+		logger: logger,
+	}, nil
+}
+
+// OpenDB returns a *sql.DB for cfg, as pgx's stdlib.OpenDB does.
+func OpenDB(cfg *Config) (*sql.DB, error) {
+	c, err := NewConnector(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+// Connect returns a connection. Twilio's API is stateless, so a connection
+// costs no request.
+func (c *Connector) Connect(context.Context) (sqldriver.Conn, error) {
+	return &conn{connector: c}, nil
+}
+
+// Driver returns the driver.
+func (c *Connector) Driver() sqldriver.Driver { return &Driver{} }
+
+// Config returns a copy of the connector's configuration.
+func (c *Connector) Config() *Config { return c.cfg.Clone() }
+
+// baseTransport is the HTTP transport under the driver's own: the one the
+// Config gives, or a clone of the default with the configured proxy.
+func baseTransport(cfg *Config) (http.RoundTripper, error) {
+	if cfg.Transport != nil {
+		return cfg.Transport, nil
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil // the environment's proxy settings apply only when the DSN asks for a proxy
+	if cfg.Proxy.Enabled {
+		u, err := url.Parse(cfg.Proxy.URL)
+		if err != nil {
+			return nil, &ConfigError{Key: "proxy_url", Problem: "is not a URL: use http://host:port"}
+		}
+		switch cfg.Proxy.AuthScheme {
+		case proxyAuthBasic:
+			u.User = url.UserPassword(cfg.Proxy.User, cfg.Proxy.Password)
+		case proxyAuthDigest:
+			return nil, &ConfigError{Key: "proxy_auth_scheme", Problem: "DIGEST is not available yet: use BASIC or NONE"}
+		}
+		t.Proxy = http.ProxyURL(u)
+	}
+	return t, nil
+}
+
+var _ sqldriver.Connector = (*Connector)(nil)

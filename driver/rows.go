@@ -1,0 +1,53 @@
+package driver
+
+import (
+	sqldriver "database/sql/driver"
+	"reflect"
+
+	"github.com/twiliosql/twiliosql/planner"
+)
+
+// rows adapts the planner's streaming result to database/sql.
+type rows struct {
+	r     *planner.Rows
+	names []string
+}
+
+func (r *rows) Columns() []string {
+	if r.names == nil {
+		cols := r.r.Columns()
+		r.names = make([]string, len(cols))
+		for i, c := range cols {
+			r.names[i] = c.Name
+		}
+	}
+	return r.names
+}
+
+// Close stops paging; no further request is made.
+func (r *rows) Close() error { return r.r.Close() }
+
+// Next reads the next row; a page is requested only when the one in hand is
+// used up.
+func (r *rows) Next(dest []sqldriver.Value) error { return r.r.Next(dest) }
+
+// ColumnTypeDatabaseTypeName is the SQL type: VARCHAR, BIGINT, DOUBLE,
+// BOOLEAN, DATETIME, DATE or JSON.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
+	return r.r.Columns()[i].Type.DatabaseTypeName()
+}
+
+// ColumnTypeScanType is the Go type of a non-null value.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return r.r.Columns()[i].Type.ScanType() }
+
+// ColumnTypeNullable reports whether Twilio may send null for the column.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return r.r.Columns()[i].Nullable, true
+}
+
+var (
+	_ sqldriver.Rows                           = (*rows)(nil)
+	_ sqldriver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ sqldriver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ sqldriver.RowsColumnTypeNullable         = (*rows)(nil)
+)

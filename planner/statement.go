@@ -1,0 +1,207 @@
+// Package planner turns SQL into the fewest Twilio requests that answer it:
+// filters the list endpoint serves become query parameters, Sid lookups
+// become single fetches, and everything else is evaluated here on rows that
+// stream page by page.
+package planner
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/twiliosql/twiliosql/rest"
+	"github.com/xwb1989/sqlparser"
+)
+
+// Env is what a statement runs against.
+type Env struct {
+	Client   *rest.Client
+	PageSize int              // PageSize of list requests, 1..1000
+	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
+	Logger   *slog.Logger     // nil: no log
+}
+
+func (e *Env) now() driver.Value {
+	if e.Now != nil {
+		return e.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Statement is a parsed statement, reusable with different arguments and
+// safe for concurrent use.
+type Statement struct {
+	sql      string
+	ast      sqlparser.Statement
+	numInput int
+}
+
+// Prepare parses query. Syntax errors and statements of a kind the driver
+// does not run are reported here, before any request.
+func Prepare(query string) (*Statement, error) {
+	trimmed := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(query), ";"))
+	if trimmed == "" {
+		return nil, errors.New("twilio: the statement is empty")
+	}
+	if err := refuseUnparsable(trimmed); err != nil {
+		return nil, err
+	}
+	ast, err := sqlparser.ParseStrictDDL(trimmed)
+	if err != nil {
+		return nil, syntaxError(trimmed, err)
+	}
+	switch ast.(type) {
+	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
+	case *sqlparser.Union:
+		return nil, errors.New("twilio: UNION is not supported: run the SELECTs one by one")
+	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
+		return nil, errors.New("twilio: Twilio has no transactions: run each statement on its own")
+	default:
+		return nil, fmt.Errorf("twilio: %s statements are not supported: use SELECT, INSERT, UPDATE or DELETE", firstWord(trimmed))
+	}
+	return &Statement{sql: trimmed, ast: ast, numInput: countInputs(ast)}, nil
+}
+
+// NumInput is the number of "?" placeholders, or -1 when the statement uses
+// named ones (database/sql then leaves the count to us).
+func (s *Statement) NumInput() int { return s.numInput }
+
+// IsQuery reports whether the statement is a SELECT.
+func (s *Statement) IsQuery() bool {
+	_, ok := s.ast.(*sqlparser.Select)
+	return ok
+}
+
+func countInputs(ast sqlparser.Statement) int {
+	highest, named := 0, false
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		switch x := node.(type) {
+		case *sqlparser.SQLVal:
+			if x.Type == sqlparser.ValArg {
+				if n, ok := positional(strings.TrimLeft(string(x.Val), ":")); ok {
+					highest = max(highest, n)
+				} else {
+					named = true
+				}
+			}
+		case sqlparser.ListArg:
+			named = true
+		}
+		return true, nil
+	}, ast)
+	if named {
+		return -1
+	}
+	return highest
+}
+
+// Constructs the parser cannot read, named so the error can say what to
+// write instead.
+var unparsable = []struct {
+	re   *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`(?is)^\s*with\s`), "common table expressions (WITH …) are not supported: use a subquery in IN or run the queries separately"},
+	{regexp.MustCompile(`(?is)\bover\s*\(`), "window functions (… OVER (…)) are not supported: use GROUP BY"},
+	{regexp.MustCompile(`(?is)\bilike\b`), "ILIKE is not SQL this driver speaks: LIKE already ignores case"},
+	{regexp.MustCompile(`\$[0-9]+`), "$1-style placeholders are not supported: use ? or :name"},
+}
+
+func refuseUnparsable(q string) error {
+	for _, u := range unparsable {
+		if u.re.MatchString(q) {
+			return errors.New("twilio: " + u.what)
+		}
+	}
+	return nil
+}
+
+// reservedColumns are column names MySQL reserves; they need backticks.
+var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!|\\)|\\s+(in|like|is|between|not)\\b)")
+
+func syntaxError(q string, err error) error {
+	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
+	if reservedColumns.MatchString(q) {
+		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
+	}
+	return errors.New(msg)
+}
+
+func firstWord(q string) string {
+	if f := strings.Fields(q); len(f) > 0 {
+		return strings.ToUpper(f[0])
+	}
+	return ""
+}
+
+// Query runs a SELECT, or an INSERT or UPDATE whose resulting rows are
+// wanted. The first page is fetched before it returns, so request and
+// authentication errors surface here.
+func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue) (*Rows, error) {
+	switch st := s.ast.(type) {
+	case *sqlparser.Select:
+		plan, err := planSelect(st, env, args(nv))
+		if err != nil {
+			return nil, err
+		}
+		return plan.open(ctx, env)
+	case *sqlparser.Insert:
+		w, err := planInsert(st, env, args(nv))
+		if err != nil {
+			return nil, err
+		}
+		return w.run(ctx, env)
+	case *sqlparser.Update:
+		w, err := planUpdate(st, env, args(nv))
+		if err != nil {
+			return nil, err
+		}
+		return w.run(ctx, env)
+	case *sqlparser.Delete:
+		w, err := planDelete(st, env, args(nv))
+		if err != nil {
+			return nil, err
+		}
+		return w.run(ctx, env)
+	}
+	return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
+}
+
+// Result is what Exec reports.
+type Result struct{ rowsAffected int64 }
+
+// LastInsertId is not available: Twilio's keys are string Sids.
+func (Result) LastInsertId() (int64, error) {
+	return 0, errors.New("twilio: Twilio Sids are strings, not integers: read the new Sid with QueryRow(\"INSERT …\").Scan(&sid)")
+}
+
+// RowsAffected is the number of resources created, updated or deleted.
+func (r Result) RowsAffected() (int64, error) { return r.rowsAffected, nil }
+
+// Exec runs a statement and reports how many resources it changed. A SELECT
+// is run and drained, changing nothing.
+func (s *Statement) Exec(ctx context.Context, env *Env, nv []driver.NamedValue) (Result, error) {
+	rows, err := s.Query(ctx, env, nv)
+	if err != nil {
+		return Result{}, err
+	}
+	defer rows.Close()
+	if !s.IsQuery() {
+		return Result{rowsAffected: rows.affected}, nil
+	}
+	dest := make([]driver.Value, len(rows.Columns()))
+	for {
+		if err := rows.Next(dest); err != nil {
+			if errors.Is(err, io.EOF) {
+				return Result{}, nil
+			}
+			return Result{}, err
+		}
+	}
+}

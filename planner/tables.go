@@ -1,0 +1,147 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// lookupTable finds a table and explains an unknown name.
+func lookupTable(name sqlparser.TableName) (*schema.Table, error) {
+	if !name.Qualifier.IsEmpty() {
+		return nil, fmt.Errorf("twilio: table %s: tables have no schema qualifier here: write %s", sqlparser.String(name), name.Name.String())
+	}
+	n := name.Name.String()
+	if t, ok := schema.Lookup(n); ok {
+		return t, nil
+	}
+	var names []string
+	for _, t := range schema.Tables() {
+		names = append(names, t.Name)
+		names = append(names, t.Aliases...)
+	}
+	return nil, fmt.Errorf("twilio: unknown table %q%s; tables are %s", n, didYouMean(n, names), strings.Join(tableNames(), ", "))
+}
+
+func tableNames() []string {
+	var names []string
+	for _, t := range schema.Tables() {
+		names = append(names, t.Name)
+	}
+	return names
+}
+
+// didYouMean names the closest candidates to a misspelt name.
+func didYouMean(name string, candidates []string) string {
+	type scored struct {
+		name string
+		dist int
+	}
+	var best []scored
+	lname := strings.ToLower(name)
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := editDistance(lname, lc)
+		if d <= max(2, len(name)/3) || strings.Contains(lc, lname) || strings.Contains(lname, lc) {
+			best = append(best, scored{c, d})
+		}
+	}
+	if len(best) == 0 {
+		return ""
+	}
+	sort.SliceStable(best, func(i, j int) bool { return best[i].dist < best[j].dist })
+	if len(best) > 3 {
+		best = best[:3]
+	}
+	names := make([]string, len(best))
+	for i, b := range best {
+		names[i] = b.name
+	}
+	return " (did you mean " + strings.Join(names, " or ") + "?)"
+}
+
+// editDistance is the Levenshtein distance of two strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// tableScope resolves columns of one table, referenced bare or qualified by
+// the table's name, alias or the alias given in FROM.
+type tableScope struct {
+	table *schema.Table
+	alias string
+}
+
+func (s tableScope) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+	if q := col.Qualifier.Name.String(); q != "" && !s.names(q) {
+		return 0, schema.Column{}, fmt.Errorf("twilio: %s refers to %s, which is not in FROM: use %s", sqlparser.String(col), q, s.label())
+	}
+	name := col.Name.String()
+	i, ok := s.table.Column(name)
+	if !ok {
+		names := s.table.ColumnNames()
+		for _, c := range s.table.Columns {
+			names = append(names, c.Aliases...)
+		}
+		return 0, schema.Column{}, fmt.Errorf("twilio: %s has no column %q%s", s.table.Name, name, didYouMean(name, names))
+	}
+	return i, s.table.Columns[i], nil
+}
+
+func (s tableScope) names(q string) bool {
+	if strings.EqualFold(q, s.alias) || strings.EqualFold(q, s.table.Name) {
+		return true
+	}
+	for _, a := range s.table.Aliases {
+		if strings.EqualFold(q, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s tableScope) label() string {
+	if s.alias != "" {
+		return s.alias
+	}
+	return s.table.Name
+}
+
+// singleTable reads a FROM clause of exactly one table.
+func singleTable(from sqlparser.TableExprs) (tableScope, error) {
+	if len(from) != 1 {
+		return tableScope{}, unsupported("a FROM list of several tables (a join)")
+	}
+	ate, ok := from[0].(*sqlparser.AliasedTableExpr)
+	if !ok {
+		return tableScope{}, unsupported("a JOIN")
+	}
+	name, ok := ate.Expr.(sqlparser.TableName)
+	if !ok {
+		return tableScope{}, unsupported("a subquery in FROM")
+	}
+	t, err := lookupTable(name)
+	if err != nil {
+		return tableScope{}, err
+	}
+	return tableScope{table: t, alias: ate.As.String()}, nil
+}

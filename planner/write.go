@@ -1,0 +1,334 @@
+package planner
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/rest"
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// A write is planned in full (every value rendered, every Sid checked)
+// before its first request, so bad input never leaves half a statement
+// applied.
+
+// writeRequest is one create, update or delete.
+type writeRequest struct {
+	method string // POST or DELETE
+	path   string
+	sid    string // the resource's Sid, when known before the request
+	form   url.Values
+}
+
+// writePlan is an INSERT, UPDATE or DELETE.
+type writePlan struct {
+	verb  string // INSERT, UPDATE or DELETE
+	table *schema.Table
+	// requests known at plan time (INSERT, or a write by Sid).
+	requests []writeRequest
+	// target lists the rows an UPDATE or DELETE changes when its WHERE is
+	// more than Sids; build turns each into its request.
+	target *selectPlan
+	build  func(row []driver.Value) (writeRequest, error)
+}
+
+func requireOp(t *schema.Table, op schema.Operation, verb string) error {
+	if t.Supports(op) {
+		return nil
+	}
+	return fmt.Errorf("twilio: %s is not supported on %s: it supports %s", verb, t.Name, strings.Join(t.OperationNames(), ", "))
+}
+
+func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
+	if st.Action == sqlparser.ReplaceStr {
+		return nil, unsupported("REPLACE")
+	}
+	if len(st.OnDup) > 0 {
+		return nil, unsupported("ON DUPLICATE KEY UPDATE")
+	}
+	t, err := lookupTable(st.Table)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireOp(t, schema.Create, "INSERT"); err != nil {
+		return nil, err
+	}
+	values, ok := st.Rows.(sqlparser.Values)
+	if !ok {
+		return nil, unsupported("INSERT … SELECT")
+	}
+	if len(st.Columns) == 0 {
+		return nil, fmt.Errorf("twilio: INSERT INTO %s needs a column list, e.g. INSERT INTO %s (%s) VALUES (…)", t.Name, t.Name, paramList(t.CreateParams, 3))
+	}
+	params := make([]schema.Param, len(st.Columns))
+	for i, col := range st.Columns {
+		p, ok := t.Param(t.CreateParams, col.String())
+		if !ok {
+			return nil, fmt.Errorf("twilio: INSERT INTO %s cannot set %q%s; it takes %s", t.Name, col.String(), didYouMean(col.String(), paramNames(t.CreateParams)), paramList(t.CreateParams, 0))
+		}
+		params[i] = p
+	}
+	c := &compiler{cols: noColumns{}, args: a, now: env.now}
+	w := &writePlan{verb: "INSERT", table: t}
+	for n, tuple := range values {
+		if len(tuple) != len(params) {
+			return nil, fmt.Errorf("twilio: row %d of the INSERT has %d values for %d columns", n+1, len(tuple), len(params))
+		}
+		req := writeRequest{method: "POST", path: t.CreatePath, form: url.Values{}}
+		for i, e := range tuple {
+			v, err := c.value(e)
+			if err != nil {
+				return nil, err
+			}
+			if params[i].InPath {
+				sid, err := validSid(t, v)
+				if err != nil {
+					return nil, err
+				}
+				req.path, req.sid = schema.Path(t.CreatePath, sid), sid
+				continue
+			}
+			vals, err := renderParam(t, params[i], v)
+			if err != nil {
+				return nil, err
+			}
+			if vals != nil {
+				req.form[params[i].Name] = vals
+			}
+		}
+		for _, p := range t.CreateParams {
+			if p.Required && !p.InPath && len(req.form[p.Name]) == 0 {
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs a value for %s", t.Name, p.Name)
+			}
+			if p.Required && p.InPath && req.sid == "" {
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(sidKind(t)))
+			}
+		}
+		w.requests = append(w.requests, req)
+	}
+	return w, nil
+}
+
+func paramNames(ps []schema.Param) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// paramList names parameters for a message, required ones first; n > 0
+// keeps the first n.
+func paramList(ps []schema.Param, n int) string {
+	var req, opt []string
+	for _, p := range ps {
+		if p.Required {
+			req = append(req, p.Name)
+		} else {
+			opt = append(opt, p.Name)
+		}
+	}
+	all := append(req, opt...)
+	if n > 0 && len(all) > n {
+		all = all[:n]
+	}
+	return strings.Join(all, ", ")
+}
+
+// noColumns is the scope of INSERT values: they cannot name columns.
+type noColumns struct{}
+
+func (noColumns) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+	return 0, schema.Column{}, fmt.Errorf("twilio: INSERT values cannot refer to column %s: give a value", sqlparser.String(col))
+}
+
+// targetOf plans the rows an UPDATE or DELETE addresses.
+func targetOf(verb string, from sqlparser.TableExprs, where *sqlparser.Where, limit *sqlparser.Limit, order sqlparser.OrderBy, env *Env, a args) (*selectPlan, error) {
+	sel := &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}}, From: from, Where: where, Limit: limit, OrderBy: order}
+	return planSelect(sel, env, a)
+}
+
+func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
+	target, err := targetOf("UPDATE", st.TableExprs, st.Where, st.Limit, st.OrderBy, env, a)
+	if err != nil {
+		return nil, err
+	}
+	t := target.scope.table
+	if err := requireOp(t, schema.Update, "UPDATE"); err != nil {
+		return nil, err
+	}
+	c := &compiler{cols: target.scope, args: a, now: env.now}
+	type assignment struct {
+		param schema.Param
+		value typed
+	}
+	var sets []assignment
+	rowDependent := false
+	for _, ue := range st.Exprs {
+		name := ue.Name.Name.String()
+		p, ok := t.Param(t.UpdateParams, name)
+		if !ok {
+			return nil, fmt.Errorf("twilio: UPDATE %s cannot set %q%s; it takes %s", t.Name, name, didYouMean(name, paramNames(t.UpdateParams)), paramList(t.UpdateParams, 0))
+		}
+		v, err := c.expr(ue.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if p.InPath {
+			return nil, fmt.Errorf("twilio: UPDATE cannot change %s.%s", t.Name, p.Name)
+		}
+		rowDependent = rowDependent || !v.constant
+		sets = append(sets, assignment{p, v})
+	}
+	build := func(row []driver.Value) (writeRequest, error) {
+		sid, _ := row[sidColumn(t)].(string)
+		req := writeRequest{method: "POST", path: schema.Path(t.ItemPath, sid), sid: sid, form: url.Values{}}
+		for _, s := range sets {
+			v, err := s.value.eval(row)
+			if err != nil {
+				return req, err
+			}
+			if v == nil {
+				return req, fmt.Errorf("twilio: UPDATE %s SET %s = NULL: Twilio cannot clear a value; set '' or another value", t.Name, s.param.Name)
+			}
+			vals, err := renderParam(t, s.param, v)
+			if err != nil {
+				return req, err
+			}
+			req.form[s.param.Name] = vals
+		}
+		return req, nil
+	}
+	w := &writePlan{verb: "UPDATE", table: t, target: target, build: build}
+	if target.access.exact && target.access.bySid && !rowDependent && target.limit < 0 {
+		// WHERE Sid = … / Sid IN (…): write straight away, no read first.
+		w.target = nil
+		for _, sid := range target.access.sids {
+			row := make([]driver.Value, len(t.Columns))
+			row[sidColumn(t)] = sid
+			req, err := build(row)
+			if err != nil {
+				return nil, err
+			}
+			w.requests = append(w.requests, req)
+		}
+	}
+	return w, nil
+}
+
+func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
+	if len(st.Targets) > 0 {
+		return nil, unsupported("a multi-table DELETE")
+	}
+	target, err := targetOf("DELETE", st.TableExprs, st.Where, st.Limit, st.OrderBy, env, a)
+	if err != nil {
+		return nil, err
+	}
+	t := target.scope.table
+	if err := requireOp(t, schema.Delete, "DELETE"); err != nil {
+		return nil, err
+	}
+	build := func(row []driver.Value) (writeRequest, error) {
+		sid, _ := row[sidColumn(t)].(string)
+		return writeRequest{method: "DELETE", path: schema.Path(t.ItemPath, sid), sid: sid}, nil
+	}
+	w := &writePlan{verb: "DELETE", table: t, target: target, build: build}
+	if target.access.exact && target.access.bySid && target.limit < 0 {
+		w.target = nil
+		for _, sid := range target.access.sids {
+			req, _ := build(rowWithSid(t, sid))
+			w.requests = append(w.requests, req)
+		}
+	}
+	return w, nil
+}
+
+func rowWithSid(t *schema.Table, sid string) []driver.Value {
+	row := make([]driver.Value, len(t.Columns))
+	row[sidColumn(t)] = sid
+	return row
+}
+
+// run lists the targets if needed, then sends every request in order. Rows
+// are the resources as Twilio returned them (none for DELETE).
+func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
+	reqs := w.requests
+	if w.target != nil {
+		var err error
+		if reqs, err = w.listTargets(ctx, env); err != nil {
+			return nil, err
+		}
+	}
+	t := w.table
+	dec := newDecoder(t)
+	var out [][]driver.Value
+	var done []string
+	for i, req := range reqs {
+		var body []byte
+		var err error
+		if req.method == "DELETE" {
+			err = env.Client.Delete(ctx, req.path)
+		} else {
+			body, err = env.Client.Post(ctx, req.path, req.form)
+		}
+		if err != nil {
+			if rest.IsNotFound(err) && req.sid != "" && w.verb != "INSERT" {
+				continue // gone already: like MySQL, no row changed
+			}
+			return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
+		}
+		if body != nil {
+			row := make([]driver.Value, len(t.Columns))
+			if err := dec.decode(body, row); err != nil {
+				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
+			}
+			out = append(out, row)
+			if sid, ok := row[sidColumn(t)].(string); ok {
+				req.sid = sid
+			}
+		}
+		done = append(done, req.sid)
+	}
+	rows := &Rows{ctx: ctx, src: &sliceSource{rows: out}, limit: -1, affected: int64(len(done))}
+	if w.verb != "DELETE" {
+		for i, col := range t.Columns {
+			rows.columns = append(rows.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
+			rows.project = append(rows.project, columnAt(i))
+		}
+	}
+	return rows, nil
+}
+
+// listTargets reads every row the WHERE clause matches before the first
+// write, so writing never shifts the pages still to be read.
+func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, error) {
+	w.target.project = []evalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
+	w.target.columns = []ResultColumn{{Name: "row"}}
+	rows, err := w.target.open(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var reqs []writeRequest
+	dest := make([]driver.Value, 1)
+	for {
+		err := rows.Next(dest)
+		if err == io.EOF {
+			return reqs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		row := append([]driver.Value(nil), dest[0].([]driver.Value)...)
+		req, err := w.build(row)
+		if err != nil {
+			return nil, err
+		}
+		reqs = append(reqs, req)
+	}
+}

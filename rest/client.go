@@ -1,0 +1,154 @@
+// Package rest is the driver's HTTP layer: every request goes through
+// twilio-go's client, a node-aware limiter and our own transport, which binds
+// the query's context to the request and points the client at the configured
+// host (a region, an edge or the emulator).
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	twclient "github.com/twilio/twilio-go/client"
+)
+
+// APIBase is the host every request is written for; Transport sends it to
+// Options.Base when that differs.
+const APIBase = "https://api.twilio.com"
+
+// APIVersion prefixes every path of the 2010 API.
+const APIVersion = "/2010-04-01"
+
+// Options configure a Client.
+type Options struct {
+	AccountSid string // the account whose resources are read; always in the path
+	Username   string // Account SID or API key SID
+	Password   string // Auth Token or API key secret
+	Base       *url.URL
+	Limiter    *Limiter
+	Transport  http.RoundTripper // under our Transport; nil: http.DefaultTransport
+	Timeout    time.Duration     // per HTTP request; 0: none beyond the context
+	UserAgent  []string          // extensions appended to twilio-go's User-Agent
+	Logger     *slog.Logger
+}
+
+// Client sends requests for one account.
+type Client struct {
+	tw      *twclient.Client
+	rt      http.RoundTripper
+	timeout time.Duration
+	account string
+}
+
+// New returns a Client. It sends nothing.
+func New(opts Options) (*Client, error) {
+	if opts.AccountSid == "" || opts.Username == "" || opts.Password == "" {
+		return nil, errors.New("twilio: credentials are missing: set the Account SID and Auth Token (or API key and secret)")
+	}
+	tw := &twclient.Client{
+		Credentials:         twclient.NewCredentials(opts.Username, opts.Password),
+		UserAgentExtensions: opts.UserAgent,
+	}
+	tw.SetAccountSid(opts.AccountSid)
+	return &Client{
+		tw:      tw,
+		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger},
+		timeout: opts.Timeout,
+		account: opts.AccountSid,
+	}, nil
+}
+
+// AccountSid is the account in every path.
+func (c *Client) AccountSid() string { return c.account }
+
+// AccountPath is the path of the account resource itself.
+func (c *Client) AccountPath() string { return APIVersion + "/Accounts/" + c.account + ".json" }
+
+// resolve turns a path relative to the account ("Calls/CA….json") into an
+// absolute one; an absolute path (a next_page_uri) stays as it is.
+func (c *Client) resolve(path string) string {
+	if strings.HasPrefix(path, "/") {
+		return path
+	}
+	return APIVersion + "/Accounts/" + c.account + "/" + path
+}
+
+// Get fetches path with query and returns the body of a 2xx answer.
+func (c *Client) Get(ctx context.Context, path string, query url.Values) ([]byte, error) {
+	target := c.resolve(path)
+	if len(query) > 0 {
+		sep := "?"
+		if strings.Contains(target, "?") {
+			sep = "&"
+		}
+		target += sep + query.Encode()
+	}
+	// The query goes in the URL, not in twilio-go's data argument: twilio-go
+	// strips every ".digits" from encoded GET parameters, which would change
+	// values such as a FriendlyName "v1.2".
+	return c.send(ctx, http.MethodGet, target, nil)
+}
+
+// Post sends form to path and returns the body of a 2xx answer.
+func (c *Client) Post(ctx context.Context, path string, form url.Values) ([]byte, error) {
+	if form == nil {
+		form = url.Values{}
+	}
+	return c.send(ctx, http.MethodPost, c.resolve(path), form)
+}
+
+// Delete deletes the resource at path.
+func (c *Client) Delete(ctx context.Context, path string) error {
+	_, err := c.send(ctx, http.MethodDelete, c.resolve(path), nil)
+	return err
+}
+
+func (c *Client) send(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// A shallow copy of twilio-go's client whose HTTP client carries ctx:
+	// twilio-go has no context parameter of its own.
+	tw := *c.tw
+	tw.HTTPClient = &http.Client{
+		Transport:     boundTransport{ctx: ctx, next: c.rt},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       c.timeout,
+	}
+	path, _, _ := strings.Cut(target, "?")
+	resp, err := tw.SendRequest(method, APIBase+target, form, nil)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, wrapSendError(fromTwilio(err, method, path), method, path)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("twilio: %s %s: reading the answer: %w", method, path, err)
+	}
+	return body, nil
+}
+
+// wrapSendError names the request in errors that are not Twilio's own.
+func wrapSendError(err error, method, path string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err // the URL is in our message already, without its host
+	}
+	return fmt.Errorf("twilio: %s %s: %w", method, path, err)
+}

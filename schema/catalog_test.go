@@ -1,0 +1,534 @@
+package schema
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestCatalogOrder(t *testing.T) {
+	want := []string{"Calls", "Messages", "Recordings", "InboundPhoneNumbers", "OutgoingCallerIds", "Feedback", "FeedbackSummary"}
+	got := Tables()
+	if len(got) != len(want) {
+		t.Fatalf("Tables() has %d tables, want %d", len(got), len(want))
+	}
+	for i, tb := range got {
+		if tb == nil {
+			t.Fatalf("Tables()[%d] is nil", i)
+		}
+		if tb.Name != want[i] {
+			t.Errorf("Tables()[%d] = %s, want %s", i, tb.Name, want[i])
+		}
+	}
+	// Tables returns a copy.
+	got[0] = nil
+	if Tables()[0] == nil {
+		t.Error("Tables() exposes the registry")
+	}
+}
+
+func TestTablesWellFormed(t *testing.T) {
+	tableNames := map[string]string{}
+	for _, tb := range Tables() {
+		t.Run(tb.Name, func(t *testing.T) {
+			for _, n := range append([]string{tb.Name}, tb.Aliases...) {
+				k := strings.ToLower(n)
+				if prev, dup := tableNames[k]; dup {
+					t.Errorf("table name %q of %s already names %s", n, tb.Name, prev)
+				}
+				tableNames[k] = tb.Name
+			}
+			if tb.Description == "" {
+				t.Error("empty Description")
+			}
+			if tb.Operations == 0 {
+				t.Error("no Operations")
+			}
+			if len(tb.SidPrefixes) == 0 {
+				t.Error("no SidPrefixes")
+			}
+			if tb.Supports(List) && (tb.ListPath == "" || tb.ListKey == "") {
+				t.Error("List without ListPath/ListKey")
+			}
+			if (tb.Supports(Get) || tb.Supports(Update) || tb.Supports(Delete)) && !strings.Contains(tb.ItemPath, "{Sid}") {
+				t.Errorf("ItemPath %q lacks {Sid}", tb.ItemPath)
+			}
+			if tb.Supports(Create) != (tb.CreatePath != "") {
+				t.Errorf("Create support and CreatePath %q disagree", tb.CreatePath)
+			}
+			if tb.Supports(Update) != (len(tb.UpdateParams) > 0) {
+				t.Error("Update support and UpdateParams disagree")
+			}
+			if tb.Supports(Create) != (len(tb.CreateParams) > 0) {
+				t.Error("Create support and CreateParams disagree")
+			}
+
+			names := map[string]bool{}
+			for _, c := range tb.Columns {
+				if c.Name == "" || c.Field == "" {
+					t.Errorf("column %+v lacks Name or Field", c)
+				}
+				if c.Type > JSON {
+					t.Errorf("column %s has invalid Type %d", c.Name, c.Type)
+				}
+				for _, n := range append([]string{c.Name}, c.Aliases...) {
+					k := strings.ToLower(n)
+					if names[k] {
+						t.Errorf("column name or alias %q is not unique", n)
+					}
+					names[k] = true
+					if i, ok := tb.Column(n); !ok || tb.Columns[i].Name != c.Name {
+						t.Errorf("Column(%q) does not resolve to %s", n, c.Name)
+					}
+				}
+			}
+			if i, ok := tb.Column("Sid"); !ok {
+				t.Error("no Sid column")
+			} else if tb.Columns[i].Type != String {
+				t.Errorf("Sid column has Type %s", tb.Columns[i].Type)
+			}
+
+			for _, f := range tb.Filters {
+				if _, ok := tb.Column(f.Column); !ok {
+					t.Errorf("filter column %q is not a column", f.Column)
+				}
+				if f.Param == "" || f.Ops == 0 {
+					t.Errorf("filter %+v lacks Param or Ops", f)
+				}
+				if f.DayGranular != (f.Format == "date") {
+					t.Errorf("filter %s: DayGranular %v with Format %q", f.Param, f.DayGranular, f.Format)
+				}
+				if got, ok := tb.Filter(strings.ToLower(f.Column)); !ok || got.Param != f.Param {
+					t.Errorf("Filter(%q) = %+v, %v", f.Column, got, ok)
+				}
+			}
+
+			for _, ps := range [][]Param{tb.CreateParams, tb.UpdateParams} {
+				seen := map[string]bool{}
+				for _, p := range ps {
+					if p.Type > JSON {
+						t.Errorf("param %s has invalid Type %d", p.Name, p.Type)
+					}
+					if seen[strings.ToLower(p.Name)] {
+						t.Errorf("param %s is not unique", p.Name)
+					}
+					seen[strings.ToLower(p.Name)] = true
+				}
+			}
+		})
+	}
+}
+
+func TestLookup(t *testing.T) {
+	tests := []struct {
+		name string
+		want *Table
+	}{
+		{"Calls", Calls},
+		{"calls", Calls},
+		{"MESSAGES", Messages},
+		{"recordings", Recordings},
+		{"InboundPhoneNumbers", InboundPhoneNumbers},
+		{"incomingphonenumbers", InboundPhoneNumbers},
+		{"IncomingPhoneNumbers", InboundPhoneNumbers},
+		{"OutgoingCallerIds", OutgoingCallerIds},
+		{"OutboundCallerIds", OutgoingCallerIds},
+		{"outboundcallerids", OutgoingCallerIds},
+		{"feedback", Feedback},
+		{"FeedbackSummary", FeedbackSummary},
+		{"Accounts", nil},
+		{"", nil},
+		{"Call", nil},
+	}
+	for _, tt := range tests {
+		got, ok := Lookup(tt.name)
+		if got != tt.want || ok != (tt.want != nil) {
+			t.Errorf("Lookup(%q) = %v, %v; want %v", tt.name, name(got), ok, name(tt.want))
+		}
+	}
+}
+
+func name(t *Table) string {
+	if t == nil {
+		return "<nil>"
+	}
+	return t.Name
+}
+
+func TestValidSid(t *testing.T) {
+	const hex32 = "0123456789abcdefABCDEF0123456789"
+	tests := []struct {
+		table *Table
+		sid   string
+		want  bool
+	}{
+		{Calls, "CA" + hex32, true},
+		{Calls, "CA" + strings.Repeat("f", 32), true},
+		{Calls, "ca" + hex32, false},
+		{Calls, "SM" + hex32, false},
+		{Calls, "CA" + hex32[:31], false},
+		{Calls, "CA" + hex32 + "0", false},
+		{Calls, "CA" + hex32[:31] + "g", false},
+		{Calls, "CA" + hex32[:31] + "/", false},
+		{Calls, "CA" + "../" + hex32[:29], false},
+		{Calls, "../", false},
+		{Calls, "%2F", false},
+		{Calls, "CA%2F" + hex32[:29], false},
+		{Calls, "", false},
+		{Messages, "SM" + hex32, true},
+		{Messages, "MM" + hex32, true},
+		{Messages, "CA" + hex32, false},
+		{Recordings, "RE" + hex32, true},
+		{InboundPhoneNumbers, "PN" + hex32, true},
+		{OutgoingCallerIds, "PN" + hex32, true},
+		{Feedback, "CA" + hex32, true},
+		{FeedbackSummary, "FS" + hex32, true},
+		{FeedbackSummary, "CA" + hex32, false},
+	}
+	for _, tt := range tests {
+		if got := tt.table.ValidSid(tt.sid); got != tt.want {
+			t.Errorf("%s.ValidSid(%q) = %v, want %v", tt.table.Name, tt.sid, got, tt.want)
+		}
+	}
+}
+
+func TestParam(t *testing.T) {
+	tests := []struct {
+		table  *Table
+		params []Param
+		name   string
+		want   string // "" for not found
+	}{
+		{Messages, Messages.CreateParams, "Sender", "From"},
+		{Messages, Messages.CreateParams, "sender", "From"},
+		{Messages, Messages.CreateParams, "from", "From"},
+		{Messages, Messages.CreateParams, "mediaurl", "MediaUrl"},
+		{Messages, Messages.UpdateParams, "Sender", ""},
+		{Calls, Calls.CreateParams, "Url", "Url"},
+		{Calls, Calls.UpdateParams, "status", "Status"},
+		{InboundPhoneNumbers, InboundPhoneNumbers.UpdateParams, "Name", "FriendlyName"},
+		{OutgoingCallerIds, OutgoingCallerIds.UpdateParams, "name", "FriendlyName"},
+		{Feedback, Feedback.CreateParams, "sid", "Sid"},
+		{Calls, Calls.CreateParams, "NoSuchParam", ""},
+	}
+	for _, tt := range tests {
+		p, ok := tt.table.Param(tt.params, tt.name)
+		if ok != (tt.want != "") || p.Name != tt.want {
+			t.Errorf("%s.Param(%q) = %q, %v; want %q", tt.table.Name, tt.name, p.Name, ok, tt.want)
+		}
+	}
+	if p, _ := Messages.Param(Messages.CreateParams, "Sender"); p.Type != String || p.Required {
+		t.Errorf("Messages From create param = %+v, want an optional String", p)
+	}
+	if p, _ := Feedback.Param(Feedback.CreateParams, "Sid"); !p.InPath || !p.Required {
+		t.Errorf("Feedback Sid create param = %+v, want a required path param", p)
+	}
+	if p, _ := Messages.Param(Messages.CreateParams, "MediaUrl"); !p.Multi {
+		t.Errorf("Messages MediaUrl create param = %+v, want Multi", p)
+	}
+}
+
+// The cross-check against Twilio's OpenAPI spec.
+
+type specDoc struct {
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		Schemas map[string]*specSchema `json:"schemas"`
+	} `json:"components"`
+}
+
+type specSchema struct {
+	Type       string                 `json:"type"`
+	Format     string                 `json:"format"`
+	Nullable   bool                   `json:"nullable"`
+	Ref        string                 `json:"$ref"`
+	Pattern    string                 `json:"pattern"`
+	Items      *specSchema            `json:"items"`
+	Properties map[string]*specSchema `json:"properties"`
+	Required   []string               `json:"required"`
+}
+
+type specOp struct {
+	Parameters []struct {
+		Name string `json:"name"`
+		In   string `json:"in"`
+	} `json:"parameters"`
+	RequestBody struct {
+		Content map[string]struct {
+			Schema specSchema `json:"schema"`
+		} `json:"content"`
+	} `json:"requestBody"`
+}
+
+const specPrefix = "/2010-04-01/Accounts/{AccountSid}/"
+
+func loadSpec(t *testing.T, file string) *specDoc {
+	t.Helper()
+	path := "../../shared/twilio-api/" + file
+	b, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		t.Skipf("spec %s is absent", path)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d specDoc
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return &d
+}
+
+func (d *specDoc) op(t *testing.T, path, method string) *specOp {
+	t.Helper()
+	raw, ok := d.Paths[specPrefix+path][method]
+	if !ok {
+		t.Errorf("spec has no %s %s", strings.ToUpper(method), path)
+		return nil
+	}
+	var op specOp
+	if err := json.Unmarshal(raw, &op); err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return &op
+}
+
+func (o *specOp) form() *specSchema {
+	s := o.RequestBody.Content["application/x-www-form-urlencoded"].Schema
+	return &s
+}
+
+// numericStrings are fields Twilio sends as strings that the catalog types.
+var numericStrings = map[string]Type{
+	"duration":     Int,
+	"queue_time":   Int,
+	"num_segments": Int,
+	"num_media":    Int,
+	"price":        Float,
+}
+
+func specColumnType(field string, s *specSchema) Type {
+	if t, ok := numericStrings[field]; ok {
+		return t
+	}
+	switch {
+	case s.Format == "date-time-rfc-2822":
+		return Time
+	case s.Format == "date":
+		return Date
+	}
+	switch s.Type {
+	case "integer":
+		return Int
+	case "number":
+		return Float
+	case "boolean":
+		return Bool
+	case "object", "array":
+		return JSON
+	case "":
+		if s.Ref == "" { // no type at all: any JSON value
+			return JSON
+		}
+	}
+	return String
+}
+
+func specParamType(s *specSchema) (Type, bool) {
+	if s.Type == "array" && s.Items != nil {
+		t, _ := specParamType(s.Items)
+		return t, true
+	}
+	switch {
+	case s.Format == "date-time":
+		return Time, false
+	case s.Format == "date":
+		return Date, false
+	}
+	switch s.Type {
+	case "integer":
+		return Int, false
+	case "number":
+		return Float, false
+	case "boolean":
+		return Bool, false
+	}
+	return String, false
+}
+
+func TestCatalogMatchesSpec(t *testing.T) {
+	const (
+		current  = "twilio_api_v2010.json"
+		feedback = "twilio_api_v2010_2024-02-09_with_feedback.json"
+	)
+	tests := []struct {
+		table    *Table
+		file     string
+		schema   string // the response schema of a row
+		itemPath string // ItemPath as the spec spells it
+		// createFrom is the spec path whose POST describes CreateParams.
+		createFrom string
+		// createRequired are params the catalog requires beyond the spec.
+		createRequired []string
+	}{
+		{table: Calls, file: current, schema: "api.v2010.account.call", itemPath: "Calls/{Sid}.json", createFrom: "Calls.json"},
+		{table: Messages, file: current, schema: "api.v2010.account.message", itemPath: "Messages/{Sid}.json", createFrom: "Messages.json"},
+		{table: Recordings, file: current, schema: "api.v2010.account.recording", itemPath: "Recordings/{Sid}.json"},
+		{table: InboundPhoneNumbers, file: current, schema: "api.v2010.account.incoming_phone_number", itemPath: "IncomingPhoneNumbers/{Sid}.json", createFrom: "IncomingPhoneNumbers.json"},
+		{table: OutgoingCallerIds, file: current, schema: "api.v2010.account.outgoing_caller_id", itemPath: "OutgoingCallerIds/{Sid}.json", createFrom: "OutgoingCallerIds.json"},
+		// The 2024 spec has no create op for feedback: creating is the
+		// same POST as updating, with a score the API insists on.
+		{table: Feedback, file: feedback, schema: "api.v2010.account.call.call_feedback", itemPath: "Calls/{CallSid}/Feedback.json", createFrom: "Calls/{CallSid}/Feedback.json", createRequired: []string{"QualityScore"}},
+		{table: FeedbackSummary, file: feedback, schema: "api.v2010.account.call.call_feedback_summary", itemPath: "Calls/FeedbackSummary/{Sid}.json", createFrom: "Calls/FeedbackSummary.json"},
+	}
+	specs := map[string]*specDoc{}
+	for _, tt := range tests {
+		t.Run(tt.table.Name, func(t *testing.T) {
+			spec := specs[tt.file]
+			if spec == nil {
+				spec = loadSpec(t, tt.file)
+				specs[tt.file] = spec
+			}
+			tb := tt.table
+			schema := spec.Components.Schemas[tt.schema]
+			if schema == nil {
+				t.Fatalf("spec has no schema %s", tt.schema)
+			}
+
+			// Columns: exactly the schema's properties, with spec types.
+			fields := map[string]bool{}
+			for _, c := range tb.Columns {
+				fields[c.Field] = true
+				p := schema.Properties[c.Field]
+				if p == nil {
+					t.Errorf("column %s: field %q is not in %s", c.Name, c.Field, tt.schema)
+					continue
+				}
+				if want := specColumnType(c.Field, p); c.Type != want {
+					t.Errorf("column %s: Type %s, spec says %s", c.Name, c.Type, want)
+				}
+				if c.Nullable != p.Nullable {
+					t.Errorf("column %s: Nullable %v, spec says %v", c.Name, c.Nullable, p.Nullable)
+				}
+			}
+			for f := range schema.Properties {
+				if !fields[f] {
+					t.Errorf("spec field %q of %s has no column", f, tt.schema)
+				}
+			}
+
+			// Every Sid prefix matches the spec's Sid pattern.
+			if sid := schema.Properties["sid"]; sid != nil && sid.Pattern != "" {
+				re := regexp.MustCompile(sid.Pattern)
+				for _, p := range tb.SidPrefixes {
+					if s := p + strings.Repeat("0", 32); !re.MatchString(s) {
+						t.Errorf("prefix %s does not match the spec's Sid pattern %s", p, sid.Pattern)
+					}
+				}
+			}
+
+			// Endpoints exist.
+			if tb.Supports(Get) {
+				spec.op(t, tt.itemPath, "get")
+			}
+			if tb.Supports(Delete) {
+				spec.op(t, tt.itemPath, "delete")
+			}
+
+			// Filters: every query filter of the list op, and nothing else.
+			if tb.Supports(List) {
+				if op := spec.op(t, tb.ListPath, "get"); op != nil {
+					specParams := map[string]bool{}
+					for _, p := range op.Parameters {
+						if p.In != "query" {
+							continue
+						}
+						specParams[p.Name] = true
+						switch p.Name {
+						case "PageSize", "Page", "PageToken", "IncludeSoftDeleted":
+							continue
+						}
+						base := strings.TrimRight(p.Name, "<>")
+						f, ok := filterByParam(tb, base)
+						switch {
+						case !ok:
+							t.Errorf("query filter %q is not in Filters", p.Name)
+						case base != p.Name && !f.Ops.Has(Lt|Gt):
+							t.Errorf("query filter %q: filter %s lacks range Ops", p.Name, f.Param)
+						}
+					}
+					for _, f := range tb.Filters {
+						if !specParams[f.Param] {
+							t.Errorf("filter param %q is not a query param of the list op", f.Param)
+						}
+						if f.Ops.Has(Lt) && (!specParams[f.Param+"<"] || !specParams[f.Param+">"]) {
+							t.Errorf("filter %s has range Ops the spec lacks", f.Param)
+						}
+					}
+				}
+			} else if tb.ListPath != "" || len(tb.Filters) > 0 {
+				t.Error("no List, yet ListPath or Filters")
+			}
+
+			if tb.Supports(Create) {
+				if op := spec.op(t, tt.createFrom, "post"); op != nil {
+					checkParams(t, "create", tb.CreateParams, op.form(), tt.createRequired)
+				}
+			}
+			if tb.Supports(Update) {
+				if op := spec.op(t, tt.itemPath, "post"); op != nil {
+					checkParams(t, "update", tb.UpdateParams, op.form(), nil)
+				}
+			}
+		})
+	}
+}
+
+func filterByParam(tb *Table, param string) (Filter, bool) {
+	for _, f := range tb.Filters {
+		if f.Param == param {
+			return f, true
+		}
+	}
+	return Filter{}, false
+}
+
+// checkParams asserts that params, less path params, are exactly the form's
+// properties with the spec's types and required flags (plus extraRequired).
+func checkParams(t *testing.T, kind string, params []Param, form *specSchema, extraRequired []string) {
+	t.Helper()
+	if len(form.Properties) == 0 {
+		t.Errorf("%s: spec op has no form properties", kind)
+		return
+	}
+	required := map[string]bool{}
+	for _, r := range append(form.Required, extraRequired...) {
+		required[r] = true
+	}
+	names := map[string]bool{}
+	for _, p := range params {
+		if p.InPath {
+			continue
+		}
+		names[p.Name] = true
+		s := form.Properties[p.Name]
+		if s == nil {
+			t.Errorf("%s param %s is not in the spec", kind, p.Name)
+			continue
+		}
+		typ, multi := specParamType(s)
+		if p.Type != typ || p.Multi != multi {
+			t.Errorf("%s param %s: Type %s Multi %v, spec says %s %v", kind, p.Name, p.Type, p.Multi, typ, multi)
+		}
+		if p.Required != required[p.Name] {
+			t.Errorf("%s param %s: Required %v, want %v", kind, p.Name, p.Required, required[p.Name])
+		}
+	}
+	for n := range form.Properties {
+		if !names[n] {
+			t.Errorf("spec %s param %s is missing", kind, n)
+		}
+	}
+}

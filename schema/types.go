@@ -1,0 +1,152 @@
+// Package schema is the table catalog: which Twilio resources are tables, their
+// typed columns, the endpoints behind each SQL operation and which filters the
+// Twilio API evaluates itself. It is data only and imports nothing of ours, so
+// every other package can share one description of a table.
+package schema
+
+import (
+	"reflect"
+	"time"
+)
+
+// Type is a column's SQL type. Twilio sends most numbers as strings and
+// almost every field may be null, so each Type also says how to read JSON.
+type Type uint8
+
+const (
+	String Type = iota // a JSON string
+	Int                // a JSON number or a numeric string, read as int64
+	Float              // a JSON number or a numeric string, read as float64
+	Bool               // a JSON boolean
+	Time               // an RFC 2822 timestamp ("Tue, 31 Aug 2010 20:36:28 +0000")
+	Date               // a calendar date ("2014-06-01"), read as time.Time at UTC midnight
+	JSON               // an object or array, kept as its JSON text
+)
+
+// DatabaseTypeName is the name database/sql reports in ColumnType.DatabaseTypeName.
+func (t Type) DatabaseTypeName() string {
+	switch t {
+	case Int:
+		return "BIGINT"
+	case Float:
+		return "DOUBLE"
+	case Bool:
+		return "BOOLEAN"
+	case Time:
+		return "DATETIME"
+	case Date:
+		return "DATE"
+	case JSON:
+		return "JSON"
+	default:
+		return "VARCHAR"
+	}
+}
+
+// String returns the SQL type name.
+func (t Type) String() string { return t.DatabaseTypeName() }
+
+var (
+	scanString = reflect.TypeFor[string]()
+	scanInt    = reflect.TypeFor[int64]()
+	scanFloat  = reflect.TypeFor[float64]()
+	scanBool   = reflect.TypeFor[bool]()
+	scanTime   = reflect.TypeFor[time.Time]()
+)
+
+// ScanType is the Go type a non-null value of this column scans into.
+func (t Type) ScanType() reflect.Type {
+	switch t {
+	case Int:
+		return scanInt
+	case Float:
+		return scanFloat
+	case Bool:
+		return scanBool
+	case Time, Date:
+		return scanTime
+	default:
+		return scanString
+	}
+}
+
+// Column is one field of a Twilio resource, named in PascalCase.
+type Column struct {
+	Name     string   // SQL name, e.g. "StartTime"
+	Field    string   // JSON field in Twilio's responses, e.g. "start_time"
+	Type     Type     //
+	Nullable bool     // false only where Twilio always sends a value
+	Aliases  []string // other names accepted wherever the column is, e.g. "Sender"
+}
+
+// Param is a form parameter of a create or update request. INSERT columns and
+// UPDATE assignments name params, not columns: a call is created with Url or
+// Twiml, which the Call resource never returns.
+type Param struct {
+	Name     string // form name, e.g. "StatusCallback"
+	Type     Type   // how a SQL value is rendered into the form
+	Required bool   // Twilio answers 400 / 21604-style errors without it
+	Multi    bool   // an array parameter: repeated key, values from a JSON array or a comma list
+	InPath   bool   // the value fills {Sid} in the endpoint (Feedback's call Sid)
+}
+
+// Op is a comparison a list filter can carry to Twilio.
+type Op uint8
+
+const (
+	Eq Op = 1 << iota
+	Lt
+	Le
+	Gt
+	Ge
+)
+
+// Has reports whether o includes every op of q.
+func (o Op) Has(q Op) bool { return o&q == q }
+
+// Filter is a query parameter of a list endpoint that filters on a column.
+type Filter struct {
+	Column string // the column it filters
+	Param  string // query parameter; range forms append "<" or ">" ("StartTime<")
+	Ops    Op     // the comparisons Twilio serves for it
+	// DayGranular marks date filters: Twilio ignores the time of day and its
+	// bounds are inclusive, so a pushed filter returns a superset that the
+	// driver must re-check.
+	DayGranular bool
+	// Format of the value on the wire: "" for the value as it is, "date" for
+	// YYYY-MM-DD.
+	Format string
+}
+
+// Operation is a SQL statement kind a table serves.
+type Operation uint8
+
+const (
+	List   Operation = 1 << iota // SELECT without Sid
+	Get                          // SELECT ... WHERE Sid = ...
+	Create                       // INSERT
+	Update                       // UPDATE
+	Delete                       // DELETE
+)
+
+// Table is one Twilio resource exposed as a table. Paths are relative to the
+// account, "/2010-04-01/Accounts/{AccountSid}/"; "{Sid}" stands for the row's Sid.
+type Table struct {
+	Name        string   // "Calls"
+	Aliases     []string // other names, e.g. "IncomingPhoneNumbers"
+	Description string
+
+	Operations Operation
+	ListPath   string // GET for List
+	ListKey    string // the array's key in a list page, e.g. "calls"
+	ItemPath   string // GET for Get, POST for Update, DELETE for Delete
+	CreatePath string // POST for Create
+
+	// SidPrefixes are the two-letter prefixes of valid Sids ("SM", "MM").
+	SidPrefixes []string
+
+	Columns      []Column
+	Filters      []Filter
+	CreateParams []Param
+	UpdateParams []Param
+}
