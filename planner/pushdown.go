@@ -53,6 +53,7 @@ func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, er
 	t := scope.table
 	acc := access{query: url.Values{}, exact: true}
 	bounds := map[string]*dateBounds{}
+	otherTerms := false
 	for _, term := range splitAnd(where) {
 		pushed, err := pushTerm(scope, term, c, &acc, bounds)
 		if err != nil {
@@ -61,6 +62,16 @@ func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, er
 		if !pushed {
 			acc.exact = false
 		}
+		if !isSidTerm(scope, term) {
+			otherTerms = true
+		}
+	}
+	if acc.bySid {
+		// Fetches by Sid take no filters: any other term is the local
+		// filter's to check, so the answer is exact only without them.
+		acc.query = url.Values{}
+		bounds = nil
+		acc.exact = acc.exact && !otherTerms
 	}
 	for _, b := range bounds {
 		if b.from != nil && b.to != nil && b.from.Equal(*b.to) {
@@ -119,6 +130,20 @@ func pushTerm(scope tableScope, term sqlparser.Expr, c *compiler, acc *access, b
 		return lo && hi, err
 	}
 	return false, nil
+}
+
+// isSidTerm reports whether a term is "Sid = …" or "Sid IN (…)".
+func isSidTerm(scope tableScope, term sqlparser.Expr) bool {
+	x, ok := term.(*sqlparser.ComparisonExpr)
+	if !ok {
+		return false
+	}
+	col, op, _, ok := columnOpValue(x)
+	if !ok || (op != "=" && op != sqlparser.InStr) {
+		return false
+	}
+	idx, _, err := scope.resolve(col)
+	return err == nil && idx == sidColumn(scope.table)
 }
 
 // columnOpValue reads "column op value" in either order.
