@@ -60,6 +60,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		Limiter:    limiter,
 		Transport:  transport,
 		Timeout:    cfg.Timeout,
+		Retry:      rest.DefaultRetryPolicy,
 		UserAgent:  userAgent,
 		Logger:     logger,
 	})

@@ -33,7 +33,8 @@ type Options struct {
 	Base       *url.URL
 	Limiter    *Limiter
 	Transport  http.RoundTripper // under our Transport; nil: http.DefaultTransport
-	Timeout    time.Duration     // per HTTP request; 0: none beyond the context
+	Timeout    time.Duration     // per attempt of an HTTP request; 0: none beyond the context
+	Retry      RetryPolicy       // zero: no retries
 	UserAgent  []string          // extensions appended to twilio-go's User-Agent
 	Logger     *slog.Logger
 }
@@ -42,7 +43,6 @@ type Options struct {
 type Client struct {
 	tw      *twclient.Client
 	rt      http.RoundTripper
-	timeout time.Duration
 	account string
 }
 
@@ -58,8 +58,7 @@ func New(opts Options) (*Client, error) {
 	tw.SetAccountSid(opts.AccountSid)
 	return &Client{
 		tw:      tw,
-		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger},
-		timeout: opts.Timeout,
+		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout},
 		account: opts.AccountSid,
 	}, nil
 }
@@ -119,7 +118,6 @@ func (c *Client) send(ctx context.Context, method, target string, form url.Value
 	tw.HTTPClient = &http.Client{
 		Transport:     boundTransport{ctx: ctx, next: c.rt},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       c.timeout,
 	}
 	path, _, _ := strings.Cut(target, "?")
 	resp, err := tw.SendRequest(method, APIBase+target, form, nil)
@@ -143,8 +141,12 @@ func (c *Client) send(ctx context.Context, method, target string, form url.Value
 // wrapSendError names the request in errors that are not Twilio's own.
 func wrapSendError(err error, method, path string) error {
 	var e *Error
+	var unknown *OutcomeUnknownError
 	if errors.As(err, &e) {
 		return err
+	}
+	if errors.As(err, &unknown) {
+		return unknown
 	}
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {

@@ -1,0 +1,113 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// RetryPolicy says which failed requests are sent again and for how long.
+//
+// A 429 is never processed by Twilio, so it is retried for every method. A
+// 5xx, a dropped connection or a truncated body is retried only for GET and
+// DELETE, which are safe to repeat; for a POST the outcome is unknown (the
+// message may have gone out) and the request fails with OutcomeUnknownError
+// instead of risking a second SMS.
+type RetryPolicy struct {
+	MaxRetries int           // retries after the first attempt; 0 disables retrying
+	Timeout    time.Duration // total time a request may spend retrying; 0: no limit but the context
+	BaseDelay  time.Duration // first backoff; doubles each retry, with jitter
+	MaxDelay   time.Duration // cap on one backoff
+}
+
+// DefaultRetryPolicy suits Twilio's concurrency limit: short waits that
+// grow to a few seconds, for up to a minute.
+var DefaultRetryPolicy = RetryPolicy{MaxRetries: 8, Timeout: time.Minute, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+
+// OutcomeUnknownError reports a write whose result cannot be known: the
+// request was sent but the answer was a 5xx, a dropped connection or a
+// timeout. It is not retried; check the resource before trying again.
+type OutcomeUnknownError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("twilio: %s %s: the outcome is unknown (%v): Twilio may or may not have applied it; check the resource before retrying", e.Method, e.Path, e.Err)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// idempotent methods may be sent twice without changing the outcome.
+func idempotent(method string) bool {
+	return method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead
+}
+
+// backoff is the wait before retry n (0-based): Retry-After when the answer
+// gave one, else exponential with full jitter.
+func (p RetryPolicy) backoff(n int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return min(d, p.MaxDelay*4)
+		}
+	}
+	base := p.BaseDelay
+	if base <= 0 {
+		base = 100 * time.Millisecond
+	}
+	ceiling := base << min(n, 16)
+	if p.MaxDelay > 0 && ceiling > p.MaxDelay {
+		ceiling = p.MaxDelay
+	}
+	// Half fixed, half random: spread retries without collapsing to zero.
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(h string) (time.Duration, bool) {
+	if h == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(h); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(0, time.Until(t)), true
+	}
+	return 0, false
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// transient reports whether a transport error may pass on a second try:
+// anything but the caller's own cancellation.
+func transient(ctx context.Context, err error) bool {
+	return ctx.Err() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// errTruncated marks a 2xx answer whose body ended early or is not JSON.
+var errTruncated = errors.New("the answer's body was cut short")
+
+// drain discards the rest of a body so its connection can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+}
