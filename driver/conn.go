@@ -98,12 +98,13 @@ func (c *conn) exec(ctx context.Context, st *planner.Statement, args []sqldriver
 	return res, nil
 }
 
-// logStatement records a statement's outcome: at DEBUG when it worked, at
-// ERROR when it failed. It logs no arguments (they may be personal data).
+// logStatement records each statement at DEBUG, failed or not: a failure is
+// returned to the caller, whose call it is to log it. Arguments are never
+// logged (they may be personal data).
 func (c *conn) logStatement(ctx context.Context, kind string, start time.Time, err error) {
 	log := c.connector.logger
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelError, "twilio statement failed", slog.String("kind", kind), slog.String("error", err.Error()))
+		log.LogAttrs(ctx, slog.LevelDebug, "twilio statement failed", slog.String("kind", kind), slog.String("error", err.Error()))
 		return
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "twilio statement", slog.String("kind", kind), slog.Duration("took", time.Since(start)))

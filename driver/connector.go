@@ -2,12 +2,15 @@ package driver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	sqldriver "database/sql/driver"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 
 	"github.com/twiliosql/twiliosql/planner"
 	"github.com/twiliosql/twiliosql/rest"
@@ -53,23 +56,30 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		userAgent = append(userAgent, "("+cfg.Name+")")
 	}
 	client, err := rest.New(rest.Options{
-		AccountSid: cfg.AccountSid,
-		Username:   cfg.Username(),
-		Password:   cfg.Password(),
-		Base:       cfg.BaseURL(),
-		Limiter:    limiter,
-		Transport:  transport,
-		Timeout:    cfg.Timeout,
-		Retry:      rest.DefaultRetryPolicy,
-		UserAgent:  userAgent,
-		Logger:     logger,
+		AccountSid:  cfg.AccountSid,
+		Username:    cfg.Username(),
+		Password:    cfg.Password(),
+		Base:        cfg.BaseURL(),
+		Limiter:     limiter,
+		Transport:   transport,
+		Timeout:     cfg.Timeout,
+		Retry:       retryPolicy(cfg),
+		MaxInFlight: cfg.MaxConcurrency,
+		UserAgent:   userAgent,
+		Logger:      logger,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Connector{
-		cfg:    cfg,
-		env:    &planner.Env{Client: client, PageSize: cfg.PageSize, Logger: logger},
+		cfg: cfg,
+		env: &planner.Env{
+			Client:          client,
+			PageSize:        cfg.PageSize,
+			Logger:          logger,
+			AllowBulkWrites: cfg.AllowBulkWrites,
+			MaxWriteRows:    cfg.MaxWriteRows,
+		},
 		client: client,
 		logger: logger,
 	}, nil
@@ -96,6 +106,13 @@ func (c *Connector) Driver() sqldriver.Driver { return &Driver{} }
 // Config returns a copy of the connector's configuration.
 func (c *Connector) Config() *Config { return c.cfg.Clone() }
 
+// retryPolicy applies the DSN's max_retries and retry_timeout.
+func retryPolicy(cfg *Config) rest.RetryPolicy {
+	p := rest.DefaultRetryPolicy
+	p.MaxRetries, p.Timeout = cfg.MaxRetries, cfg.RetryTimeout
+	return p
+}
+
 // baseTransport is the HTTP transport under the driver's own: the one the
 // Config gives, or a clone of the default with the configured proxy.
 func baseTransport(cfg *Config) (http.RoundTripper, error) {
@@ -104,6 +121,13 @@ func baseTransport(cfg *Config) (http.RoundTripper, error) {
 	}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil // the environment's proxy settings apply only when the DSN asks for a proxy
+	if cfg.TLSCAFile != "" {
+		pool, err := caPool(cfg.TLSCAFile)
+		if err != nil {
+			return nil, err
+		}
+		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
 	if cfg.Proxy.Enabled {
 		u, err := url.Parse(cfg.Proxy.URL)
 		if err != nil {
@@ -118,6 +142,22 @@ func baseTransport(cfg *Config) (http.RoundTripper, error) {
 		t.Proxy = http.ProxyURL(u)
 	}
 	return t, nil
+}
+
+// caPool is the system's CAs plus those in a PEM file.
+func caPool(path string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ConfigError{Key: "tls_ca_file", Problem: fmt.Sprintf("%q cannot be read (%s): give a PEM file of CA certificates", path, readProblem(err))}
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, &ConfigError{Key: "tls_ca_file", Problem: fmt.Sprintf("%q holds no PEM certificate: give a PEM file of CA certificates", path)}
+	}
+	return pool, nil
 }
 
 var _ sqldriver.Connector = (*Connector)(nil)

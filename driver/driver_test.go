@@ -412,3 +412,6 @@ func TestCancelStopsQuery(t *testing.T) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
 }
+
+// driverDB names *sql.DB in table tests.
+type driverDB struct{ *sql.DB }

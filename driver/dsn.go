@@ -45,6 +45,13 @@ const (
 	dsnRedacted        = "REDACTED"
 	dsnMaxNameLen      = 49
 
+	dsnDefaultMaxRetries   = 8
+	dsnMaxMaxRetries       = 20
+	dsnDefaultRetryTimeout = time.Minute
+	dsnDefaultMaxWriteRows = 100
+	dsnMaxMaxWriteRows     = 1000000
+	dsnMaxConcurrency      = 1000
+
 	proxyAuthNone   = "NONE"
 	proxyAuthBasic  = "BASIC"
 	proxyAuthDigest = "DIGEST"
@@ -76,6 +83,17 @@ type Config struct {
 	Edge       string        // `edge`, e.g. "dublin", "sydney" (lowercase alpha)
 	LogLevel   slog.Level    // `log_level` ERROR (default), WARN, INFO, DEBUG (case-insensitive)
 	Proxy      ProxyConfig
+
+	// Resilience and safety.
+	MaxConcurrency  int           // `max_concurrency` requests in flight at once, 1..1000; 0 (default): no cap but the rate
+	MaxRetries      int           // `max_retries` 0..20, default 8: retries of a 429 (any method) or a 5xx/reset (GET, DELETE)
+	RetryTimeout    time.Duration // `retry_timeout` total time one request may spend retrying, default 1m
+	AllowBulkWrites bool          // `allow_bulk_writes`: permit UPDATE or DELETE without WHERE (default false)
+	MaxWriteRows    int           // `max_write_rows` 1..1000000, default 100: most resources one statement may change
+	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
+	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
+	APISecretFile   string        // `api_secret_file` file holding the API key secret
+
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
 	Transport http.RoundTripper // nil = a clone of http.DefaultTransport (tests/mocks)
@@ -89,6 +107,8 @@ type ProxyConfig struct {
 	User       string // `proxy_user`
 	Password   string // `proxy_password` secret
 	SSLType    string // `proxy_ssltype` AUTO (default), ALWAYS, NEVER, TUNNEL
+
+	PasswordFile string // `proxy_password_file` file holding the proxy password
 }
 
 // ConfigError is the error returned by ParseDSN and Config.Validate. Key names the
@@ -118,6 +138,10 @@ func NewConfig() *Config {
 		PageSize: dsnDefaultPageSize,
 		Timeout:  dsnDefaultTimeout,
 		LogLevel: dsnDefaultLogLevel,
+
+		MaxRetries:   dsnDefaultMaxRetries,
+		RetryTimeout: dsnDefaultRetryTimeout,
+		MaxWriteRows: dsnDefaultMaxWriteRows,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -199,6 +223,9 @@ func ParseDSN(dsn string) (*Config, error) {
 	}
 	accountSidKey, cerr := dsnParseQuery(cfg, parts.query)
 	if cerr != nil {
+		return nil, cerr
+	}
+	if cerr := cfg.readSecretFiles(parts.secret != ""); cerr != nil {
 		return nil, cerr
 	}
 	labels, cerr := dsnResolveCredentials(cfg, parts, accountSidKey, os.Getenv)
@@ -408,6 +435,47 @@ var dsnKeys = map[string]dsnKey{
 	"proxy_password": {secret: true, set: func(c *Config, v string) string {
 		c.Proxy.Password = v
 		return ""
+	}},
+	"max_concurrency": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, 0, dsnMaxConcurrency)
+		c.MaxConcurrency = n
+		return p
+	}},
+	"max_retries": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, 0, dsnMaxMaxRetries)
+		c.MaxRetries = n
+		return p
+	}},
+	"retry_timeout": {set: func(c *Config, v string) string {
+		d, p := dsnParseTimeout(v)
+		c.RetryTimeout = d
+		return p
+	}},
+	"allow_bulk_writes": {set: func(c *Config, v string) string {
+		b, p := dsnParseBool(v)
+		c.AllowBulkWrites = b
+		return p
+	}},
+	"max_write_rows": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, 1, dsnMaxMaxWriteRows)
+		c.MaxWriteRows = n
+		return p
+	}},
+	"tls_ca_file": {set: func(c *Config, v string) string {
+		c.TLSCAFile = v
+		return dsnCheckFile(v)
+	}},
+	"auth_token_file": {set: func(c *Config, v string) string {
+		c.AuthTokenFile = v
+		return dsnCheckFile(v)
+	}},
+	"api_secret_file": {set: func(c *Config, v string) string {
+		c.APISecretFile = v
+		return dsnCheckFile(v)
+	}},
+	"proxy_password_file": {set: func(c *Config, v string) string {
+		c.Proxy.PasswordFile = v
+		return dsnCheckFile(v)
 	}},
 	"proxy_ssltype": {set: func(c *Config, v string) string {
 		c.Proxy.SSLType = strings.ToUpper(v)
@@ -630,6 +698,8 @@ func dsnResolveCredentials(cfg *Config, p dsnParts, accountSidKey string, getenv
 	if keyMode {
 		if p.secret != "" {
 			cfg.APISecret = p.secret
+		} else if cfg.APISecretFile != "" {
+			labels.apiSecret = "api_secret_file"
 		} else if envKeySecret != "" {
 			if envKey != "" && envKey != cfg.APIKey {
 				return labels, dsnErr("", "API key %s has no secret: put it in the DSN (twilio://%s:API_SECRET@…); %s was not used because it belongs to %s %s", dsnQuoteSid(cfg.APIKey, "SK"), dsnSidOrPlaceholder(cfg.APIKey, "SK"), envAPISecret, envAPIKey, dsnQuoteSid(envKey, "SK"))
@@ -661,6 +731,8 @@ func dsnResolveCredentials(cfg *Config, p dsnParts, accountSidKey string, getenv
 	}
 	if p.secret != "" {
 		cfg.AuthToken = p.secret
+	} else if cfg.AuthTokenFile != "" {
+		labels.authToken = "auth_token_file"
 	} else if envToken != "" {
 		if envSid != "" && envSid != cfg.AccountSid {
 			return labels, dsnErr("", "account SID %s has no auth token: put it in the DSN (twilio://%s:AUTH_TOKEN@…); %s was not used because it belongs to %s %s", dsnQuoteSid(cfg.AccountSid, "AC"), dsnSidOrPlaceholder(cfg.AccountSid, "AC"), envAuthToken, envAccountSid, dsnQuoteSid(envSid, "AC"))
@@ -727,6 +799,18 @@ func (c *Config) validate(l dsnCredLabels) *ConfigError {
 	}
 	if p := dsnCheckEdge(c.Edge); p != "" {
 		return dsnErr("edge", "%s", p)
+	}
+	if c.MaxConcurrency < 0 || c.MaxConcurrency > dsnMaxConcurrency {
+		return dsnErr("max_concurrency", "%q is out of range: use an integer from 1 to %d, or 0 for no cap", strconv.Itoa(c.MaxConcurrency), dsnMaxConcurrency)
+	}
+	if c.MaxRetries < 0 || c.MaxRetries > dsnMaxMaxRetries {
+		return dsnErr("max_retries", "%q is out of range: use an integer from 0 to %d", strconv.Itoa(c.MaxRetries), dsnMaxMaxRetries)
+	}
+	if c.RetryTimeout <= 0 {
+		return dsnErr("retry_timeout", "%q must be positive: %s", c.RetryTimeout.String(), dsnTimeoutAllowed)
+	}
+	if c.MaxWriteRows < 1 || c.MaxWriteRows > dsnMaxMaxWriteRows {
+		return dsnErr("max_write_rows", "%q is out of range: use an integer from 1 to %d", strconv.Itoa(c.MaxWriteRows), dsnMaxMaxWriteRows)
 	}
 	okLevel := false
 	for _, l := range dsnLogLevels {
@@ -824,8 +908,16 @@ func (p *ProxyConfig) validate() *ConfigError {
 func (c *Config) FormatDSN() string {
 	var b strings.Builder
 	b.WriteString(dsnScheme + "://")
-	if user, pass := c.Username(), c.Password(); user != "" || pass != "" {
+	user, pass := c.Username(), c.Password()
+	if (c.APIKey != "" && c.APISecretFile != "") || (c.APIKey == "" && c.AuthTokenFile != "") {
+		pass = "" // the secret comes from its file again
+	}
+	switch {
+	case pass != "":
 		b.WriteString(url.UserPassword(user, pass).String())
+		b.WriteByte('@')
+	case user != "":
+		b.WriteString(url.User(user).String())
 		b.WriteByte('@')
 	}
 	b.WriteString(c.Host)
@@ -871,8 +963,34 @@ func (c *Config) FormatDSN() string {
 	if c.Proxy.User != "" {
 		q.Set("proxy_user", c.Proxy.User)
 	}
-	if c.Proxy.Password != "" {
+	if c.Proxy.PasswordFile != "" {
+		q.Set("proxy_password_file", c.Proxy.PasswordFile)
+	} else if c.Proxy.Password != "" {
 		q.Set("proxy_password", c.Proxy.Password)
+	}
+	if c.MaxConcurrency != 0 {
+		q.Set("max_concurrency", strconv.Itoa(c.MaxConcurrency))
+	}
+	if c.MaxRetries != dsnDefaultMaxRetries {
+		q.Set("max_retries", strconv.Itoa(c.MaxRetries))
+	}
+	if c.RetryTimeout != dsnDefaultRetryTimeout {
+		q.Set("retry_timeout", c.RetryTimeout.String())
+	}
+	if c.AllowBulkWrites {
+		q.Set("allow_bulk_writes", "true")
+	}
+	if c.MaxWriteRows != dsnDefaultMaxWriteRows {
+		q.Set("max_write_rows", strconv.Itoa(c.MaxWriteRows))
+	}
+	if c.TLSCAFile != "" {
+		q.Set("tls_ca_file", c.TLSCAFile)
+	}
+	if c.AuthTokenFile != "" {
+		q.Set("auth_token_file", c.AuthTokenFile)
+	}
+	if c.APISecretFile != "" {
+		q.Set("api_secret_file", c.APISecretFile)
 	}
 	if s := strings.ToUpper(c.Proxy.SSLType); s != "" && s != proxySSLAuto {
 		q.Set("proxy_ssltype", s)

@@ -140,7 +140,7 @@ func TestParseDSNTable(t *testing.T) {
 		{name: "proxy_enabled bad", dsn: tBase + "/?proxy_enabled=yes", err: `proxy_enabled "yes" is not a boolean`},
 
 		// Structure errors.
-		{name: "unknown key", dsn: tBase + "/?pagesize=10", err: `pagesize is not a known DSN key (did you mean page_size?): use one of account_sid, edge,`},
+		{name: "unknown key", dsn: tBase + "/?pagesize=10", err: `pagesize is not a known DSN key (did you mean page_size?): use one of account_sid, allow_bulk_writes, api_secret_file,`},
 		{name: "duplicate key", dsn: tBase + "/?nodes=2&nodes=3", err: `nodes is given more than once`},
 		{name: "wrong scheme", dsn: "mysql://" + tSid + ":" + tToken + "@/", err: `the DSN scheme "mysql" is not supported: it must be "twilio"`},
 		{name: "no scheme", dsn: tSid + ":" + tToken + "@api.twilio.com", err: `the DSN must start with "twilio://"`},
@@ -269,7 +269,8 @@ func dsnAssertNoSecret(t testing.TB, text string, secrets ...string) {
 func TestNewConfigDefaults(t *testing.T) {
 	c := NewConfig()
 	want := &Config{Host: "api.twilio.com", TLS: true, Nodes: 2, PageSize: 1000, Timeout: 30 * time.Second,
-		LogLevel: slog.LevelError, Proxy: ProxyConfig{AuthScheme: "NONE", SSLType: "AUTO"}}
+		LogLevel: slog.LevelError, Proxy: ProxyConfig{AuthScheme: "NONE", SSLType: "AUTO"},
+		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v", c)
 	}
@@ -291,6 +292,12 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		c.Edge = "dublin"
 		c.LogLevel = slog.LevelDebug
 		c.Proxy = ProxyConfig{Enabled: true, URL: "http://proxy.example.com:3128/?a=b&c=d", AuthScheme: "DIGEST", User: "svc user", Password: "p@ss word&=+%/#?", SSLType: "ALWAYS"}
+		c.MaxConcurrency = 40
+		c.MaxRetries = 3
+		c.RetryTimeout = 90 * time.Second
+		c.AllowBulkWrites = true
+		c.MaxWriteRows = 5000
+		c.TLSCAFile = "/etc/ssl/private-ca.pem"
 	})
 	apiKey := NewConfig()
 	apiKey.AccountSid, apiKey.APIKey, apiKey.APISecret = tSid, tKey, tSecret
@@ -322,7 +329,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		})
 	}
 	// Canonical form: keys sorted, defaults omitted, scheme upper-cased.
-	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?edge=dublin&log_level=DEBUG&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&timeout=1.5s&tls=false"
+	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&edge=dublin&log_level=DEBUG&max_concurrency=40&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
 	if got := full.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN\n got %s\nwant %s", got, want)
 	}

@@ -25,6 +25,11 @@ type Env struct {
 	PageSize int              // PageSize of list requests, 1..1000
 	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
 	Logger   *slog.Logger     // nil: no log
+
+	// AllowBulkWrites permits UPDATE and DELETE without WHERE.
+	AllowBulkWrites bool
+	// MaxWriteRows caps the resources one statement may change; 0: 100.
+	MaxWriteRows int
 }
 
 func (e *Env) now() driver.Value {

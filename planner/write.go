@@ -153,6 +153,15 @@ func targetOf(verb string, from sqlparser.TableExprs, where *sqlparser.Where, li
 	return planSelect(sel, env, a)
 }
 
+// requireWhere refuses an UPDATE or DELETE of every row unless the DSN
+// allows bulk writes.
+func requireWhere(verb, table string, where *sqlparser.Where, env *Env) error {
+	if where != nil || env.AllowBulkWrites {
+		return nil
+	}
+	return fmt.Errorf("twilio: %s %s without WHERE would change every row: add a WHERE clause, or set allow_bulk_writes=true in the DSN", verb, table)
+}
+
 func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 	target, err := targetOf("UPDATE", st.TableExprs, st.Where, st.Limit, st.OrderBy, env, a)
 	if err != nil {
@@ -160,6 +169,9 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 	}
 	t := target.scope.table
 	if err := requireOp(t, schema.Update, "UPDATE"); err != nil {
+		return nil, err
+	}
+	if err := requireWhere("UPDATE", t.Name, st.Where, env); err != nil {
 		return nil, err
 	}
 	c := &compiler{cols: target.scope, args: a, now: env.now}
@@ -233,6 +245,9 @@ func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
 	if err := requireOp(t, schema.Delete, "DELETE"); err != nil {
 		return nil, err
 	}
+	if err := requireWhere("DELETE", t.Name, st.Where, env); err != nil {
+		return nil, err
+	}
 	build := func(row []driver.Value) (writeRequest, error) {
 		sid, _ := row[sidColumn(t)].(string)
 		return writeRequest{method: "DELETE", path: schema.Path(t.ItemPath, sid), sid: sid}, nil
@@ -264,6 +279,9 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 			return nil, err
 		}
 	}
+	if err := w.checkCount(len(reqs), env); err != nil {
+		return nil, err
+	}
 	t := w.table
 	dec := newDecoder(t)
 	var out [][]driver.Value
@@ -279,6 +297,9 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		if err != nil {
 			if rest.IsNotFound(err) && req.sid != "" && w.verb != "INSERT" {
 				continue // gone already: like MySQL, no row changed
+			}
+			if len(reqs) == 1 {
+				return nil, err // nothing else was to be written
 			}
 			return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
 		}
@@ -330,5 +351,27 @@ func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, 
 			return nil, err
 		}
 		reqs = append(reqs, req)
+		if err := w.checkCount(len(reqs), env); err != nil {
+			return nil, err // stop listing: the statement is refused anyway
+		}
 	}
 }
+
+// checkCount enforces max_write_rows before the first write.
+func (w *writePlan) checkCount(n int, env *Env) error {
+	limit := env.MaxWriteRows
+	if limit <= 0 {
+		limit = defaultMaxWriteRows
+	}
+	if n <= limit {
+		return nil
+	}
+	what := fmt.Sprintf("%d", n)
+	if w.target != nil {
+		what = fmt.Sprintf("more than %d", limit)
+	}
+	return fmt.Errorf("twilio: %s %s would change %s rows, over max_write_rows=%d; nothing was changed: narrow the WHERE clause or raise max_write_rows in the DSN", w.verb, w.table.Name, what, limit)
+}
+
+// defaultMaxWriteRows is max_write_rows when the Env leaves it 0.
+const defaultMaxWriteRows = 100

@@ -35,6 +35,9 @@ type Options struct {
 	Transport  http.RoundTripper // under our Transport; nil: http.DefaultTransport
 	Timeout    time.Duration     // per attempt of an HTTP request; 0: none beyond the context
 	Retry      RetryPolicy       // zero: no retries
+	// MaxInFlight caps requests in flight at once (Twilio's concurrency
+	// limit); 0: no cap but the rate.
+	MaxInFlight int
 	UserAgent  []string          // extensions appended to twilio-go's User-Agent
 	Logger     *slog.Logger
 }
@@ -58,7 +61,7 @@ func New(opts Options) (*Client, error) {
 	tw.SetAccountSid(opts.AccountSid)
 	return &Client{
 		tw:      tw,
-		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout},
+		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout, inFlight: newSemaphore(opts.MaxInFlight)},
 		account: opts.AccountSid,
 	}, nil
 }

@@ -28,6 +28,8 @@ type Transport struct {
 	Logger  *slog.Logger      // nil: no log
 	Retry   RetryPolicy       // zero: no retries
 	Timeout time.Duration     // per attempt, body included; 0: none
+
+	inFlight semaphore // caps concurrent attempts; nil: no cap
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -65,6 +67,10 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*htt
 			return nil, err
 		}
 	}
+	if err := t.inFlight.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer t.inFlight.release()
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if t.Timeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, t.Timeout)
