@@ -38,8 +38,8 @@ type Options struct {
 	// MaxInFlight caps requests in flight at once (Twilio's concurrency
 	// limit); 0: no cap but the rate.
 	MaxInFlight int
-	UserAgent  []string          // extensions appended to twilio-go's User-Agent
-	Logger     *slog.Logger
+	UserAgent   []string // extensions appended to twilio-go's User-Agent
+	Logger      *slog.Logger
 }
 
 // Client sends requests for one account.
