@@ -1,0 +1,226 @@
+package twiliotest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const apiPrefix = "/2010-04-01/Accounts/"
+
+// ctx is one request being served.
+type ctx struct {
+	s      *Server
+	st     *state
+	method string
+	path   string
+	q      url.Values  // decoded query
+	qOrder [][2]string // decoded query pairs, in received order
+	form   url.Values  // POST body
+	sid    string      // Sid captured from the path, if any
+	base   string      // "/2010-04-01/Accounts/AC…"
+	req    *http.Request
+}
+
+// handler answers a status and a body: *apiError, []byte (raw JSON), nil
+// (no body) or a value encoded as JSON.
+type handler func(c *ctx) (int, any)
+
+type methods map[string]handler
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &ctx{s: s, st: s.st, method: r.Method, path: r.URL.Path, req: r}
+	c.q, _ = url.ParseQuery(r.URL.RawQuery)
+	c.qOrder = orderedQuery(r.URL.RawQuery)
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		c.form, _ = url.ParseQuery(string(body))
+	}
+	status, body := s.dispatch(c, w)
+	writeReply(w, status, body)
+	s.record(Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form, Status: status})
+}
+
+func writeReply(w http.ResponseWriter, status int, body any) {
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		raw = b
+	case *apiError:
+		raw = encodeJSON(b)
+	default:
+		raw = encodeJSON(b)
+	}
+	if raw != nil {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
+	}
+	w.WriteHeader(status)
+	if raw != nil {
+		w.Write(raw)
+	}
+}
+
+// encodeJSON encodes v without HTML escaping and without a trailing newline.
+func encodeJSON(v any) []byte {
+	var buf bytes.Buffer
+	appendJSON(&buf, v)
+	return buf.Bytes()
+}
+
+func appendJSON(buf *bytes.Buffer, v any) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("twiliotest: encoding JSON: " + err.Error())
+	}
+	buf.Truncate(buf.Len() - 1)
+}
+
+// orderedQuery decodes a raw query keeping the order of the pairs.
+func orderedQuery(raw string) [][2]string {
+	var out [][2]string
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		out = append(out, [2]string{k, v})
+	}
+	return out
+}
+
+func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
+	if err := s.authenticate(w, c.req); err != nil {
+		return err.Status, err
+	}
+	if !strings.HasPrefix(c.path, apiPrefix) {
+		return 404, errNotFound(c.path)
+	}
+	rest := c.path[len(apiPrefix):]
+	acct, sub, hasSub := strings.Cut(rest, "/")
+	if !hasSub {
+		// /2010-04-01/Accounts/{Sid}.json
+		sid, ok := strings.CutSuffix(acct, ".json")
+		if !ok || !validSid(sid, "AC") {
+			return 404, errNotFound(c.path)
+		}
+		if sid != s.AccountSid {
+			return 403, errForbidden()
+		}
+		c.base = apiPrefix + s.AccountSid
+		return s.run(c, w, methods{"GET": getAccount})
+	}
+	if !validSid(acct, "AC") {
+		return 404, errNotFound(c.path)
+	}
+	if acct != s.AccountSid {
+		return 403, errForbidden()
+	}
+	c.base = apiPrefix + acct
+	m := route(c, sub)
+	if m == nil {
+		return 404, errNotFound(c.path)
+	}
+	return s.run(c, w, m)
+}
+
+func (s *Server) run(c *ctx, w http.ResponseWriter, m methods) (int, any) {
+	h, ok := m[c.method]
+	if !ok {
+		allow := make([]string, 0, len(m))
+		for k := range m {
+			allow = append(allow, k)
+		}
+		sort.Strings(allow)
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return 405, errMethod(c.method, c.path)
+	}
+	if c.method == http.MethodGet {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	} else {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	return h(c)
+}
+
+// route maps the part of the path after the account to its methods.
+func route(c *ctx, sub string) methods {
+	seg := strings.Split(sub, "/")
+	item := func(s string) bool {
+		sid, ok := strings.CutSuffix(s, ".json")
+		if ok && sid != "" {
+			c.sid = sid
+		}
+		return ok && sid != ""
+	}
+	switch len(seg) {
+	case 1:
+		switch seg[0] {
+		case "Calls.json":
+			return methods{"GET": listCalls, "POST": createCall}
+		case "Messages.json":
+			return methods{"GET": listMessages, "POST": createMessage}
+		case "Recordings.json":
+			return methods{"GET": listRecordings}
+		case "IncomingPhoneNumbers.json":
+			return methods{"GET": listNumbers, "POST": createNumber}
+		case "OutgoingCallerIds.json":
+			return methods{"GET": listCallerIDs, "POST": createCallerID}
+		}
+	case 2:
+		if seg[0] == "Calls" && seg[1] == "FeedbackSummary.json" {
+			return methods{"POST": createSummary}
+		}
+		if !item(seg[1]) {
+			return nil
+		}
+		switch seg[0] {
+		case "Calls":
+			return methods{"GET": getCall, "POST": updateCall, "DELETE": deleteCall}
+		case "Messages":
+			return methods{"GET": getMessage, "POST": updateMessage, "DELETE": deleteMessage}
+		case "Recordings":
+			return methods{"GET": getRecording, "DELETE": deleteRecording}
+		case "IncomingPhoneNumbers":
+			return methods{"GET": getNumber, "POST": updateNumber, "DELETE": deleteNumber}
+		case "OutgoingCallerIds":
+			return methods{"GET": getCallerID, "POST": updateCallerID, "DELETE": deleteCallerID}
+		}
+	case 3:
+		if seg[0] != "Calls" {
+			return nil
+		}
+		if seg[1] == "FeedbackSummary" && item(seg[2]) {
+			return methods{"GET": getSummary, "DELETE": deleteSummary}
+		}
+		if seg[2] == "Feedback.json" && seg[1] != "" {
+			c.sid = seg[1]
+			return methods{"GET": getFeedback, "POST": updateFeedback}
+		}
+	}
+	return nil
+}
+
+func validSid(s, prefix string) bool {
+	_, ok := parseSid(s, prefix)
+	return ok
+}
+
+// uri returns the account-relative URI of a resource path.
+func (c *ctx) uri(p string) string { return c.base + "/" + p }
