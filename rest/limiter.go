@@ -21,16 +21,20 @@ type Limiter struct {
 	lim   *rate.Limiter
 }
 
-// NewLimiter returns a limiter for nodes × 25 requests per second. The burst
-// of one node's second lets a short query start at once without ever
-// exceeding the rate over any second-long window by more than that.
+// NewLimiter returns a limiter for nodes × 25 requests per second. Its burst
+// is a tenth of a second's budget: a short query starts at once, and no
+// window of a second or more sees more than 10% above the rate.
 func NewLimiter(nodes int) (*Limiter, error) {
 	if nodes < 1 || nodes > MaxNodes {
 		return nil, fmt.Errorf("twilio: nodes %d is out of range: use 1 to %d", nodes, MaxNodes)
 	}
-	perSecond := rate.Limit(RequestsPerNode * nodes)
-	return &Limiter{nodes: nodes, lim: rate.NewLimiter(perSecond, RequestsPerNode)}, nil
+	perSecond := RequestsPerNode * nodes
+	burst := (perSecond + 9) / 10
+	return &Limiter{nodes: nodes, lim: rate.NewLimiter(rate.Limit(perSecond), burst)}, nil
 }
+
+// Burst is how many requests may go at once after a quiet spell.
+func (l *Limiter) Burst() int { return l.lim.Burst() }
 
 // Wait blocks until a request may be sent or ctx is done.
 func (l *Limiter) Wait(ctx context.Context) error { return l.lim.Wait(ctx) }

@@ -161,7 +161,7 @@ func TestCancelWhileWaitingOnLimiter(t *testing.T) {
 	c, _ := scripted(t)
 	c.rt.(*Transport).Limiter = lim
 	// Use up the burst so the next request must wait.
-	for range RequestsPerNode {
+	for range lim.Burst() {
 		_ = lim.Wait(context.Background())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
