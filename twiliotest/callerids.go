@@ -177,6 +177,7 @@ func createCallerID(c *ctx) (int, any) {
 	sid := cs.idx.newSid()
 	cs.idx.add(st.nowU, sid, false)
 	cs.rows = append(cs.rows, st.newCallerIDRow(sid, num, name, st.nowU))
+	c.created = sidStr("PN", sid)
 	r := newRng(st.seed, domCallerID|2<<32, cs.idx.made)
 	return 200, &validationRequestJSON{
 		AccountSid:     sp(st.acct),

@@ -487,6 +487,7 @@ func createCall(c *ctx) (int, any) {
 		parent: -1, duration: -1, price: noPrice, queueTime: 0,
 		status: csQueued, direction: dirOutboundAPI,
 	})
+	c.created = cs.idx.sidString(row)
 	return 201, c.renderCall(row)
 }
 

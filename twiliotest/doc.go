@@ -25,6 +25,22 @@
 // Some rows are well known and always present (see RecordingSid,
 // DeletableCallSid, FeedbackCallSid, WhatsAppNumberSid, OutgoingCallerIdSid).
 //
+// A test can also make the server misbehave, from the start with options
+// or at run time, typically after seeding it:
+//
+//	srv := twiliotest.NewServer(twiliotest.WithLatency(20*time.Millisecond, 10*time.Millisecond))
+//	// ... seed ...
+//	srv.SetFaults(twiliotest.Faults{TooManyRequests: 0.2, ApplyThenFail: 0.1, Methods: []string{"POST"}})
+//	srv.SetRateLimit(50, 10) // 429 (code 20429) above 50 requests/s
+//	srv.SetMaxConcurrent(4)  // 429 beyond 4 requests in flight
+//	// ... run the code under test, then check:
+//	srv.Requests() // each request's Status and Fault ("429", "reset", ...)
+//	srv.Applied()  // writes that reached the store, e.g. no create applied twice
+//	srv.Stats()    // Requests, Throttled, Faulted, MaxInFlight
+//
+// Fault draws are a pure function of the seed and of the requests since
+// SetFaults, so a sequential run meets the same faults every time.
+//
 // Simplifications compared with the real API are documented next to the code
 // concerned; the most visible ones are:
 //   - POST OutgoingCallerIds.json (CreateValidationRequest) answers the

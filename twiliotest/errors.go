@@ -28,6 +28,8 @@ const (
 	codeMethodNotAllowed  = 20004 // method not allowed; also the Messages retention window
 	codeCannotDelete      = 20009 // cannot delete an in-flight resource
 	codeNotFound          = 20404
+	codeTooManyRequests   = 20429 // rate or concurrency limit
+	codeInternalError     = 20500
 	codeCallNoTo          = 21201 // no 'To' number
 	codeCallBadURL        = 21205 // Url/Twiml/ApplicationSid missing or invalid
 	codeCallerNotVerified = 21210 // From not owned nor verified

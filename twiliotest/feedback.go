@@ -222,6 +222,7 @@ func createSummary(c *ctx) (int, any) {
 		}
 	}
 	st.summaries[s.sid] = s
+	c.created = s.sid
 	return 201, c.renderSummary(s, false)
 }
 

@@ -604,5 +604,6 @@ func createMessage(c *ctx) (int, any) {
 	sid := ms.idx.newSid()
 	ms.rows = append(ms.rows, row)
 	idx := ms.idx.add(st.nowU, sid, len(media) > 0)
+	c.created = ms.idx.sidString(idx)
 	return 201, c.renderMessage(idx)
 }

@@ -294,6 +294,7 @@ func createNumber(c *ctx) (int, any) {
 	row.URI = sp(st.accountURI() + "/IncomingPhoneNumbers/" + *row.Sid + ".json")
 	ns.idx.add(st.nowU, sid, false)
 	ns.rows = append(ns.rows, row)
+	c.created = *row.Sid
 	return 201, row
 }
 

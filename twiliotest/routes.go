@@ -15,16 +15,17 @@ const apiPrefix = "/2010-04-01/Accounts/"
 
 // ctx is one request being served.
 type ctx struct {
-	s      *Server
-	st     *state
-	method string
-	path   string
-	q      url.Values  // decoded query
-	qOrder [][2]string // decoded query pairs, in received order
-	form   url.Values  // POST body
-	sid    string      // Sid captured from the path, if any
-	base   string      // "/2010-04-01/Accounts/AC…"
-	req    *http.Request
+	s       *Server
+	st      *state
+	method  string
+	path    string
+	q       url.Values  // decoded query
+	qOrder  [][2]string // decoded query pairs, in received order
+	form    url.Values  // POST body
+	sid     string      // Sid captured from the path, if any
+	created string      // Sid of the row a create added
+	base    string      // "/2010-04-01/Accounts/AC…"
+	req     *http.Request
 }
 
 // handler answers a status and a body: *apiError, []byte (raw JSON), nil
@@ -34,6 +35,7 @@ type handler func(c *ctx) (int, any)
 type methods map[string]handler
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.chaos.requests.Add(1)
 	c := &ctx{s: s, st: s.st, method: r.Method, path: r.URL.Path, req: r}
 	c.q, _ = url.ParseQuery(r.URL.RawQuery)
 	c.qOrder = orderedQuery(r.URL.RawQuery)
@@ -41,28 +43,117 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
 		c.form, _ = url.ParseQuery(string(body))
 	}
-	status, body := s.dispatch(c, w)
-	writeReply(w, status, body)
-	s.record(Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form, Status: status})
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form}
+	rp := s.serve(c, w, &rec)
+	rec.Status = rp.status
+	// Logged before answering: once the client has its answer, Requests has it.
+	s.record(rec)
+	switch {
+	case rp.reset:
+		resetConn(w)
+	case rp.status != 0:
+		writeRaw(w, rp.status, rp.raw, rp.ctype)
+	}
 }
 
-func writeReply(w http.ResponseWriter, status int, body any) {
-	var raw []byte
+// reply is the answer to send.
+type reply struct {
+	status int // 0: none (reset, or the client went away)
+	raw    []byte
+	ctype  string
+	reset  bool // close the connection without answering
+}
+
+func jsonReply(status int, body any) reply {
+	return reply{status: status, raw: replyBytes(body), ctype: "application/json; charset=utf-8"}
+}
+
+// serve works out the answer to a request, applying the latency, the rate
+// and concurrency caps and the injected faults (noted in rec.Fault).
+func (s *Server) serve(c *ctx, w http.ResponseWriter, rec *Request) reply {
+	ch := &s.chaos
+	ctx := c.req.Context()
+	if aerr := s.authenticate(w, c.req); aerr != nil {
+		if !wait(ctx, ch.latency()) {
+			return reply{}
+		}
+		return jsonReply(aerr.Status, aerr)
+	}
+	if !ch.admit() {
+		ch.throttled.Add(1)
+		if !wait(ctx, ch.latency()) {
+			return reply{}
+		}
+		return jsonReply(http.StatusTooManyRequests, errTooManyRequests())
+	}
+	defer ch.release()
+
+	f := ch.draw(c.method)
+	faulted := func() {
+		rec.Fault = f.name
+		ch.faulted.Add(1)
+	}
+	if f.name == FaultDelay {
+		faulted()
+	}
+	if !wait(ctx, ch.latency()+f.delay) {
+		return reply{}
+	}
+	switch f.name {
+	case FaultTooManyRequests:
+		faulted()
+		return jsonReply(http.StatusTooManyRequests, errTooManyRequests())
+	case FaultTooManyRequestsRetryAfter:
+		faulted()
+		w.Header().Set("Retry-After", retryAfterHeader(f.retry))
+		return jsonReply(http.StatusTooManyRequests, errTooManyRequests())
+	case FaultInternalError:
+		faulted()
+		return jsonReply(http.StatusInternalServerError, errInternal())
+	case FaultUnavailable:
+		faulted()
+		return reply{status: http.StatusServiceUnavailable, raw: []byte(unavailableHTML), ctype: "text/html"}
+	case FaultReset:
+		faulted()
+		return reply{reset: true}
+	}
+
+	rp := jsonReply(s.dispatch(c, w))
+	switch {
+	case f.name == FaultTruncate && len(rp.raw) > 0:
+		faulted()
+		rp.raw = rp.raw[:f.rng.IntN(len(rp.raw))]
+	case f.name == FaultApplyThenFail && rp.status >= 200 && rp.status < 300:
+		faulted()
+		if f.reset {
+			return reply{reset: true}
+		}
+		return jsonReply(http.StatusInternalServerError, errInternal())
+	}
+	return rp
+}
+
+// replyBytes encodes a handler's body: *apiError, []byte (raw JSON), nil
+// (no body) or a value encoded as JSON.
+func replyBytes(body any) []byte {
 	switch b := body.(type) {
 	case nil:
+		return nil
 	case []byte:
-		raw = b
-	case *apiError:
-		raw = encodeJSON(b)
+		return b
 	default:
-		raw = encodeJSON(b)
+		return encodeJSON(b)
 	}
+}
+
+// writeRaw sends an answer; a nil raw sends no body and no Content-Type.
+func writeRaw(w http.ResponseWriter, status int, raw []byte, contentType string) {
 	if raw != nil {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Length", strconv.Itoa(len(raw)))
 	}
 	w.WriteHeader(status)
-	if raw != nil {
+	if len(raw) > 0 {
 		w.Write(raw)
 	}
 }
@@ -103,10 +194,8 @@ func orderedQuery(raw string) [][2]string {
 	return out
 }
 
+// dispatch serves an authenticated request.
 func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
-	if err := s.authenticate(w, c.req); err != nil {
-		return err.Status, err
-	}
 	if !strings.HasPrefix(c.path, apiPrefix) {
 		return 404, errNotFound(c.path)
 	}
@@ -156,7 +245,15 @@ func (s *Server) run(c *ctx, w http.ResponseWriter, m methods) (int, any) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 	}
-	return h(c)
+	status, body := h(c)
+	if c.method != http.MethodGet && status >= 200 && status < 300 {
+		sid := c.sid
+		if c.created != "" {
+			sid = c.created
+		}
+		s.applied = append(s.applied, Write{Method: c.method, Path: c.path, Form: cloneValues(c.form), Sid: sid})
+	}
+	return status, body
 }
 
 // route maps the part of the path after the account to its methods.

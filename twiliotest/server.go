@@ -25,8 +25,11 @@ type Server struct {
 	ts  *httptest.Server
 	tls bool
 
-	mu sync.RWMutex // guards st
-	st *state
+	mu      sync.RWMutex // guards st and applied
+	st      *state
+	applied []Write
+
+	chaos chaos
 
 	logMu sync.Mutex
 	log   []Request
@@ -38,7 +41,8 @@ type Request struct {
 	Path   string     // URL path, without the query
 	Query  url.Values // query parameters as received (decoded)
 	Form   url.Values // POST body parameters (nil for other methods)
-	Status int        // HTTP status answered
+	Status int        // HTTP status answered; 0 if none was (connection reset, client gone)
+	Fault  string     // injected fault, e.g. "500" (see the Fault constants); "" if none
 }
 
 // Size is the number of seeded rows per resource. A zero field means the
@@ -60,6 +64,12 @@ type config struct {
 	authToken  string
 	size       Size
 	now        time.Time
+
+	faults              Faults
+	latFixed, latJitter time.Duration
+	rps                 float64
+	burst               int
+	maxConc             int
 }
 
 // Option configures a Server.
@@ -116,6 +126,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	cfg.normalize()
 	s := &Server{AccountSid: cfg.accountSid, AuthToken: cfg.authToken}
 	s.st = newState(cfg)
+	cfg.applyChaos(s)
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	return s
 }
@@ -167,7 +178,7 @@ func (s *Server) Requests() []Request {
 	defer s.logMu.Unlock()
 	out := make([]Request, len(s.log))
 	for i, r := range s.log {
-		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Status: r.Status}
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Status: r.Status, Fault: r.Fault}
 	}
 	return out
 }
