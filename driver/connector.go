@@ -6,11 +6,13 @@ import (
 	"crypto/x509"
 	"database/sql"
 	sqldriver "database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/twiliosql/twiliosql/planner"
 	"github.com/twiliosql/twiliosql/rest"
@@ -79,6 +81,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 			Logger:          logger,
 			AllowBulkWrites: cfg.AllowBulkWrites,
 			MaxWriteRows:    cfg.MaxWriteRows,
+			ScanParallelism: cfg.scanParallelism(),
 		},
 		client: client,
 		logger: logger,
@@ -128,20 +131,31 @@ func baseTransport(cfg *Config) (http.RoundTripper, error) {
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	if cfg.Proxy.Enabled {
-		u, err := url.Parse(cfg.Proxy.URL)
-		if err != nil {
-			return nil, &ConfigError{Key: "proxy_url", Problem: "is not a URL: use http://host:port"}
-		}
-		switch cfg.Proxy.AuthScheme {
-		case proxyAuthBasic:
-			u.User = url.UserPassword(cfg.Proxy.User, cfg.Proxy.Password)
-		case proxyAuthDigest:
-			return nil, &ConfigError{Key: "proxy_auth_scheme", Problem: "DIGEST is not available yet: use BASIC or NONE"}
-		}
-		t.Proxy = http.ProxyURL(u)
+	if !cfg.Proxy.Enabled {
+		return t, nil
 	}
-	return t, nil
+	u, err := url.Parse(cfg.Proxy.URL)
+	if err != nil {
+		return nil, &ConfigError{Key: "proxy_url", Problem: "is not a URL: use http://host:port"}
+	}
+	// Tunnels go through t, so its TLS settings (tls_ca_file) apply to the
+	// TLS with Twilio, and to the TLS with the proxy itself.
+	rt, err := rest.NewProxyTransport(t, rest.ProxySettings{
+		URL:      u,
+		Auth:     rest.ProxyAuth(strings.ToUpper(cfg.Proxy.AuthScheme)),
+		User:     cfg.Proxy.User,
+		Password: cfg.Proxy.Password,
+		SSL:      rest.ProxySSL(strings.ToUpper(cfg.Proxy.SSLType)),
+	})
+	if err != nil {
+		var se *rest.ProxySettingsError
+		if errors.As(err, &se) {
+			key := map[string]string{"URL": "proxy_url", "Auth": "proxy_auth_scheme", "User": "proxy_user", "SSL": "proxy_ssltype"}[se.Setting]
+			return nil, &ConfigError{Key: key, Problem: se.Problem}
+		}
+		return nil, err
+	}
+	return rt, nil
 }
 
 // caPool is the system's CAs plus those in a PEM file.

@@ -178,8 +178,12 @@ func TestRowsStopPagingOnClose(t *testing.T) {
 	for i := 0; i < 60 && rows.Next(); i++ {
 	}
 	rows.Close()
-	if got := srv.RequestCount(); got != 2 {
-		t.Errorf("requests after reading 60 rows and closing = %d, want 2", got)
+	// Pages 1 and 2 were read; page 3 may have been prefetched (one page
+	// ahead at most; the server may log it just after Close cancelled it),
+	// and nothing more follows.
+	time.Sleep(50 * time.Millisecond)
+	if got := srv.RequestCount(); got != 2 && got != 3 {
+		t.Errorf("requests after reading 60 rows and closing = %d, want 2 (3 with the page prefetched)", got)
 	}
 }
 

@@ -80,6 +80,14 @@ func TestParseDSNTable(t *testing.T) {
 		{name: "page_size 1001", dsn: tBase + "/?page_size=1001", err: `page_size "1001" is out of range: use an integer from 1 to 1000`},
 		{name: "page_size 0", dsn: tBase + "/?page_size=0", err: `page_size "0" is out of range`},
 
+		// scan_parallelism
+		{name: "scan_parallelism auto", dsn: tBase + "/?scan_parallelism=0", want: dsnWant(nil)},
+		{name: "scan_parallelism off", dsn: tBase + "/?scan_parallelism=1", want: dsnWant(func(c *Config) { c.ScanParallelism = 1 })},
+		{name: "scan_parallelism 64", dsn: tBase + "/?scan_parallelism=64", want: dsnWant(func(c *Config) { c.ScanParallelism = 64 })},
+		{name: "scan_parallelism 65", dsn: tBase + "/?scan_parallelism=65", err: `scan_parallelism "65" is out of range: use an integer from 0 to 64`},
+		{name: "scan_parallelism negative", dsn: tBase + "/?scan_parallelism=-1", err: `scan_parallelism "-1" is out of range`},
+		{name: "scan_parallelism not int", dsn: tBase + "/?scan_parallelism=many", err: `scan_parallelism "many" is not an integer: use an integer from 0 to 64`},
+
 		// timeout
 		{name: "timeout seconds", dsn: tBase + "/?timeout=45", want: dsnWant(func(c *Config) { c.Timeout = 45 * time.Second })},
 		{name: "timeout duration", dsn: tBase + "/?timeout=1m30s", want: dsnWant(func(c *Config) { c.Timeout = 90 * time.Second })},
@@ -293,6 +301,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		c.LogLevel = slog.LevelDebug
 		c.Proxy = ProxyConfig{Enabled: true, URL: "http://proxy.example.com:3128/?a=b&c=d", AuthScheme: "DIGEST", User: "svc user", Password: "p@ss word&=+%/#?", SSLType: "ALWAYS"}
 		c.MaxConcurrency = 40
+		c.ScanParallelism = 8
 		c.MaxRetries = 3
 		c.RetryTimeout = 90 * time.Second
 		c.AllowBulkWrites = true
@@ -329,7 +338,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		})
 	}
 	// Canonical form: keys sorted, defaults omitted, scheme upper-cased.
-	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&edge=dublin&log_level=DEBUG&max_concurrency=40&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
+	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&edge=dublin&log_level=DEBUG&max_concurrency=40&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
 	if got := full.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN\n got %s\nwant %s", got, want)
 	}
@@ -373,6 +382,7 @@ func TestConfigValidateProgrammatic(t *testing.T) {
 		{"empty host", func(c *Config) { c.Host = "" }, `host is empty`},
 		{"nodes", func(c *Config) { c.Nodes = 0 }, `nodes "0" is out of range: use an integer from 1 to 50`},
 		{"page size", func(c *Config) { c.PageSize = 5000 }, `page_size "5000" is out of range`},
+		{"scan parallelism", func(c *Config) { c.ScanParallelism = 100 }, `scan_parallelism "100" is out of range: use an integer from 1 to 64, or 0 for 8 × nodes`},
 		{"timeout", func(c *Config) { c.Timeout = 0 }, `timeout "0s" must be positive`},
 		{"log level", func(c *Config) { c.LogLevel = slog.LevelError + 2 }, `log_level "ERROR+2" is not supported`},
 		{"lower-case auth scheme", func(c *Config) { c.Proxy.AuthScheme = "basic" }, `proxy_auth_scheme "basic" is not supported`},
@@ -527,5 +537,25 @@ func TestRedactParseErrors(t *testing.T) {
 			continue
 		}
 		dsnAssertNoSecret(t, err.Error(), tToken, tSecret, tProxyP, tToken+"%")
+	}
+}
+
+func TestScanParallelismDefault(t *testing.T) {
+	tests := []struct {
+		nodes, maxConcurrency, set, want int
+	}{
+		{2, 0, 0, 16}, // the default: 8 × nodes
+		{1, 0, 0, 8},
+		{50, 0, 0, 64}, // at most 64
+		{2, 4, 0, 4},   // never more than max_concurrency
+		{2, 0, 1, 1},   // off
+		{2, 4, 12, 12}, // as set
+	}
+	for _, tt := range tests {
+		c := NewConfig()
+		c.Nodes, c.MaxConcurrency, c.ScanParallelism = tt.nodes, tt.maxConcurrency, tt.set
+		if got := c.scanParallelism(); got != tt.want {
+			t.Errorf("nodes=%d max_concurrency=%d scan_parallelism=%d: %d slices at once, want %d", tt.nodes, tt.maxConcurrency, tt.set, got, tt.want)
+		}
 	}
 }

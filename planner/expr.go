@@ -34,6 +34,11 @@ type compiler struct {
 	cols resolver
 	args args
 	now  func() driver.Value
+	// subs plans the subqueries an expression holds; nil: none allowed.
+	subs *subqueries
+	// agg, when set, compiles over grouped rows: aggregates and GROUP BY
+	// expressions read their slots of the group's row.
+	agg *aggContext
 }
 
 func (c *compiler) constant(v driver.Value) typed {
@@ -69,6 +74,11 @@ func (c *compiler) value(e sqlparser.Expr) (driver.Value, error) {
 }
 
 func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
+	if c.agg != nil {
+		if t, ok := c.agg.matchKey(e); ok {
+			return t, nil
+		}
+	}
 	switch x := e.(type) {
 	case *sqlparser.ColName:
 		idx, col, err := c.cols.resolve(x)
@@ -128,6 +138,19 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 		return c.cast(x.Expr, x.Type)
 	case *sqlparser.CollateExpr:
 		return c.expr(x.Expr)
+	case *sqlparser.GroupConcatExpr:
+		if c.agg == nil {
+			return typed{}, fmt.Errorf("twilio: GROUP_CONCAT() is an aggregate; aggregates are not supported in this position: use them in SELECT, HAVING or ORDER BY")
+		}
+		return c.agg.groupConcat(x)
+	case *sqlparser.Subquery:
+		return c.scalarSubquery(x)
+	case *sqlparser.ExistsExpr:
+		return c.exists(x)
+	case *sqlparser.IntervalExpr:
+		return typed{}, fmt.Errorf("twilio: INTERVAL goes with a time: write StartTime + INTERVAL 1 DAY or DATE_ADD(StartTime, INTERVAL 1 DAY)")
+	case *sqlparser.MatchExpr:
+		return typed{}, fmt.Errorf("twilio: MATCH … AGAINST is not supported: use LIKE '%%word%%' (case-insensitive)")
 	}
 	return typed{}, unsupported(sqlparser.String(e))
 }
@@ -218,6 +241,17 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 	}
 	switch x.Operator {
 	case sqlparser.InStr, sqlparser.NotInStr:
+		if tuple, ok := x.Right.(sqlparser.ValTuple); ok {
+			for _, item := range tuple {
+				it, err := c.expr(item)
+				if err != nil {
+					return typed{}, err
+				}
+				if err := checkOperands(x.Left, left, item, it); err != nil {
+					return typed{}, err
+				}
+			}
+		}
 		return c.in(left, x.Right, x.Operator == sqlparser.NotInStr)
 	case sqlparser.LikeStr, sqlparser.NotLikeStr:
 		return c.like(left, x.Right, x.Escape, x.Operator == sqlparser.NotLikeStr)
@@ -226,6 +260,9 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 	}
 	right, err := c.expr(x.Right)
 	if err != nil {
+		return typed{}, err
+	}
+	if err := checkOperands(x.Left, left, x.Right, right); err != nil {
 		return typed{}, err
 	}
 	test, ok := comparators[x.Operator]
@@ -282,22 +319,41 @@ func (c *compiler) listValues(e sqlparser.Expr) ([]typed, error) {
 		if err != nil {
 			return nil, err
 		}
-		list, ok := v.([]string)
+		list, ok := listArgument(v)
 		if !ok {
-			return nil, fmt.Errorf("twilio: list argument %s must be a []string", x)
+			return nil, fmt.Errorf("twilio: list argument %s must be a slice ([]string, []int64, []any…), not %T", x, v)
 		}
 		out := make([]typed, len(list))
-		for i, s := range list {
-			out[i] = c.constant(s)
+		for i, item := range list {
+			out[i] = c.constant(item)
 		}
 		return out, nil
 	case *sqlparser.Subquery:
-		return nil, unsupported("a subquery in IN")
+		return nil, unsupported("a subquery here")
+	case *sqlparser.SQLVal:
+		if x.Type == sqlparser.ValArg {
+			// "IN ?" or "IN :ids" bound to a slice.
+			v, err := c.args.lookup(string(x.Val))
+			if err != nil {
+				return nil, err
+			}
+			if list, ok := listArgument(v); ok {
+				out := make([]typed, len(list))
+				for i, item := range list {
+					out[i] = c.constant(item)
+				}
+				return out, nil
+			}
+			return []typed{c.constant(v)}, nil
+		}
 	}
 	return nil, unsupported(sqlparser.String(e) + " after IN")
 }
 
 func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, error) {
+	if sub, ok := right.(*sqlparser.Subquery); ok {
+		return c.inSubquery(left, sub, negate)
+	}
 	items, err := c.listValues(right)
 	if err != nil {
 		return typed{}, err
@@ -405,6 +461,11 @@ func (c *compiler) between(x *sqlparser.RangeCond) (typed, error) {
 			return typed{}, err
 		}
 		ops[i] = t
+	}
+	for i, e := range []sqlparser.Expr{x.From, x.To} {
+		if err := checkOperands(x.Left, ops[0], e, ops[i+1]); err != nil {
+			return typed{}, err
+		}
 	}
 	negate := x.Operator == sqlparser.NotBetweenStr
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {

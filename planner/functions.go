@@ -193,11 +193,17 @@ func (c *compiler) function(x *sqlparser.FuncExpr) (typed, error) {
 		return c.substring(subject, parts[0], parts[1])
 	}
 	if isAggregate(name) {
-		return typed{}, fmt.Errorf("twilio: %s() is an aggregate; aggregates are not supported in this position", strings.ToUpper(name))
+		if c.agg != nil {
+			return c.agg.aggregate(x)
+		}
+		return typed{}, fmt.Errorf("twilio: %s() is an aggregate; aggregates are not supported in this position: use them in SELECT, HAVING or ORDER BY", strings.ToUpper(name))
+	}
+	if fn, ok := moreFuncs[name]; ok {
+		return fn(c, x)
 	}
 	fn, ok := scalarFuncs[name]
 	if !ok {
-		return typed{}, fmt.Errorf("twilio: unknown function %s(): supported are LOWER, UPPER, LENGTH, CHAR_LENGTH, CONCAT, SUBSTRING, TRIM, COALESCE, IFNULL, NULLIF, ABS, ROUND, DATE, NOW, DATE_ADD, DATE_SUB, YEAR, MONTH, DAY, HOUR", strings.ToUpper(name))
+		return typed{}, fmt.Errorf("twilio: unknown function %s(): supported are LOWER, UPPER, LENGTH, CHAR_LENGTH, CONCAT, CONCAT_WS, SUBSTRING, LEFT, RIGHT, REPLACE, TRIM, COALESCE, IFNULL, NULLIF, IF, ABS, ROUND, FLOOR, CEIL, DATE, NOW, CURDATE, DATE_ADD, DATE_SUB, DATEDIFF, YEAR, MONTH, DAY, HOUR, MINUTE, SECOND and the aggregates COUNT, SUM, AVG, MIN, MAX, GROUP_CONCAT, ANY_VALUE", strings.ToUpper(name))
 	}
 	if len(x.Exprs) < fn.minArgs || (fn.maxArgs >= 0 && len(x.Exprs) > fn.maxArgs) {
 		return typed{}, fmt.Errorf("twilio: %s() takes %s", strings.ToUpper(name), arity(fn.minArgs, fn.maxArgs))
@@ -243,7 +249,7 @@ func (c *compiler) selectArg(se sqlparser.SelectExpr) (typed, error) {
 
 func isAggregate(name string) bool {
 	switch name {
-	case "count", "sum", "avg", "min", "max", "group_concat":
+	case "count", "sum", "avg", "min", "max", "group_concat", "any_value":
 		return true
 	}
 	return false

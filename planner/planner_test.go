@@ -156,6 +156,8 @@ func TestPushdown(t *testing.T) {
 		sql      string
 		query    string // encoded query parameters pushed to the list
 		sids     []string
+		lists    []string // encoded listings, when several
+		none     bool
 		exact    bool
 		pageSize int
 	}{
@@ -172,13 +174,25 @@ func TestPushdown(t *testing.T) {
 		{sql: "SELECT * FROM Calls WHERE StartTime BETWEEN '2024-03-01' AND '2024-03-31 23:59:59'", query: "StartTime%3C=2024-03-31&StartTime%3E=2024-03-01"},
 		{sql: "SELECT * FROM Calls WHERE StartTime = '2024-03-05 10:30:00'", query: "StartTime=2024-03-05"},
 		{sql: "SELECT * FROM Calls WHERE StartTime >= '2024-03-01' AND StartTime > '2024-03-03'", query: "StartTime%3E=2024-03-03"},
-		{sql: "SELECT * FROM Calls WHERE Status = 'busy' OR Status = 'failed'", exact: false, pageSize: 1000},
+		{sql: "SELECT * FROM Calls WHERE Status = 'busy' OR Status = 'failed' LIMIT 5", lists: []string{"Status=busy", "Status=failed"}, exact: true, pageSize: 5},
+		{sql: "SELECT * FROM Calls WHERE Status IN ('busy', 'failed', NULL, 'busy') AND Duration > 3", lists: []string{"Status=busy", "Status=failed"}, exact: false, pageSize: 1000},
+		{sql: "SELECT * FROM Calls WHERE `To` IN ('+1', '+2') AND StartTime >= '2026-06-01'", query: "StartTime%3E=2026-06-01", lists: []string{"StartTime%3E=2026-06-01&To=%2B1", "StartTime%3E=2026-06-01&To=%2B2"}},
+		{sql: "SELECT * FROM Calls WHERE Status IN ('busy', 'failed') AND Status = 'busy'", query: "Status=busy", exact: true},
+		{sql: "SELECT * FROM Calls WHERE Status = 'busy' AND Status = 'failed'", none: true, exact: true},
+		{sql: "SELECT * FROM Calls WHERE StartTime > '2026-06-10' AND StartTime < '2026-06-01'", none: true, exact: true},
+		{sql: "SELECT * FROM Calls WHERE Status = 'busy' OR `To` = '+1'", lists: []string{"Status=busy", "To=%2B1"}, exact: true},
+		{sql: "SELECT * FROM Calls WHERE (Status = 'busy' AND Duration > 1) OR (Status = 'failed' AND `From` = '+2')", lists: []string{"Status=busy", "From=%2B2&Status=failed"}},
+		{sql: "SELECT * FROM Calls WHERE Status = 'busy' OR Duration > 1", exact: false},
+		{sql: "SELECT * FROM Calls WHERE Status = ''", exact: false},
+		{sql: "SELECT * FROM Calls WHERE Sid = '" + sid + "' OR Sid = '" + sid + "'", sids: []string{sid}, exact: true},
+		{sql: "SELECT * FROM InboundPhoneNumbers WHERE Beta = true", exact: false},
+		{sql: "SELECT * FROM InboundPhoneNumbers WHERE PhoneNumber = '+1' LIMIT 1", query: "PhoneNumber=%2B1", exact: false, pageSize: 1000},
 		{sql: "SELECT * FROM Calls WHERE Sid = '" + sid + "'", sids: []string{sid}, exact: true},
 		{sql: "SELECT * FROM Calls WHERE Sid IN ('" + sid + "', '" + sid + "')", sids: []string{sid}, exact: true},
 		{sql: "SELECT * FROM Messages WHERE Sender = 'whatsapp:+14155238886'", query: "From=whatsapp%3A%2B14155238886", exact: true, pageSize: 1000},
 		{sql: "SELECT * FROM Messages WHERE DateSent > '2026-01-01'", query: "DateSent%3E=2026-01-01"},
 		{sql: "SELECT * FROM Recordings WHERE CallSid = '" + sid + "'", query: "CallSid=" + sid, exact: true, pageSize: 1000},
-		{sql: "SELECT * FROM InboundPhoneNumbers WHERE Beta = false AND Name = 'Main'", query: "Beta=false&FriendlyName=Main", exact: true, pageSize: 1000},
+		{sql: "SELECT * FROM InboundPhoneNumbers WHERE Beta = false AND Name = 'Main'", query: "Beta=false&FriendlyName=Main", exact: false, pageSize: 1000},
 		{sql: "SELECT * FROM OutgoingCallerIds WHERE PhoneNumber = '+14155550100'", query: "PhoneNumber=%2B14155550100", exact: true, pageSize: 1000},
 		{sql: "SELECT * FROM Feedback WHERE Sid = '" + sid + "'", sids: []string{sid}, exact: true},
 		{sql: "SELECT * FROM Calls WHERE Sid = ? AND Status = ?", sids: []string{sid}, exact: false},
@@ -196,6 +210,16 @@ func TestPushdown(t *testing.T) {
 			}
 			if strings.Join(p.access.sids, ",") != strings.Join(tt.sids, ",") {
 				t.Errorf("sids = %v, want %v", p.access.sids, tt.sids)
+			}
+			var lists []string
+			for _, q := range p.access.lists {
+				lists = append(lists, q.Encode())
+			}
+			if strings.Join(lists, " ") != strings.Join(tt.lists, " ") {
+				t.Errorf("lists = %q, want %q", lists, tt.lists)
+			}
+			if p.access.none != tt.none {
+				t.Errorf("none = %v, want %v", p.access.none, tt.none)
 			}
 			if p.access.exact != tt.exact {
 				t.Errorf("exact = %v, want %v", p.access.exact, tt.exact)
@@ -219,7 +243,21 @@ func TestPlanErrors(t *testing.T) {
 		{"SELECT * FROM Calls LIMIT -1", "LIMIT must be a whole number"},
 		{"SELECT * FROM Calls WHERE Sid = ?", "placeholder number 1"},
 		{"SELECT * FROM Calls WHERE Sid = :sid", `no argument named "sid"`},
-		{"SELECT COUNT(*) FROM Calls", "COUNT"},
+		{"SELECT SUM(*) FROM Calls", "only COUNT(*) takes *"},
+		{"SELECT Status, COUNT(*) FROM Calls", "neither in GROUP BY nor inside an aggregate"},
+		{"SELECT * FROM Calls WHERE COUNT(*) > 1", "aggregate"},
+		{"SELECT * FROM Calls c JOIN Recordings r ON r.CallSid = c.Sid WHERE Sid = 'x'", `column "Sid" is in more than one table`},
+		{"SELECT * FROM Calls JOIN Calls ON 1", "appears twice in FROM"},
+		{"SELECT * FROM Calls c JOIN Feedback f ON f.QualityScore = c.Duration", "can only be joined on its Sid"},
+		{"SELECT * FROM Calls c RIGHT JOIN Recordings r ON r.CallSid = c.Sid", "LEFT JOIN"},
+		{"SELECT * FROM Calls WHERE Duration = 'long'", `Duration is a BIGINT but "long" is not a number`},
+		{"SELECT * FROM Calls WHERE DateUpdated > 'soon'", `DateUpdated is a DATETIME but "soon" is not a time`},
+		{"SELECT * FROM InboundPhoneNumbers WHERE Beta = 'yes'", "compare it with TRUE or FALSE"},
+		{"SELECT * FROM Calls WHERE Sid IN (SELECT Sid, Status FROM Calls)", "exactly one column"},
+		{"SELECT * FROM Calls c WHERE Sid IN (SELECT CallSid FROM Recordings r WHERE r.Duration = c.Duration)", "correlated subqueries are not supported"},
+		{"SELECT * FROM information_schema.views", "it has TABLES, COLUMNS and SCHEMATA"},
+		{"SELECT * FROM other.Calls", "the only schema is twilio"},
+		{"SELECT * FROM Calls HAVING Duration > 1", "not"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {

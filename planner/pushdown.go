@@ -3,23 +3,59 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
 
-// access is how a table's rows are fetched: by Sid, or by one filtered
-// listing.
+// maxFanout is the most listings (or fetches by Sid) one table's access may
+// fan out into: an IN list, an OR of equalities, a subquery's values or a
+// join's keys. Past it, one listing and a local check are used instead.
+const maxFanout = 50
+
+// access is how one table's rows are fetched: by Sid, by one filtered
+// listing, or by several listings merged without duplicates.
 type access struct {
-	sids  []string   // fetch these by Sid; nil: list
+	sids  []string   // fetch these by Sid (bySid)
 	bySid bool       // a Sid condition decided the access
-	query url.Values // list filters
+	query url.Values // the filters every listing carries
+	// lists, when not nil, are the listings to merge (each already holds
+	// query's filters): one per value of an IN list or disjunct of an OR.
+	lists []url.Values
+	// none is set when the WHERE clause can match no row (two different
+	// exact equalities, an empty day range): no request is made.
+	none bool
 	// exact is true when Twilio's answer is exactly the WHERE clause: nothing
-	// is left to check locally, so LIMIT may shrink the page.
+	// is left to check locally, so LIMIT may shrink the page. The local
+	// filter still runs on every row whatever exact says.
 	exact bool
+	// deferred is an IN (subquery) whose values decide the access once the
+	// subquery has run.
+	deferred *deferredIn
+	// notes say which terms Twilio answers and how, for EXPLAIN.
+	notes []string
+}
+
+// listings are the list requests' filters, one per listing.
+func (a access) listings() []url.Values {
+	if a.lists != nil {
+		return a.lists
+	}
+	return []url.Values{a.query}
+}
+
+// deferredIn pushes the values of "column IN (subquery)" once known.
+type deferredIn struct {
+	sub    *subquery
+	bySid  bool
+	filter schema.Filter
+	col    schema.Column
 }
 
 // splitAnd flattens a conjunction into its terms.
@@ -30,9 +66,18 @@ func splitAnd(e sqlparser.Expr) []sqlparser.Expr {
 	case *sqlparser.AndExpr:
 		return append(splitAnd(x.Left), splitAnd(x.Right)...)
 	case *sqlparser.ParenExpr:
-		if _, ok := x.Expr.(*sqlparser.AndExpr); ok {
-			return splitAnd(x.Expr)
-		}
+		return splitAnd(x.Expr)
+	}
+	return []sqlparser.Expr{e}
+}
+
+// splitOr flattens a disjunction into its terms.
+func splitOr(e sqlparser.Expr) []sqlparser.Expr {
+	switch x := e.(type) {
+	case *sqlparser.OrExpr:
+		return append(splitOr(x.Left), splitOr(x.Right)...)
+	case *sqlparser.ParenExpr:
+		return splitOr(x.Expr)
 	}
 	return []sqlparser.Expr{e}
 }
@@ -46,64 +91,230 @@ type dateBounds struct {
 	from, to *time.Time // inclusive days, UTC midnight
 }
 
-// planAccess decides the requests for a WHERE clause: every term the API can
-// serve is pushed down; every term stays in the local filter unless Twilio
-// evaluates it exactly, so no row that fails the WHERE is ever returned.
-func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, error) {
-	t := scope.table
-	acc := access{query: url.Values{}, exact: true}
-	bounds := map[string]*dateBounds{}
-	otherTerms := false
-	for _, term := range splitAnd(where) {
-		pushed, err := pushTerm(scope, term, c, &acc, bounds)
-		if err != nil {
-			return access{}, err
-		}
-		if !pushed {
-			acc.exact = false
-		}
-		if !isSidTerm(scope, term) {
-			otherTerms = true
+func (b *dateBounds) clone() *dateBounds {
+	c := &dateBounds{filter: b.filter}
+	if b.from != nil {
+		f := *b.from
+		c.from = &f
+	}
+	if b.to != nil {
+		t := *b.to
+		c.to = &t
+	}
+	return c
+}
+
+func (b *dateBounds) lower(d time.Time) {
+	if b.from == nil || d.After(*b.from) {
+		b.from = &d
+	}
+}
+
+func (b *dateBounds) upper(d time.Time) {
+	if b.to == nil || d.Before(*b.to) {
+		b.to = &d
+	}
+}
+
+// conj is a conjunction of pushed filters: one listing's parameters.
+type conj struct {
+	eq      map[string]string // parameter → value
+	eqExact map[string]bool   // the parameter's filter is exact
+	bounds  map[string]*dateBounds
+	empty   bool // matches nothing
+}
+
+func newConj() *conj {
+	return &conj{eq: map[string]string{}, eqExact: map[string]bool{}, bounds: map[string]*dateBounds{}}
+}
+
+func (c *conj) clone() *conj {
+	out := &conj{eq: maps.Clone(c.eq), eqExact: maps.Clone(c.eqExact), bounds: map[string]*dateBounds{}, empty: c.empty}
+	for k, b := range c.bounds {
+		out.bounds[k] = b.clone()
+	}
+	return out
+}
+
+func (c *conj) narrows() bool { return len(c.eq) > 0 || len(c.bounds) > 0 }
+
+// addEq adds an equality; it reports whether it was pushed (a different
+// value of an inexact filter is left to the local filter).
+func (c *conj) addEq(f schema.Filter, value string) bool {
+	prev, ok := c.eq[f.Param]
+	switch {
+	case !ok:
+		c.eq[f.Param] = value
+		c.eqExact[f.Param] = f.Exact
+		return true
+	case prev == value:
+		return true
+	case f.Exact:
+		// Two different exact equalities on one column: no row matches.
+		c.empty = true
+		return true
+	}
+	return false
+}
+
+// merge returns the conjunction of c and d.
+func (c *conj) merge(d *conj) *conj {
+	out := c.clone()
+	out.empty = out.empty || d.empty
+	for p, v := range d.eq {
+		prev, ok := out.eq[p]
+		switch {
+		case !ok:
+			out.eq[p], out.eqExact[p] = v, d.eqExact[p]
+		case prev != v && (out.eqExact[p] || d.eqExact[p]):
+			out.empty = true
 		}
 	}
-	if acc.bySid {
-		// Fetches by Sid take no filters: any other term is the local
-		// filter's to check, so the answer is exact only without them.
-		acc.query = url.Values{}
-		bounds = nil
-		acc.exact = acc.exact && !otherTerms
-	}
-	for _, b := range bounds {
-		if b.from != nil && b.to != nil && b.from.Equal(*b.to) {
-			acc.query.Set(b.filter.Param, formatDay(*b.from))
+	for p, b := range d.bounds {
+		ob := out.bounds[p]
+		if ob == nil {
+			out.bounds[p] = b.clone()
 			continue
 		}
 		if b.from != nil {
-			acc.query.Set(b.filter.Param+">", formatDay(*b.from))
+			ob.lower(*b.from)
 		}
 		if b.to != nil {
-			acc.query.Set(b.filter.Param+"<", formatDay(*b.to))
+			ob.upper(*b.to)
 		}
 	}
-	if acc.sids == nil && !acc.bySid && !t.Supports(schema.List) {
-		return access{}, fmt.Errorf("twilio: %s has no list in the Twilio API: add WHERE Sid = '<%s Sid>' (or Sid IN (…)) to fetch rows one by one", t.Name, sidKind(t))
+	return out
+}
+
+// values renders the conjunction; ok is false when it matches nothing.
+func (c *conj) values() (url.Values, bool) {
+	if c.empty {
+		return nil, false
+	}
+	q := url.Values{}
+	for p, v := range c.eq {
+		q.Set(p, v)
+	}
+	for _, b := range c.bounds {
+		if b.from != nil && b.to != nil && b.from.After(*b.to) {
+			return nil, false
+		}
+		if b.from != nil && b.to != nil && b.from.Equal(*b.to) {
+			q.Set(b.filter.Param, formatDay(*b.from))
+			continue
+		}
+		if b.from != nil {
+			q.Set(b.filter.Param+">", formatDay(*b.from))
+		}
+		if b.to != nil {
+			q.Set(b.filter.Param+"<", formatDay(*b.to))
+		}
+	}
+	return q, true
+}
+
+// pushState is the pushdown of one table's conjunction of terms.
+type pushState struct {
+	scope    tableScope
+	c        *compiler
+	base     *conj
+	alts     []*conj // nil: no disjunction; each is ANDed with base
+	bySid    bool
+	sids     []string
+	exact    bool
+	other    bool // a term that is not a Sid condition
+	deferred *deferredIn
+	notes    []string
+}
+
+// planAccess decides the requests for a WHERE clause on one table: every
+// term the API can serve is pushed down, and the local filter re-checks the
+// whole clause on every row, so no row that fails it is ever returned.
+func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, error) {
+	acc, err := pushTerms(scope, splitAnd(where), c, true)
+	if err != nil {
+		return access{}, err
+	}
+	return acc, requireListing(scope.table, acc)
+}
+
+// requireListing refuses an access that needs a list the table lacks.
+func requireListing(t *schema.Table, acc access) error {
+	if !acc.bySid && acc.deferred == nil && !acc.none && !t.Supports(schema.List) {
+		return fmt.Errorf("twilio: %s has no list in the Twilio API: add WHERE Sid = '<%s Sid>' (or Sid IN (…)) to fetch rows one by one", t.Name, sidKind(t))
 	}
 	if acc.bySid && !t.Supports(schema.Get) {
-		return access{}, fmt.Errorf("twilio: %s cannot be fetched by Sid", t.Name)
+		return fmt.Errorf("twilio: %s cannot be fetched by Sid", t.Name)
 	}
-	return acc, nil
+	return nil
 }
 
-func sidKind(t *schema.Table) string {
-	if t.Name == "Feedback" {
-		return "call"
+// pushTerms pushes the conjunction of terms into one access.
+func pushTerms(scope tableScope, terms []sqlparser.Expr, c *compiler, allowDefer bool) (access, error) {
+	st := &pushState{scope: scope, c: c, base: newConj(), exact: true}
+	for _, term := range terms {
+		exact, err := st.push(term, allowDefer)
+		if err != nil {
+			return access{}, err
+		}
+		if !exact {
+			st.exact = false
+		}
 	}
-	return t.SidPrefixes[0] + "…"
+	return st.access(), nil
 }
 
-// pushTerm pushes one conjunct if it can; it reports whether Twilio's answer
+func (st *pushState) note(format string, a ...any) {
+	st.notes = append(st.notes, fmt.Sprintf(format, a...))
+}
+
+// access renders the state.
+func (st *pushState) access() access {
+	acc := access{query: url.Values{}, exact: st.exact, deferred: st.deferred, notes: st.notes}
+	if st.bySid {
+		// Fetches by Sid take no filters: any other term is the local
+		// filter's to check, so the answer is exact only without them.
+		acc.bySid, acc.sids = true, st.sids
+		acc.exact = st.exact && !st.other
+		acc.deferred = nil
+		return acc
+	}
+	q, ok := st.base.values()
+	if !ok {
+		return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+	}
+	acc.query = q
+	if st.alts != nil {
+		acc.lists = []url.Values{}
+		seen := map[string]bool{}
+		for _, alt := range st.alts {
+			v, ok := st.base.merge(alt).values()
+			if !ok || seen[v.Encode()] {
+				continue
+			}
+			seen[v.Encode()] = true
+			acc.lists = append(acc.lists, v)
+		}
+		if len(acc.lists) == 0 {
+			return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+		}
+		if len(acc.lists) == 1 {
+			acc.query, acc.lists = acc.lists[0], nil
+		}
+	}
+	return acc
+}
+
+// push pushes one conjunct if it can; it reports whether Twilio's answer
 // decides the term exactly.
-func pushTerm(scope tableScope, term sqlparser.Expr, c *compiler, acc *access, bounds map[string]*dateBounds) (bool, error) {
+func (st *pushState) push(term sqlparser.Expr, allowDefer bool) (bool, error) {
+	if sids, ok, err := st.sidTerm(term); err != nil || ok {
+		if err == nil {
+			st.restrictSids(sids)
+		}
+		return true, err
+	}
+	st.other = true
 	switch x := term.(type) {
 	case *sqlparser.ComparisonExpr:
 		col, op, val, ok := columnOpValue(x)
@@ -111,39 +322,117 @@ func pushTerm(scope tableScope, term sqlparser.Expr, c *compiler, acc *access, b
 			return false, nil
 		}
 		if op == sqlparser.InStr {
-			return pushIn(scope, col, val, c, acc)
+			if sub, ok := val.(*sqlparser.Subquery); ok {
+				return false, st.deferIn(col, sub, allowDefer)
+			}
+			return st.pushIn(col, val)
 		}
 		if _, known := flipped[op]; !known {
 			return false, nil
 		}
-		return pushCompare(scope, col, op, val, c, acc, bounds)
+		return st.pushCompare(st.base, col, op, val)
 	case *sqlparser.RangeCond:
 		colName, ok := x.Left.(*sqlparser.ColName)
 		if !ok || x.Operator != sqlparser.BetweenStr {
 			return false, nil
 		}
-		lo, err := pushCompare(scope, colName, ">=", x.From, c, acc, bounds)
+		lo, err := st.pushCompare(st.base, colName, ">=", x.From)
 		if err != nil {
 			return false, err
 		}
-		hi, err := pushCompare(scope, colName, "<=", x.To, c, acc, bounds)
+		hi, err := st.pushCompare(st.base, colName, "<=", x.To)
 		return lo && hi, err
+	case *sqlparser.OrExpr:
+		return st.pushOr(x)
 	}
 	return false, nil
 }
 
-// isSidTerm reports whether a term is "Sid = …" or "Sid IN (…)".
-func isSidTerm(scope tableScope, term sqlparser.Expr) bool {
+// sidTerm reads "Sid = v", "Sid IN (…)" and ORs of them.
+func (st *pushState) sidTerm(term sqlparser.Expr) ([]string, bool, error) {
+	if or, ok := term.(*sqlparser.OrExpr); ok {
+		var all []string
+		for _, d := range splitOr(or) {
+			sids, ok, err := st.sidTerm(d)
+			if err != nil || !ok {
+				return nil, false, err
+			}
+			all = append(all, sids...)
+		}
+		return all, true, nil
+	}
+	if p, ok := term.(*sqlparser.ParenExpr); ok {
+		return st.sidTerm(p.Expr)
+	}
 	x, ok := term.(*sqlparser.ComparisonExpr)
 	if !ok {
-		return false
+		return nil, false, nil
 	}
-	col, op, _, ok := columnOpValue(x)
+	col, op, val, ok := columnOpValue(x)
 	if !ok || (op != "=" && op != sqlparser.InStr) {
-		return false
+		return nil, false, nil
 	}
-	idx, _, err := scope.resolve(col)
-	return err == nil && idx == sidColumn(scope.table)
+	idx, _, err := st.scope.resolve(col)
+	if err != nil || idx != sidColumn(st.scope.table) {
+		return nil, false, err
+	}
+	var items []typed
+	if op == "=" {
+		t, err := st.c.expr(val)
+		if err != nil {
+			return nil, false, err
+		}
+		items = []typed{t}
+	} else {
+		if _, sub := val.(*sqlparser.Subquery); sub {
+			return nil, false, nil
+		}
+		if items, err = st.c.listValues(val); err != nil {
+			return nil, false, err
+		}
+	}
+	sids := make([]string, 0, len(items))
+	for _, it := range items {
+		if !it.constant {
+			return nil, false, nil
+		}
+		v, err := it.eval(nil)
+		if err != nil {
+			return nil, false, err
+		}
+		if v == nil {
+			continue // NULL never matches
+		}
+		sid, err := validSid(st.scope.table, v)
+		if err != nil {
+			return nil, false, err
+		}
+		sids = append(sids, sid)
+	}
+	return sids, true, nil
+}
+
+// restrictSids intersects the Sids to fetch with another Sid condition.
+func (st *pushState) restrictSids(sids []string) {
+	seen := map[string]bool{}
+	unique := []string{}
+	for _, s := range sids {
+		if !seen[s] {
+			seen[s] = true
+			unique = append(unique, s)
+		}
+	}
+	if !st.bySid {
+		st.bySid, st.sids = true, unique
+		return
+	}
+	kept := []string{}
+	for _, s := range st.sids {
+		if seen[s] {
+			kept = append(kept, s)
+		}
+	}
+	st.sids = kept
 }
 
 // columnOpValue reads "column op value" in either order.
@@ -159,62 +448,80 @@ func columnOpValue(x *sqlparser.ComparisonExpr) (*sqlparser.ColName, string, sql
 	return nil, "", nil, false
 }
 
-func pushCompare(scope tableScope, colName *sqlparser.ColName, op string, valExpr sqlparser.Expr, c *compiler, acc *access, bounds map[string]*dateBounds) (bool, error) {
-	idx, col, err := scope.resolve(colName)
-	if err != nil {
-		return false, err
-	}
-	vt, err := c.expr(valExpr)
+// constValue evaluates a constant expression; ok is false for one that
+// depends on a row.
+func (st *pushState) constValue(e sqlparser.Expr) (driver.Value, bool, error) {
+	vt, err := st.c.expr(e)
 	if err != nil || !vt.constant {
-		return false, err
+		return nil, false, err
 	}
-	val, err := vt.eval(nil)
+	v, err := vt.eval(nil)
+	return v, err == nil, err
+}
+
+func (st *pushState) pushCompare(into *conj, colName *sqlparser.ColName, op string, valExpr sqlparser.Expr) (bool, error) {
+	_, col, err := st.scope.resolve(colName)
 	if err != nil {
 		return false, err
 	}
-	t := scope.table
-	if idx == sidColumn(t) && op == "=" {
-		sid, err := validSid(t, val)
-		if err != nil {
-			return false, err
-		}
-		acc.restrictSids([]string{sid})
-		return true, nil
+	val, ok, err := st.constValue(valExpr)
+	if err != nil || !ok {
+		return false, err
 	}
-	f, ok := t.Filter(col.Name)
+	f, ok := st.scope.table.Filter(col.Name)
 	if !ok || val == nil {
 		return false, nil
 	}
 	if f.DayGranular {
-		return false, pushDay(f, col, op, val, bounds)
+		if err := pushDay(into, f, col, op, val); err != nil {
+			return false, err
+		}
+		st.note("%s %s %s: sent as whole UTC days (%s), re-checked here", col.Name, op, describe(val), f.Param)
+		return false, nil
 	}
 	if op != "=" || !f.Ops.Has(schema.Eq) {
 		return false, nil
 	}
 	text, ok := wireValue(col.Type, val)
-	if !ok {
+	if !ok || !f.Serves(text) {
 		return false, nil
 	}
-	if prev := acc.query.Get(f.Param); prev != "" && prev != text {
-		// Two different equalities on one column: nothing matches, and the
-		// local filter says so without a second listing.
+	if !into.addEq(f, text) {
 		return false, nil
 	}
-	acc.query.Set(f.Param, text)
-	return true, nil
+	if f.Exact {
+		st.note("%s = %s: answered exactly by Twilio (%s)", col.Name, describe(val), f.Param)
+	} else {
+		st.note("%s = %s: Twilio returns a superset (%s), re-checked here", col.Name, describe(val), f.Param)
+	}
+	return f.Exact, nil
 }
 
-// pushIn turns "Sid IN (…)" into fetches by Sid.
-func pushIn(scope tableScope, colName *sqlparser.ColName, list sqlparser.Expr, c *compiler, acc *access) (bool, error) {
-	idx, _, err := scope.resolve(colName)
-	if err != nil || idx != sidColumn(scope.table) {
+// eqFilter is the equality filter on a column, if the API has one.
+func (st *pushState) eqFilter(colName *sqlparser.ColName) (schema.Filter, schema.Column, bool, error) {
+	_, col, err := st.scope.resolve(colName)
+	if err != nil {
+		return schema.Filter{}, col, false, err
+	}
+	f, ok := st.scope.table.Filter(col.Name)
+	if !ok || f.DayGranular || !f.Ops.Has(schema.Eq) {
+		return f, col, false, nil
+	}
+	return f, col, true, nil
+}
+
+// pushIn turns "column IN (a, b, …)" on a filtered column into one listing
+// per value.
+func (st *pushState) pushIn(colName *sqlparser.ColName, list sqlparser.Expr) (bool, error) {
+	f, col, ok, err := st.eqFilter(colName)
+	if err != nil || !ok {
 		return false, err
 	}
-	items, err := c.listValues(list)
+	items, err := st.c.listValues(list)
 	if err != nil {
 		return false, err
 	}
-	sids := make([]string, 0, len(items))
+	var alts []*conj
 	for _, it := range items {
 		if !it.constant {
 			return false, nil
@@ -226,44 +533,193 @@ func pushIn(scope tableScope, colName *sqlparser.ColName, list sqlparser.Expr, c
 		if v == nil {
 			continue // NULL never matches
 		}
-		sid, err := validSid(scope.table, v)
-		if err != nil {
-			return false, err
+		text, ok := wireValue(col.Type, v)
+		if !ok || !f.Serves(text) {
+			return false, nil
 		}
-		sids = append(sids, sid)
+		alt := newConj()
+		alt.addEq(f, text)
+		alts = append(alts, alt)
 	}
-	acc.restrictSids(sids)
-	return true, nil
+	if !st.addAlts(alts) {
+		return false, nil
+	}
+	if f.Exact {
+		st.note("%s IN (…): one listing per value (%s), answered exactly by Twilio", col.Name, f.Param)
+	} else {
+		st.note("%s IN (…): one listing per value (%s), re-checked here", col.Name, f.Param)
+	}
+	return f.Exact, nil
 }
 
-// restrictSids intersects the Sids to fetch with another Sid condition.
-func (a *access) restrictSids(sids []string) {
+// addAlts ANDs a disjunction into the state: the cross product with any
+// disjunction already there, if it stays small enough.
+func (st *pushState) addAlts(alts []*conj) bool {
+	if st.alts == nil {
+		if len(alts) > maxFanout {
+			return false
+		}
+		st.alts = alts
+		return true
+	}
+	if len(st.alts)*len(alts) > maxFanout {
+		return false
+	}
+	var out []*conj
+	for _, a := range st.alts {
+		for _, b := range alts {
+			out = append(out, a.merge(b))
+		}
+	}
+	st.alts = out
+	return true
+}
+
+// pushOr pushes an OR whose every disjunct Twilio can narrow: one listing
+// per disjunct, merged without duplicates.
+func (st *pushState) pushOr(or *sqlparser.OrExpr) (bool, error) {
+	var alts []*conj
+	exact := true
+	for _, d := range splitOr(or) {
+		sub := &pushState{scope: st.scope, c: st.c, base: newConj(), exact: true}
+		for _, term := range splitAnd(d) {
+			e, err := sub.push(term, false)
+			if err != nil {
+				return false, err
+			}
+			if !e {
+				sub.exact = false
+			}
+		}
+		if sub.bySid {
+			return false, nil
+		}
+		if sub.base.empty {
+			continue // this disjunct matches nothing
+		}
+		if sub.alts == nil {
+			if !sub.base.narrows() {
+				return false, nil
+			}
+			alts = append(alts, sub.base)
+		} else {
+			for _, a := range sub.alts {
+				alts = append(alts, sub.base.merge(a))
+			}
+		}
+		exact = exact && sub.exact
+	}
+	if alts == nil {
+		// Every disjunct is impossible.
+		st.base.empty = true
+		return true, nil
+	}
+	if !st.addAlts(alts) {
+		return false, nil
+	}
+	st.note("%s: one listing per disjunct", sqlparser.String(or))
+	return exact, nil
+}
+
+// deferIn records "column IN (subquery)" on Sid or a filtered column, to be
+// pushed once the subquery's values are known.
+func (st *pushState) deferIn(colName *sqlparser.ColName, sub *sqlparser.Subquery, allowDefer bool) error {
+	if !allowDefer || st.deferred != nil || st.c.subs == nil {
+		return nil
+	}
+	idx, col, err := st.scope.resolve(colName)
+	if err != nil {
+		return err
+	}
+	s := st.c.subs.lookup(sub)
+	if s == nil {
+		return nil
+	}
+	if idx == sidColumn(st.scope.table) {
+		st.deferred = &deferredIn{sub: s, bySid: true, col: col}
+		return nil
+	}
+	f, _, ok, err := st.eqFilter(colName)
+	if err != nil || !ok {
+		return err
+	}
+	st.deferred = &deferredIn{sub: s, filter: f, col: col}
+	return nil
+}
+
+// resolve turns a deferred IN into requests once its values are known: a
+// fetch by Sid or one listing per value, when there are few enough.
+func (a access) resolve(t *schema.Table) access {
+	d := a.deferred
+	if d == nil || a.none || a.bySid {
+		return a
+	}
+	out := a
+	out.deferred = nil
+	vals := d.sub.distinctValues()
+	if len(vals) > maxFanout {
+		return out
+	}
+	if d.bySid {
+		sids := []string{}
+		for _, v := range vals {
+			if s, ok := v.(string); ok && t.ValidSid(s) {
+				sids = append(sids, s)
+			}
+		}
+		if !t.Supports(schema.Get) {
+			return out
+		}
+		return access{bySid: true, sids: sids, query: url.Values{}}
+	}
+	var lists []url.Values
+	for _, base := range a.listings() {
+		for _, v := range vals {
+			text, ok := wireValue(d.col.Type, v)
+			if !ok || !d.filter.Serves(text) {
+				return out // a value Twilio cannot filter on: one listing instead
+			}
+			if prev := base.Get(d.filter.Param); prev != "" {
+				if prev == text || !d.filter.Exact {
+					lists = append(lists, base)
+				}
+				continue
+			}
+			q := cloneValues(base)
+			q.Set(d.filter.Param, text)
+			lists = append(lists, q)
+		}
+	}
+	if len(lists) > maxFanout {
+		return out
+	}
+	// Deduplicate identical listings.
 	seen := map[string]bool{}
-	var unique []string
-	for _, s := range sids {
-		if !seen[s] {
-			seen[s] = true
-			unique = append(unique, s)
+	out.lists = []url.Values{}
+	for _, q := range lists {
+		if !seen[q.Encode()] {
+			seen[q.Encode()] = true
+			out.lists = append(out.lists, q)
 		}
 	}
-	if !a.bySid {
-		a.bySid, a.sids = true, unique
-		if a.sids == nil {
-			a.sids = []string{}
-		}
-		return
+	if len(out.lists) == 0 {
+		return access{none: true, exact: true, query: url.Values{}}
 	}
-	kept := []string{}
-	for _, s := range a.sids {
-		if seen[s] {
-			kept = append(kept, s)
-		}
+	return out
+}
+
+func sidKind(t *schema.Table) string {
+	if t.Name == "Feedback" {
+		return "call"
 	}
-	a.sids = kept
+	return t.SidPrefixes[0] + "…"
 }
 
 func sidColumn(t *schema.Table) int {
-	i, _ := t.Column("Sid")
+	i, ok := t.Column("Sid")
+	if !ok {
+		return -1
+	}
 	return i
 }
 
@@ -278,54 +734,37 @@ func validSid(t *schema.Table, v driver.Value) (string, error) {
 }
 
 func prefixList(t *schema.Table) string {
-	out := ""
-	for i, p := range t.SidPrefixes {
-		if i > 0 {
-			out += " or "
-		}
-		out += p
-	}
-	return out
+	return strings.Join(t.SidPrefixes, " or ")
 }
 
 // pushDay widens a time comparison to Twilio's inclusive day bounds. The
 // term stays in the local filter, which removes the extra rows.
-func pushDay(f schema.Filter, col schema.Column, op string, val driver.Value, bounds map[string]*dateBounds) error {
+func pushDay(into *conj, f schema.Filter, col schema.Column, op string, val driver.Value) error {
 	tm, ok := asTime(val)
 	if !ok {
 		return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", col.Name, col.Type, describe(val))
 	}
 	day := time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, time.UTC)
-	b := bounds[f.Param]
+	b := into.bounds[f.Param]
 	if b == nil {
 		b = &dateBounds{filter: f}
-		bounds[f.Param] = b
-	}
-	lower := func(d time.Time) {
-		if b.from == nil || d.After(*b.from) {
-			b.from = &d
-		}
-	}
-	upper := func(d time.Time) {
-		if b.to == nil || d.Before(*b.to) {
-			b.to = &d
-		}
+		into.bounds[f.Param] = b
 	}
 	switch op {
 	case "=":
-		lower(day)
-		upper(day)
+		b.lower(day)
+		b.upper(day)
 	case ">", ">=":
-		lower(day)
+		b.lower(day)
 	case "<":
 		if tm.Equal(day) {
 			// Before midnight is the day before.
-			upper(day.AddDate(0, 0, -1))
+			b.upper(day.AddDate(0, 0, -1))
 		} else {
-			upper(day)
+			b.upper(day)
 		}
 	case "<=":
-		upper(day)
+		b.upper(day)
 	}
 	return nil
 }
@@ -336,14 +775,25 @@ func formatDay(t time.Time) string { return t.Format(time.DateOnly) }
 func wireValue(typ schema.Type, v driver.Value) (string, bool) {
 	switch typ {
 	case schema.Bool:
+		if _, isStr := v.(string); isStr {
+			return "", false
+		}
 		b, ok := truth(v)
 		return strconv.FormatBool(b), ok
 	case schema.String:
 		s, ok := v.(string)
 		return s, ok
 	case schema.Int:
+		if _, isStr := v.(string); isStr {
+			return "", false
+		}
 		n, ok := toInt(v)
 		return strconv.FormatInt(n, 10), ok
 	}
 	return "", false
+}
+
+// sortedKeys lists a url.Values' keys in order.
+func sortedKeys(q url.Values) []string {
+	return slices.Sorted(maps.Keys(q))
 }

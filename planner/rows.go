@@ -21,8 +21,11 @@ type source interface {
 	close()
 }
 
-// Rows is a result being read. It streams: rows are decoded from the page in
-// hand, and the next page is requested only when the caller reads past it.
+// Rows is a result being read. It streams in constant memory: rows are
+// decoded one at a time from the page in hand, into a reused slice of typed
+// values, while the source fetches the next page (one page ahead, or a few
+// per time slice for a parallel range scan). Only ORDER BY, GROUP BY and
+// DISTINCT hold rows.
 type Rows struct {
 	ctx      context.Context
 	columns  []ResultColumn
@@ -38,7 +41,9 @@ type Rows struct {
 // Columns describes the result's columns.
 func (r *Rows) Columns() []ResultColumn { return r.columns }
 
-// Close stops the result: no further page is requested.
+// Close stops the result: the page being prefetched is cancelled, the
+// source's goroutines have returned when it does, and no further page is
+// requested.
 func (r *Rows) Close() error {
 	if !r.done {
 		r.done = true

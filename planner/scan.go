@@ -10,23 +10,90 @@ import (
 	"github.com/twiliosql/twiliosql/schema"
 )
 
-// listSource pages through a list endpoint. It holds one page at a time and
-// decodes a resource only when it is read.
-type listSource struct {
-	client  *rest.Client
-	table   *schema.Table
+// scanAhead decides how a listing whose first page is in hand reads the
+// rest: time slices fetched concurrently when the plan is a range scan worth
+// splitting, else page after page with the next page prefetched. A LIMIT
+// the first page already serves gets neither: no request may be wasted.
+func (p *selectPlan) scanAhead(ctx context.Context, env *Env, src source, acc access) source {
+	ls, ok := src.(*listSource)
+	if !ok || ls.nextURI == "" || ls.ahead != nil {
+		return src
+	}
+	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
+	if !everyRow && acc.exact {
+		// Every row read is returned, up to the LIMIT: the pages it needs
+		// are read on demand, and none is fetched past it.
+		return src
+	}
+	if everyRow || p.offset+p.limit > int64(p.pageSize) {
+		// No LIMIT the first page can serve: split the range if it is one.
+		if len(acc.listings()) == 1 {
+			if ps := newParallelScan(ctx, env, ls.table, acc.listings()[0], p.pageSize, ls); ps != nil {
+				return ps
+			}
+		}
+	}
+	// Prefetch from the first row read; under a LIMIT with a local filter,
+	// once half the first page is read without reaching the LIMIT, which
+	// a selective filter does and a LIMIT 10 does not.
+	ls.prefetchAt = len(ls.items)
+	if !everyRow {
+		ls.prefetchAt = len(ls.items) / 2
+	}
+	return src
+}
+
+// cursor decodes the items of the page in hand, one row at a time.
+type cursor struct {
 	decoder *decoder
 	items   []json.RawMessage
-	nextURI string
 	row     []driver.Value // reused: the caller copies what it keeps
 	fresh   bool           // hand out new slices (when rows are kept, e.g. sorted)
 }
 
-func newListSource(client *rest.Client, t *schema.Table, firstURI string) *listSource {
-	return &listSource{client: client, table: t, decoder: newDecoder(t), nextURI: firstURI, row: make([]driver.Value, len(t.Columns))}
+func newCursor(t *schema.Table) cursor {
+	return cursor{decoder: newDecoder(t), row: make([]driver.Value, len(t.Columns))}
 }
 
-// fetch requests the next page.
+// take decodes the next item; ok is false when the page is used up.
+func (c *cursor) take() (row []driver.Value, ok bool, err error) {
+	if len(c.items) == 0 {
+		c.items = nil
+		return nil, false, nil
+	}
+	item := c.items[0]
+	c.items[0] = nil
+	c.items = c.items[1:]
+	row = c.row
+	if c.fresh {
+		row = make([]driver.Value, len(c.row))
+	}
+	if err := c.decoder.decode(item, row); err != nil {
+		return nil, false, err
+	}
+	return row, true, nil
+}
+
+// listSource pages through a list endpoint. It holds the page being read and
+// at most one more: the next page is fetched in the background while this
+// one is read.
+type listSource struct {
+	cursor
+	client  *rest.Client
+	table   *schema.Table
+	nextURI string      // "" when no page follows the one in hand
+	ahead   *prefetcher // fetches the following pages; nil: fetch on demand
+	// prefetchAt starts the prefetcher once that few items of the page in
+	// hand are left to read (-1: never), so that opening a result costs its
+	// first page and nothing more.
+	prefetchAt int
+}
+
+func newListSource(client *rest.Client, t *schema.Table, firstURI string) *listSource {
+	return &listSource{cursor: newCursor(t), client: client, table: t, nextURI: firstURI, prefetchAt: -1}
+}
+
+// fetch requests the next page and waits for it.
 func (s *listSource) fetch(ctx context.Context) error {
 	page, err := s.client.ListPage(ctx, s.nextURI, s.table.ListKey)
 	if err != nil {
@@ -36,29 +103,47 @@ func (s *listSource) fetch(ctx context.Context) error {
 	return nil
 }
 
+// prefetch starts fetching the pages after the one in hand.
+func (s *listSource) prefetch(ctx context.Context) {
+	if s.ahead == nil && s.nextURI != "" {
+		s.ahead = startPrefetch(ctx, s.client, s.table.ListKey, s.nextURI)
+	}
+}
+
 func (s *listSource) next(ctx context.Context) ([]driver.Value, error) {
-	for len(s.items) == 0 {
+	if s.prefetchAt >= 0 && len(s.items) <= s.prefetchAt {
+		s.prefetchAt = -1
+		s.prefetch(ctx)
+	}
+	for {
+		row, ok, err := s.take()
+		if err != nil || ok {
+			return row, err
+		}
 		if s.nextURI == "" {
 			return nil, io.EOF
+		}
+		if s.ahead != nil {
+			page, err := s.ahead.next(ctx)
+			if err != nil {
+				return nil, err
+			}
+			s.items, s.nextURI = page.Items, page.NextPageURI
+			continue
 		}
 		if err := s.fetch(ctx); err != nil {
 			return nil, err
 		}
 	}
-	item := s.items[0]
-	s.items[0] = nil // let the page's memory go as it is read
-	s.items = s.items[1:]
-	row := s.row
-	if s.fresh {
-		row = make([]driver.Value, len(s.table.Columns))
-	}
-	if err := s.decoder.decode(item, row); err != nil {
-		return nil, err
-	}
-	return row, nil
 }
 
-func (s *listSource) close() { s.items, s.nextURI = nil, "" }
+func (s *listSource) close() {
+	s.items, s.nextURI = nil, ""
+	if s.ahead != nil {
+		s.ahead.stop()
+		s.ahead = nil
+	}
+}
 
 // getSource fetches resources one by one by Sid; a missing one is no row.
 type getSource struct {

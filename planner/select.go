@@ -12,11 +12,22 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// selectPlan is a planned SELECT on one table.
+// selectPlan is a planned SELECT: the driving table's access, the joins
+// that follow it, the local filter, grouping, projection, order and limit.
 type selectPlan struct {
-	scope    tableScope
-	access   access
-	filter   evalFunc
+	scope  tableScope // the first table of FROM (writes address it)
+	items  []*fromItem
+	qscope *queryScope
+	drive  int    // the item read first
+	access access // the driving item's access
+	joins  []*joinStep
+	// pre filters the driving item's rows before any join lookup: the
+	// WHERE terms on that table alone.
+	pre      evalFunc
+	filter   evalFunc // WHERE (and inner joins' ON), re-checked on every row
+	where    sqlparser.Expr
+	group    *grouping // nil: no GROUP BY or aggregate
+	having   evalFunc
 	columns  []ResultColumn
 	project  []evalFunc
 	order    []orderKey
@@ -24,54 +35,174 @@ type selectPlan struct {
 	offset   int64
 	limit    int64 // -1: none
 	pageSize int
+	subs     *subqueries
+	// streaming joins look keys up row by row (a small LIMIT); otherwise
+	// the driving rows are read first and the keys counted.
+	streaming bool
+	text      string // the statement, for EXPLAIN
 }
 
 type orderKey struct {
 	eval evalFunc
 	desc bool
+	text string
 }
 
 func planSelect(st *sqlparser.Select, env *Env, a args) (*selectPlan, error) {
-	scope, err := singleTable(st.From)
-	if err != nil {
-		return nil, err
-	}
-	if len(st.GroupBy) > 0 || st.Having != nil {
-		return nil, unsupported("GROUP BY")
-	}
+	return planSelectFrom(st, env, a, nil)
+}
+
+// planSelectFrom plans a SELECT; items, when given, replace its FROM (the
+// virtual tables of SHOW and DESCRIBE).
+func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (*selectPlan, error) {
 	if st.Lock != "" {
 		return nil, unsupported("locking reads (FOR UPDATE)")
 	}
-	c := &compiler{cols: scope, args: a, now: env.now}
-	p := &selectPlan{scope: scope, distinct: st.Distinct != "", limit: -1}
-	if err := p.planColumns(st.SelectExprs, c); err != nil {
-		return nil, err
-	}
-	var where sqlparser.Expr
-	if st.Where != nil {
-		where = st.Where.Expr
-		f, err := c.expr(where)
-		if err != nil {
+	if items == nil {
+		var err error
+		if items, err = planFrom(st.From); err != nil {
 			return nil, err
 		}
-		p.filter = f.eval
 	}
-	if p.access, err = planAccess(scope, where, c); err != nil {
+	qs := newQueryScope(items)
+	subs := &subqueries{env: env, args: a}
+	c := &compiler{cols: qs, args: a, now: env.now, subs: subs}
+	p := &selectPlan{scope: items[0].scope(), items: items, qscope: qs, distinct: st.Distinct != "", limit: -1, subs: subs, text: sqlparser.String(st)}
+	if st.Where != nil {
+		p.where = st.Where.Expr
+	}
+	// The filter: WHERE and the ON conditions of inner joins, which mean
+	// the same thing.
+	var pooled []sqlparser.Expr
+	pooled = append(pooled, splitAnd(p.where)...)
+	for _, it := range items[1:] {
+		if !it.left {
+			pooled = append(pooled, splitAnd(it.on)...)
+		}
+	}
+	if f, err := compileAnd(c, pooled); err != nil {
+		return nil, err
+	} else {
+		p.filter = f
+	}
+	if err := p.planAccess(c, pooled); err != nil {
 		return nil, err
 	}
-	if err := p.planOrder(st.OrderBy, c); err != nil {
+	if err := p.planJoins(c, pooled); err != nil {
 		return nil, err
+	}
+	if needsGrouping(st) {
+		if err := p.planGrouping(st, c); err != nil {
+			return nil, err
+		}
+	} else {
+		if st.Having != nil {
+			return nil, fmt.Errorf("twilio: HAVING needs GROUP BY or an aggregate: use WHERE")
+		}
+		if err := p.planColumns(st.SelectExprs, c); err != nil {
+			return nil, err
+		}
+		if err := p.planOrder(st.OrderBy, c); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.planLimit(st.Limit, c); err != nil {
 		return nil, err
 	}
 	p.pageSize = env.PageSize
-	if p.access.exact && p.limit >= 0 && !p.holdsRows() {
+	if len(items) == 1 && items[0].virtual == nil && p.access.exact && p.access.deferred == nil &&
+		p.limit >= 0 && !p.holdsRows() && p.group == nil {
 		// Nothing is filtered locally: the first page need hold no more
 		// than the rows asked for.
 		p.pageSize = int(min(int64(p.pageSize), max(1, p.offset+p.limit)))
 	}
+	p.streaming = len(p.joins) > 0 && p.limit >= 0 && !p.holdsRows() && p.group == nil && p.offset+p.limit <= maxFanout
 	return p, nil
+}
+
+// compileAnd compiles the conjunction of terms; nil for none.
+func compileAnd(c *compiler, terms []sqlparser.Expr) (evalFunc, error) {
+	var all sqlparser.Expr
+	for _, t := range terms {
+		if all == nil {
+			all = t
+		} else {
+			all = &sqlparser.AndExpr{Left: all, Right: t}
+		}
+	}
+	if all == nil {
+		return nil, nil
+	}
+	f, err := c.expr(all)
+	if err != nil {
+		return nil, err
+	}
+	return f.eval, nil
+}
+
+// termsOn are the terms that use the columns of item i alone.
+func (p *selectPlan) termsOn(i int, terms []sqlparser.Expr) []sqlparser.Expr {
+	var out []sqlparser.Expr
+	for _, t := range terms {
+		refs, ok := p.qscope.refs(t)
+		if ok && len(refs) == 1 && refs[i] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// planAccess decides how each table is read, and which is read first.
+func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
+	accs := make([]access, len(p.items))
+	for i, it := range p.items {
+		if it.virtual != nil {
+			accs[i] = access{query: nil, exact: false}
+			continue
+		}
+		terms := p.termsOn(i, pooled)
+		if it.left {
+			terms = p.termsOn(i, splitAnd(it.on))
+		}
+		if len(p.items) == 1 {
+			terms = splitAnd(p.where)
+		}
+		acc, err := pushTerms(it.scope(), terms, c, true)
+		if err != nil {
+			return err
+		}
+		accs[i] = acc
+	}
+	// Two tables joined INNER: read first the one Twilio narrows best.
+	if len(p.items) == 2 && !p.items[1].left {
+		a, b := accs[0], accs[1]
+		if (b.bySid && !a.bySid) || (!p.items[0].listable() && !a.bySid && a.deferred == nil) {
+			p.drive = 1
+		}
+	}
+	d := p.items[p.drive]
+	p.access = accs[p.drive]
+	if d.virtual == nil {
+		if err := requireListing(d.table, p.access); err != nil {
+			return err
+		}
+	}
+	if len(p.items) > 1 {
+		pre, err := compileAnd(c, p.termsOn(p.drive, pooled))
+		if err != nil {
+			return err
+		}
+		p.pre = pre
+	}
+	for i, it := range p.items {
+		if i == p.drive {
+			continue
+		}
+		acc := accs[i]
+		acc.deferred = nil
+		p.joins = append(p.joins, &joinStep{item: it, index: i, access: acc})
+	}
+	return nil
 }
 
 // holdsRows reports whether the result must be gathered before the first
@@ -79,35 +210,29 @@ func planSelect(st *sqlparser.Select, env *Env, a args) (*selectPlan, error) {
 func (p *selectPlan) holdsRows() bool { return len(p.order) > 0 || p.distinct }
 
 func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error {
-	t := p.scope.table
 	for _, se := range exprs {
 		switch x := se.(type) {
 		case *sqlparser.StarExpr:
-			if q := x.TableName.Name.String(); q != "" && !p.scope.names(q) {
-				return fmt.Errorf("twilio: %s.* refers to a table not in FROM", q)
+			items := p.items
+			if q := x.TableName.Name.String(); q != "" {
+				it, err := p.qscope.itemNamed(q, &sqlparser.ColName{Name: sqlparser.NewColIdent("*"), Qualifier: x.TableName})
+				if err != nil {
+					return fmt.Errorf("twilio: %s.* refers to a table not in FROM", q)
+				}
+				items = []*fromItem{it}
 			}
-			for i, col := range t.Columns {
-				p.columns = append(p.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
-				p.project = append(p.project, columnAt(i))
+			for _, it := range items {
+				for i, col := range it.table.Columns {
+					p.columns = append(p.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
+					p.project = append(p.project, columnAt(it.offset+i))
+				}
 			}
 		case *sqlparser.AliasedExpr:
-			if fn, ok := x.Expr.(*sqlparser.FuncExpr); ok && isAggregate(fn.Name.Lowered()) {
-				return unsupported("the aggregate " + strings.ToUpper(fn.Name.String()) + "()")
-			}
 			e, err := c.expr(x.Expr)
 			if err != nil {
 				return err
 			}
-			name := x.As.String()
-			nullable := true
-			if name == "" {
-				if cn, ok := x.Expr.(*sqlparser.ColName); ok {
-					_, col, _ := p.scope.resolve(cn)
-					name, nullable = col.Name, col.Nullable
-				} else {
-					name = sqlparser.String(x.Expr)
-				}
-			}
+			name, nullable := p.resultName(x)
 			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
 			p.project = append(p.project, e.eval)
 		default:
@@ -117,15 +242,36 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 	return nil
 }
 
+// resultName names a result column as MySQL does: the alias, else the
+// column's name, else the expression as written.
+func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
+	if name := x.As.String(); name != "" {
+		return name, true
+	}
+	if cn, ok := x.Expr.(*sqlparser.ColName); ok {
+		if idx, col, err := p.qscope.resolve(cn); err == nil {
+			it := p.items[p.qscope.itemOf(idx)]
+			return col.Name, col.Nullable || it.left
+		}
+	}
+	return exprText(x.Expr), true
+}
+
+// exprText is an expression as SQL text, without the backticks the printer
+// adds to keywords used as names.
+func exprText(e sqlparser.Expr) string {
+	return strings.ReplaceAll(sqlparser.String(e), "`", "")
+}
+
 func columnAt(i int) evalFunc {
 	return func(row []driver.Value) (driver.Value, error) { return row[i], nil }
 }
 
 // planOrder compiles ORDER BY terms: a result position (ORDER BY 2), a
-// result alias, or any expression over the table's columns.
+// result alias, or any expression over the tables' columns.
 func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *compiler) error {
 	for _, o := range order {
-		key := orderKey{desc: o.Direction == sqlparser.DescScr}
+		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: exprText(o.Expr)}
 		switch x := o.Expr.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.IntVal {
@@ -182,36 +328,77 @@ func (p *selectPlan) planLimit(l *sqlparser.Limit, c *compiler) error {
 	return err
 }
 
-// open starts the scan and fetches its first page (or first resource), so
-// errors surface in QueryContext.
+// open runs the subqueries, starts the scan and fetches its first page (or
+// first resource), so errors surface in QueryContext.
 func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
-	rows := &Rows{ctx: ctx, columns: p.columns, filter: p.filter, project: p.project, offset: p.offset, limit: p.limit}
-	t := p.scope.table
 	if p.limit == 0 {
 		// LIMIT 0 asks for nothing; it costs no request.
-		rows.src = &sliceSource{}
-		return rows, nil
+		return &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{}, project: p.project, limit: 0}, nil
 	}
-	if p.access.bySid {
-		src := &getSource{client: env.Client, table: t, decoder: newDecoder(t), sids: slices.Clone(p.access.sids)}
-		if err := src.prime(ctx); err != nil {
+	if err := p.subs.run(ctx, env); err != nil {
+		return nil, err
+	}
+	d := p.items[p.drive]
+	acc := p.access.resolve(d.table)
+	src, err := openSource(ctx, env, d, acc, p.pageSize, p.holdsRows() || p.group != nil)
+	if err != nil {
+		return nil, err
+	}
+	// The first page is in hand: the rest may be prefetched or split.
+	src = p.scanAhead(ctx, env, src, acc)
+	if len(p.joins) > 0 {
+		js := &joinSource{plan: p, env: env, outer: src}
+		if err := js.prime(ctx); err != nil {
+			src.close()
 			return nil, err
 		}
-		rows.src = src
-	} else {
-		q := cloneValues(p.access.query)
-		q.Set("PageSize", strconv.Itoa(p.pageSize))
-		src := newListSource(env.Client, t, env.Client.FirstPageURI(t.ListPath, q))
-		src.fresh = p.holdsRows()
-		if err := src.fetch(ctx); err != nil {
-			return nil, err
-		}
-		rows.src = src
+		src = js
 	}
+	if p.group != nil {
+		return p.aggregate(ctx, src)
+	}
+	rows := &Rows{ctx: ctx, columns: p.columns, src: src, filter: p.filter, project: p.project, offset: p.offset, limit: p.limit}
 	if p.holdsRows() {
 		return p.gather(rows)
 	}
 	return rows, nil
+}
+
+// openSource reads one table with an access, fetching the first page.
+func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSize int, fresh bool) (source, error) {
+	t := it.table
+	switch {
+	case it.virtual != nil:
+		return &sliceSource{rows: it.virtual(env)}, nil
+	case acc.none:
+		return &sliceSource{}, nil
+	case acc.bySid:
+		src := &getSource{client: env.Client, table: t, decoder: newDecoder(t), sids: slices.Clone(acc.sids)}
+		if err := src.prime(ctx); err != nil {
+			return nil, err
+		}
+		return src, nil
+	}
+	lists := acc.listings()
+	uris := make([]string, len(lists))
+	for i, q := range lists {
+		q = cloneValues(q)
+		q.Set("PageSize", strconv.Itoa(pageSize))
+		uris[i] = env.Client.FirstPageURI(t.ListPath, q)
+	}
+	if len(uris) == 1 {
+		src := newListSource(env.Client, t, uris[0])
+		src.fresh = fresh
+		if err := src.fetch(ctx); err != nil {
+			return nil, err
+		}
+		return src, nil
+	}
+	src := &mergedSource{env: env, table: t, uris: uris, fresh: fresh, sid: sidColumn(t)}
+	if err := src.prime(ctx); err != nil {
+		return nil, err
+	}
+	return src, nil
 }
 
 // gather reads every matching row, sorts and de-duplicates, and returns a
@@ -292,15 +479,50 @@ func compareNullsFirst(a, b driver.Value) int {
 	return c
 }
 
-// rowKey identifies a row's values for DISTINCT.
+// rowKey identifies a row's values for DISTINCT and GROUP BY: values that
+// compare equal get the same key (1 and 1.0, a time and the same instant).
 func rowKey(row []driver.Value) string {
 	var b strings.Builder
 	for _, v := range row {
-		if v == nil {
+		switch x := v.(type) {
+		case nil:
 			b.WriteString("\x00N")
-		} else {
+		case int64:
+			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(float64(x), 'g', -1, 64))
+		case float64:
+			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
+		case bool:
+			fmt.Fprintf(&b, "\x00n:%d", boolInt(x))
+		default:
 			fmt.Fprintf(&b, "\x00%T:%s", v, toString(v))
 		}
 	}
 	return b.String()
+}
+
+// needsGrouping reports whether a SELECT aggregates: GROUP BY, HAVING or an
+// aggregate function in its select list or ORDER BY.
+func needsGrouping(st *sqlparser.Select) bool {
+	if len(st.GroupBy) > 0 || st.Having != nil {
+		return true
+	}
+	found := false
+	visit := func(node sqlparser.SQLNode) (bool, error) {
+		switch x := node.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.FuncExpr:
+			if isAggregate(x.Name.Lowered()) {
+				found = true
+			}
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		}
+		return !found, nil
+	}
+	_ = sqlparser.Walk(visit, st.SelectExprs)
+	if !found {
+		_ = sqlparser.Walk(visit, st.OrderBy)
+	}
+	return found
 }

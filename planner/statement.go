@@ -30,6 +30,10 @@ type Env struct {
 	AllowBulkWrites bool
 	// MaxWriteRows caps the resources one statement may change; 0: 100.
 	MaxWriteRows int
+	// ScanParallelism caps the time slices of one range scan fetched at
+	// once; 0 or 1: none (pages still come one after another, the next one
+	// fetched while the current one is read).
+	ScanParallelism int
 }
 
 func (e *Env) now() driver.Value {
@@ -45,6 +49,8 @@ type Statement struct {
 	sql      string
 	ast      sqlparser.Statement
 	numInput int
+	meta     *metaStmt  // SHOW or DESCRIBE
+	explain  *Statement // EXPLAIN of this statement
 }
 
 // Prepare parses query. Syntax errors and statements of a kind the driver
@@ -53,6 +59,9 @@ func Prepare(query string) (*Statement, error) {
 	trimmed := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(query), ";"))
 	if trimmed == "" {
 		return nil, errors.New("twilio: the statement is empty")
+	}
+	if st, ok, err := recognise(trimmed); ok || err != nil {
+		return st, err
 	}
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
@@ -67,6 +76,10 @@ func Prepare(query string) (*Statement, error) {
 		return nil, errors.New("twilio: UNION is not supported: run the SELECTs one by one")
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return nil, errors.New("twilio: Twilio has no transactions: run each statement on its own")
+	case *sqlparser.Show:
+		return nil, fmt.Errorf("twilio: %s is not supported: use SHOW TABLES, SHOW [FULL] COLUMNS FROM <table>, DESCRIBE <table>, SHOW DATABASES or information_schema", strings.ToUpper(sqlparser.String(ast)))
+	case *sqlparser.Set:
+		return nil, errors.New("twilio: SET is not supported: the driver has no session variables; configure it in the DSN")
 	default:
 		return nil, fmt.Errorf("twilio: %s statements are not supported: use SELECT, INSERT, UPDATE or DELETE", firstWord(trimmed))
 	}
@@ -77,8 +90,12 @@ func Prepare(query string) (*Statement, error) {
 // named ones (database/sql then leaves the count to us).
 func (s *Statement) NumInput() int { return s.numInput }
 
-// IsQuery reports whether the statement is a SELECT.
+// IsQuery reports whether the statement returns rows and changes nothing:
+// SELECT, SHOW, DESCRIBE and EXPLAIN.
 func (s *Statement) IsQuery() bool {
+	if s.explain != nil || s.meta != nil {
+		return true
+	}
 	_, ok := s.ast.(*sqlparser.Select)
 	return ok
 }
@@ -149,6 +166,20 @@ func firstWord(q string) string {
 // wanted. The first page is fetched before it returns, so request and
 // authentication errors surface here.
 func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue) (*Rows, error) {
+	if s.explain != nil {
+		return s.explain.explainRows(ctx, env, args(nv))
+	}
+	if s.meta != nil {
+		item, err := s.meta.item()
+		if err != nil {
+			return nil, err
+		}
+		plan, err := planSelectFrom(s.meta.sel, env, args(nv), []*fromItem{item})
+		if err != nil {
+			return nil, err
+		}
+		return plan.open(ctx, env)
+	}
 	switch st := s.ast.(type) {
 	case *sqlparser.Select:
 		plan, err := planSelect(st, env, args(nv))
@@ -163,12 +194,18 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 		}
 		return w.run(ctx, env)
 	case *sqlparser.Update:
+		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
+			return nil, err
+		}
 		w, err := planUpdate(st, env, args(nv))
 		if err != nil {
 			return nil, err
 		}
 		return w.run(ctx, env)
 	case *sqlparser.Delete:
+		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
+			return nil, err
+		}
 		w, err := planDelete(st, env, args(nv))
 		if err != nil {
 			return nil, err
@@ -209,4 +246,14 @@ func (s *Statement) Exec(ctx context.Context, env *Env, nv []driver.NamedValue) 
 			return Result{}, err
 		}
 	}
+}
+
+// singleWriteTable refuses an UPDATE or DELETE of a join.
+func singleWriteTable(verb string, from sqlparser.TableExprs) error {
+	if len(from) == 1 {
+		if _, ok := from[0].(*sqlparser.AliasedTableExpr); ok {
+			return nil
+		}
+	}
+	return fmt.Errorf("twilio: %s of several tables (a join) is not supported: %s one table, with WHERE Sid IN (SELECT …) to pick the rows", verb, verb)
 }

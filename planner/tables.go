@@ -11,8 +11,11 @@ import (
 
 // lookupTable finds a table and explains an unknown name.
 func lookupTable(name sqlparser.TableName) (*schema.Table, error) {
-	if !name.Qualifier.IsEmpty() {
-		return nil, fmt.Errorf("twilio: table %s: tables have no schema qualifier here: write %s", sqlparser.String(name), name.Name.String())
+	if q := name.Qualifier.String(); q != "" && !strings.EqualFold(q, DatabaseName) {
+		if strings.EqualFold(q, "information_schema") {
+			return nil, fmt.Errorf("twilio: %s is read-only: only SELECT reads it", sqlparser.String(name))
+		}
+		return nil, fmt.Errorf("twilio: table %s: the only schema is %s: write %s or %s.%s", sqlparser.String(name), DatabaseName, name.Name.String(), DatabaseName, name.Name.String())
 	}
 	n := name.Name.String()
 	if t, ok := schema.Lookup(n); ok {
@@ -93,7 +96,7 @@ type tableScope struct {
 
 func (s tableScope) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
 	if q := col.Qualifier.Name.String(); q != "" && !s.names(q) {
-		return 0, schema.Column{}, fmt.Errorf("twilio: %s refers to %s, which is not in FROM: use %s", sqlparser.String(col), q, s.label())
+		return 0, schema.Column{}, &unknownColumnError{fmt.Sprintf("twilio: %s refers to %s, which is not in FROM: use %s", sqlparser.String(col), q, s.label())}
 	}
 	name := col.Name.String()
 	i, ok := s.table.Column(name)
@@ -102,7 +105,7 @@ func (s tableScope) resolve(col *sqlparser.ColName) (int, schema.Column, error) 
 		for _, c := range s.table.Columns {
 			names = append(names, c.Aliases...)
 		}
-		return 0, schema.Column{}, fmt.Errorf("twilio: %s has no column %q%s", s.table.Name, name, didYouMean(name, names))
+		return 0, schema.Column{}, &unknownColumnError{fmt.Sprintf("twilio: %s has no column %q%s", s.table.Name, name, didYouMean(name, names))}
 	}
 	return i, s.table.Columns[i], nil
 }
@@ -126,22 +129,7 @@ func (s tableScope) label() string {
 	return s.table.Name
 }
 
-// singleTable reads a FROM clause of exactly one table.
-func singleTable(from sqlparser.TableExprs) (tableScope, error) {
-	if len(from) != 1 {
-		return tableScope{}, unsupported("a FROM list of several tables (a join)")
-	}
-	ate, ok := from[0].(*sqlparser.AliasedTableExpr)
-	if !ok {
-		return tableScope{}, unsupported("a JOIN")
-	}
-	name, ok := ate.Expr.(sqlparser.TableName)
-	if !ok {
-		return tableScope{}, unsupported("a subquery in FROM")
-	}
-	t, err := lookupTable(name)
-	if err != nil {
-		return tableScope{}, err
-	}
-	return tableScope{table: t, alias: ate.As.String()}, nil
-}
+// unknownColumnError reports a column no table in scope has.
+type unknownColumnError struct{ msg string }
+
+func (e *unknownColumnError) Error() string { return e.msg }

@@ -1,16 +1,21 @@
 package rest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"unicode/utf8"
 )
 
 // Page is one page of a list endpoint.
 type Page struct {
-	Items       []json.RawMessage // the resources, undecoded
-	NextPageURI string            // "" on the last page
+	// Items are the resources, undecoded. They are slices of the page's
+	// body, not copies: the body stays in memory while any item does.
+	Items       []json.RawMessage
+	NextPageURI string // "" on the last page
 }
 
 // FirstPageURI is the URI of the first page of a list endpoint: path relative
@@ -33,24 +38,277 @@ func (c *Client) ListPage(ctx context.Context, uri, listKey string) (*Page, erro
 	return decodePage(body, listKey)
 }
 
+// decodePage splits a page in one pass over its body: the items of the
+// listKey array become slices of the body, next_page_uri is read, every
+// other field is skipped. Only the envelope's own strings are unescaped.
 func decodePage(body []byte, listKey string) (*Page, error) {
-	var envelope map[string]json.RawMessage
-	if err := json.Unmarshal(body, &envelope); err != nil {
-		return nil, fmt.Errorf("twilio: a list page is not JSON: %w", err)
-	}
-	raw, ok := envelope[listKey]
-	if !ok {
-		return nil, fmt.Errorf("twilio: a list page has no %q array", listKey)
+	notJSON := func(err error) error { return fmt.Errorf("twilio: a list page is not JSON: %w", err) }
+	s := pageScanner{b: body}
+	s.space()
+	if !s.eat('{') {
+		return nil, notJSON(s.errorf("the page is not an object"))
 	}
 	page := &Page{}
-	if err := json.Unmarshal(raw, &page.Items); err != nil {
-		return nil, fmt.Errorf("twilio: the %q array of a list page: %w", listKey, err)
-	}
-	if next, ok := envelope["next_page_uri"]; ok {
-		// null leaves NextPageURI empty.
-		if err := json.Unmarshal(next, &page.NextPageURI); err != nil {
-			return nil, fmt.Errorf("twilio: next_page_uri of a list page: %w", err)
+	found := false
+	s.space()
+	if !s.eat('}') {
+		for {
+			key, err := s.key()
+			if err != nil {
+				return nil, notJSON(err)
+			}
+			s.space()
+			switch key {
+			case listKey:
+				found = true
+				items, err := s.items()
+				if err != nil {
+					return nil, fmt.Errorf("twilio: the %q array of a list page: %w", listKey, err)
+				}
+				page.Items = items
+			case "next_page_uri":
+				next, err := s.nullableString()
+				if err != nil {
+					return nil, fmt.Errorf("twilio: next_page_uri of a list page: %w", err)
+				}
+				page.NextPageURI = next
+			default:
+				if err := s.skip(); err != nil {
+					return nil, notJSON(err)
+				}
+			}
+			s.space()
+			if s.eat(',') {
+				s.space()
+				continue
+			}
+			if s.eat('}') {
+				break
+			}
+			return nil, notJSON(s.errorf("expected ',' or '}'"))
 		}
 	}
+	s.space()
+	if s.i != len(s.b) {
+		return nil, notJSON(s.errorf("text after the page"))
+	}
+	if !found {
+		return nil, fmt.Errorf("twilio: a list page has no %q array", listKey)
+	}
 	return page, nil
+}
+
+// pageScanner reads a page envelope. It trusts that the body is valid JSON
+// (the transport checked it) only as far as finding where values end; any
+// malformation gives an error, never a panic.
+type pageScanner struct {
+	b []byte
+	i int
+}
+
+var errEnd = errors.New("unexpected end of JSON input")
+
+func (s *pageScanner) errorf(format string, args ...any) error {
+	if s.i >= len(s.b) {
+		return errEnd
+	}
+	return fmt.Errorf(format+" at byte %d", append(args, s.i)...)
+}
+
+func (s *pageScanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\n', '\r', '\t':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *pageScanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// str reads a string and returns its raw bytes, quotes included, and
+// whether it holds a backslash. It finds the closing quote with
+// bytes.IndexByte; the characters in between are not checked here (the
+// transport checked the body with json.Valid, and the strings kept are
+// unquoted by encoding/json or checked by the planner's decoder).
+func (s *pageScanner) str() ([]byte, bool, error) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false, s.errorf("expected a string")
+	}
+	start := s.i
+	escaped := false
+	for j := start + 1; ; {
+		q := bytes.IndexByte(s.b[j:], '"')
+		if q < 0 {
+			s.i = len(s.b)
+			return nil, false, errEnd
+		}
+		q += j
+		k := q - 1
+		for k > start && s.b[k] == '\\' {
+			k--
+		}
+		if (q-1-k)%2 == 0 { // an even run of backslashes: the string ends here
+			s.i = q + 1
+			escaped = escaped || bytes.IndexByte(s.b[start+1:q], '\\') >= 0
+			return s.b[start:s.i], escaped, nil
+		}
+		escaped = true
+		j = q + 1
+	}
+}
+
+func unquote(raw []byte, escaped bool) (string, error) {
+	if !escaped && utf8.Valid(raw) && !hasControl(raw) {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var out string
+	err := json.Unmarshal(raw, &out)
+	return out, err
+}
+
+// key reads a field name and its colon.
+func (s *pageScanner) key() (string, error) {
+	raw, escaped, err := s.str()
+	if err != nil {
+		return "", err
+	}
+	key, err := unquote(raw, escaped)
+	if err != nil {
+		return "", err
+	}
+	s.space()
+	if !s.eat(':') {
+		return "", s.errorf("expected ':'")
+	}
+	return key, nil
+}
+
+func (s *pageScanner) literal(lit string) bool {
+	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
+		s.i += len(lit)
+		return true
+	}
+	return false
+}
+
+// nullableString reads a string or null ("").
+func (s *pageScanner) nullableString() (string, error) {
+	if s.literal("null") {
+		return "", nil
+	}
+	if s.i < len(s.b) && s.b[s.i] != '"' {
+		return "", fmt.Errorf("json: cannot unmarshal a non-string into Go value of type string")
+	}
+	raw, escaped, err := s.str()
+	if err != nil {
+		return "", err
+	}
+	return unquote(raw, escaped)
+}
+
+// items reads an array (or null) and returns each element as a slice of the
+// body.
+func (s *pageScanner) items() ([]json.RawMessage, error) {
+	if s.literal("null") {
+		return nil, nil
+	}
+	if !s.eat('[') {
+		return nil, s.errorf("expected an array")
+	}
+	items := make([]json.RawMessage, 0, 64)
+	s.space()
+	if s.eat(']') {
+		return items, nil
+	}
+	for {
+		start := s.i
+		if err := s.skip(); err != nil {
+			return nil, err
+		}
+		items = append(items, s.b[start:s.i:s.i])
+		s.space()
+		if s.eat(',') {
+			s.space()
+			continue
+		}
+		if s.eat(']') {
+			return items, nil
+		}
+		return nil, s.errorf("expected ',' or ']'")
+	}
+}
+
+// skip moves past one value. Objects and arrays are matched bracket for
+// bracket, skipping strings.
+func (s *pageScanner) skip() error {
+	if s.i >= len(s.b) {
+		return errEnd
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		_, _, err := s.str()
+		return err
+	case c == '{' || c == '[':
+		depth := 0
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case '"':
+				if _, _, err := s.str(); err != nil {
+					return err
+				}
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					s.i++
+					return nil
+				}
+			}
+			s.i++
+		}
+		return errEnd
+	case c == 't':
+		if s.literal("true") {
+			return nil
+		}
+	case c == 'f':
+		if s.literal("false") {
+			return nil
+		}
+	case c == 'n':
+		if s.literal("null") {
+			return nil
+		}
+	case c == '-' || (c >= '0' && c <= '9'):
+		s.i++
+		for s.i < len(s.b) && numberByte(s.b[s.i]) {
+			s.i++
+		}
+		return nil
+	}
+	return s.errorf("invalid character %q", s.b[s.i])
+}
+
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
+func numberByte(c byte) bool {
+	return c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'
 }

@@ -2,6 +2,8 @@ package rest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -48,14 +50,19 @@ func idempotent(method string) bool {
 	return method == http.MethodGet || method == http.MethodDelete || method == http.MethodHead
 }
 
-// backoff is the wait before retry n (0-based): Retry-After when the answer
-// gave one, else exponential with full jitter.
+// backoff is the wait before retry n (0-based): exponential with jitter,
+// and never shorter than the answer's Retry-After.
 func (p RetryPolicy) backoff(n int, resp *http.Response) time.Duration {
+	wait := p.exponential(n)
 	if resp != nil {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
-			return min(d, p.MaxDelay*4)
+			wait = max(wait, d)
 		}
 	}
+	return wait
+}
+
+func (p RetryPolicy) exponential(n int) time.Duration {
 	base := p.BaseDelay
 	if base <= 0 {
 		base = 100 * time.Millisecond
@@ -98,9 +105,26 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // transient reports whether a transport error may pass on a second try:
-// anything but the caller's own cancellation.
+// not the caller's own cancellation, not a proxy that refused us, and not a
+// certificate that will be as untrusted next time. A per-attempt timeout is
+// transient: the caller's context is still live.
 func transient(ctx context.Context, err error) bool {
-	return ctx.Err() == nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var pe *ProxyError
+	if errors.As(err, &pe) && !pe.Temporary() {
+		return false // refused credentials or tunnel: the same request fails again
+	}
+	var (
+		verify    *tls.CertificateVerificationError
+		authority x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		record    tls.RecordHeaderError
+	)
+	return !errors.As(err, &verify) && !errors.As(err, &authority) && !errors.As(err, &hostname) &&
+		!errors.As(err, &invalid) && !errors.As(err, &record)
 }
 
 // errTruncated marks a 2xx answer whose body ended early or is not JSON.

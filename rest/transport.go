@@ -131,8 +131,13 @@ func (t *Transport) shouldRetry(ctx context.Context, method string, resp *http.R
 }
 
 // sent reports whether a transport error may have come after the request
-// reached the server. Only a failure to connect proves it did not.
+// reached the server. Only a failure to connect, or a proxy that refused
+// to pass it on, proves it did not.
 func sent(err error) bool {
+	var pe *ProxyError
+	if errors.As(err, &pe) {
+		return false // the proxy failed it before passing it on
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return false

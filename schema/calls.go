@@ -42,12 +42,12 @@ var Calls = &Table{
 		{Name: "SubresourceUris", Field: "subresource_uris", Type: JSON, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "To", Param: "To", Ops: Eq},
-		{Column: "From", Param: "From", Ops: Eq},
-		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq},
-		{Column: "Status", Param: "Status", Ops: Eq},
-		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
-		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
+		{Column: "To", Param: "To", Ops: Eq, Exact: true},
+		{Column: "From", Param: "From", Ops: Eq, Exact: true},
+		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq, Exact: true},
+		{Column: "Status", Param: "Status", Ops: Eq, Exact: true},
+		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
+		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
 	},
 	CreateParams: []Param{
 		{Name: "To", Type: String, Required: true},

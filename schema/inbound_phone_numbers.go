@@ -52,10 +52,10 @@ var InboundPhoneNumbers = &Table{
 		{Name: "Type", Field: "type", Type: String, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "Beta", Param: "Beta", Ops: Eq},
-		{Column: "FriendlyName", Param: "FriendlyName", Ops: Eq},
-		{Column: "PhoneNumber", Param: "PhoneNumber", Ops: Eq},
-		{Column: "Origin", Param: "Origin", Ops: Eq},
+		{Column: "Beta", Param: "Beta", Ops: Eq, Only: []string{"false"}, Note: "Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly"},
+		{Column: "FriendlyName", Param: "FriendlyName", Ops: Eq, Exact: true},
+		{Column: "PhoneNumber", Param: "PhoneNumber", Ops: Eq, Note: "Twilio matches partial numbers and * wildcards: re-checked exactly"},
+		{Column: "Origin", Param: "Origin", Ops: Eq, Exact: true},
 	},
 	CreateParams: []Param{
 		{Name: "ApiVersion", Type: String},

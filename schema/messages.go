@@ -36,9 +36,9 @@ var Messages = &Table{
 		{Name: "SubresourceUris", Field: "subresource_uris", Type: JSON, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "To", Param: "To", Ops: Eq},
-		{Column: "From", Param: "From", Ops: Eq},
-		{Column: "DateSent", Param: "DateSent", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
+		{Column: "To", Param: "To", Ops: Eq, Exact: true},
+		{Column: "From", Param: "From", Ops: Eq, Exact: true},
+		{Column: "DateSent", Param: "DateSent", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly; Twilio refuses dates past its 400-day retention"},
 	},
 	CreateParams: []Param{
 		{Name: "To", Type: String, Required: true},

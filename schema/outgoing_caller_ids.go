@@ -24,8 +24,8 @@ var OutgoingCallerIds = &Table{
 		{Name: "Uri", Field: "uri", Type: String, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "PhoneNumber", Param: "PhoneNumber", Ops: Eq},
-		{Column: "FriendlyName", Param: "FriendlyName", Ops: Eq},
+		{Column: "PhoneNumber", Param: "PhoneNumber", Ops: Eq, Exact: true},
+		{Column: "FriendlyName", Param: "FriendlyName", Ops: Eq, Exact: true},
 	},
 	CreateParams: []Param{
 		{Name: "PhoneNumber", Type: String, Required: true},

@@ -34,8 +34,8 @@ var Recordings = &Table{
 		{Name: "MediaUrl", Field: "media_url", Type: String, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "DateCreated", Param: "DateCreated", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
-		{Column: "CallSid", Param: "CallSid", Ops: Eq},
-		{Column: "ConferenceSid", Param: "ConferenceSid", Ops: Eq},
+		{Column: "DateCreated", Param: "DateCreated", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
+		{Column: "CallSid", Param: "CallSid", Ops: Eq, Exact: true},
+		{Column: "ConferenceSid", Param: "ConferenceSid", Ops: Eq, Exact: true},
 	},
 }

@@ -116,6 +116,35 @@ type Filter struct {
 	// Format of the value on the wire: "" for the value as it is, "date" for
 	// YYYY-MM-DD.
 	Format string
+	// Exact marks a filter whose answer is exactly the SQL comparison it
+	// serves (strings compared byte for byte): nothing is left to re-check,
+	// so LIMIT may shrink the page. Without it the filter returns a superset
+	// (day-granular dates, partial phone numbers, Beta) and the driver
+	// re-checks every row; the zero value is the safe one.
+	Exact bool
+	// Only lists the values worth sending, when the parameter narrows the
+	// list for some values alone (Beta: only false leaves rows out); empty:
+	// every value.
+	Only []string
+	// Note says how Twilio matches, for SHOW FULL COLUMNS and EXPLAIN.
+	Note string
+}
+
+// Serves reports whether the filter carries value v to Twilio.
+func (f Filter) Serves(v string) bool {
+	if v == "" {
+		// Twilio ignores an empty filter parameter: it would list everything.
+		return false
+	}
+	if len(f.Only) == 0 {
+		return true
+	}
+	for _, o := range f.Only {
+		if o == v {
+			return true
+		}
+	}
+	return false
 }
 
 // Operation is a SQL statement kind a table serves.

@@ -1,0 +1,226 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+)
+
+type driverDB struct{ *sql.DB }
+
+// scan runs a query and reads every column of every row, as a caller of
+// database/sql does (Scan into any).
+func (db *driverDB) scan(tb testing.TB, query string) int {
+	tb.Helper()
+	rows, err := db.QueryContext(context.Background(), query)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+const pageSize = 1000
+
+// scanMessages is the hand-written baseline: PageMessage with PageSize
+// 1000, following next_page_uri.
+func scanMessages(tb testing.TB, tw *api.ApiService) int {
+	tb.Helper()
+	params := &api.ListMessageParams{}
+	params.SetPageSize(pageSize)
+	token, page := "", ""
+	n := 0
+	for {
+		resp, err := tw.PageMessage(params, token, page)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		n += len(resp.Messages)
+		if resp.NextPageUri == nil {
+			return n
+		}
+		token, page = nextPage(*resp.NextPageUri)
+	}
+}
+
+// scanCalls is the baseline for a StartTime range: PageCall with the day
+// filters and PageSize 1000; it returns the rows and the pages read.
+func scanCalls(tb testing.TB, tw *api.ApiService, after, before time.Time) (rows, pages int) {
+	tb.Helper()
+	params := &api.ListCallParams{}
+	params.SetPageSize(pageSize)
+	params.SetStartTimeAfter(after)
+	params.SetStartTimeBefore(before)
+	token, page := "", ""
+	for {
+		resp, err := tw.PageCall(params, token, page)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rows += len(resp.Calls)
+		pages++
+		if resp.NextPageUri == nil {
+			return rows, pages
+		}
+		token, page = nextPage(*resp.NextPageUri)
+	}
+}
+
+// BenchmarkFullScan100k reads 100,000 messages without latency, with the
+// driver (SELECT * and Scan of every column) and with the twilio-go loop,
+// alternately in the same run. Target: driver ≤ 1.10 × twilio-go per row.
+func BenchmarkFullScan100k(b *testing.B) {
+	const n = 100_000
+	e := startEmulator(b, emulatorSpec{Messages: n})
+	db := openDriver(b, e.dsn(""))
+	tw := twilioGo(e.base, e.sid, e.token)
+	// Warm both up: connections, first-use allocations.
+	db.scan(b, "SELECT * FROM Messages LIMIT 2000")
+	var drv, base time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		for k := range 2 {
+			if (i+k)%2 == 0 {
+				start := time.Now()
+				if got := db.scan(b, "SELECT * FROM Messages"); got != n {
+					b.Fatalf("driver read %d rows, want %d", got, n)
+				}
+				drv += time.Since(start)
+			} else {
+				start := time.Now()
+				if got := scanMessages(b, tw); got != n {
+					b.Fatalf("twilio-go read %d rows, want %d", got, n)
+				}
+				base += time.Since(start)
+			}
+		}
+	}
+	rows := float64(b.N) * n
+	b.ReportMetric(float64(drv.Nanoseconds())/rows, "driver-ns/row")
+	b.ReportMetric(float64(base.Nanoseconds())/rows, "twilio-go-ns/row")
+	b.ReportMetric(float64(drv)/float64(base), "driver/twilio-go")
+}
+
+// peakHeap samples the heap (live and not yet swept objects: HeapAlloc)
+// every millisecond while f runs, after a GC, and returns the highest value.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	f()
+	close(stop)
+	wg.Wait()
+	return peak
+}
+
+// BenchmarkScanHeap reads 100,000 then 1,000,000 messages with the driver
+// and reports the peak heap of each. Targets: the 1,000,000-row peak within
+// 1.2 × the 100,000-row one, and under 64 MiB.
+func BenchmarkScanHeap(b *testing.B) {
+	var small, large uint64
+	for _, size := range []int{100_000, 1_000_000} {
+		e := startEmulator(b, emulatorSpec{Messages: size})
+		db := openDriver(b, e.dsn(""))
+		db.scan(b, "SELECT * FROM Messages LIMIT 2000")
+		peak := peakHeap(func() {
+			if got := db.scan(b, "SELECT * FROM Messages"); got != size {
+				b.Fatalf("driver read %d rows, want %d", got, size)
+			}
+		})
+		if size == 100_000 {
+			small = peak
+		} else {
+			large = peak
+		}
+		db.Close()
+	}
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(small)/(1<<20), "peak-MiB-100k")
+	b.ReportMetric(float64(large)/(1<<20), "peak-MiB-1M")
+	b.ReportMetric(float64(large)/float64(small), "1M/100k")
+}
+
+// BenchmarkLatencyRange30Days reads a 30-day StartTime window holding about
+// 100,000 calls (a million seeded over 300 days) from an emulator answering
+// each request after 200 ms and refusing more than 50 per second (two nodes'
+// budget), with the driver at nodes=2 and with the sequential twilio-go loop.
+// Targets: at least 5 × faster than the loop, and within 1.5 × of the
+// rate-limit bound (the fewest pages possible ÷ 50 per second).
+func BenchmarkLatencyRange30Days(b *testing.B) {
+	const rate = 50.0
+	e := startEmulator(b, emulatorSpec{Calls: 1_000_000, Latency: 200 * time.Millisecond, RPS: rate, Burst: 10})
+	db := openDriver(b, e.dsn("nodes=2&scan_parallelism=10"))
+	tw := twilioGo(e.base, e.sid, e.token)
+	after := time.Date(2026, 5, 15, 0, 0, 0, 0, time.UTC)
+	before := time.Date(2026, 6, 13, 0, 0, 0, 0, time.UTC) // inclusive day: 30 days
+	query := "SELECT * FROM Calls WHERE StartTime >= '2026-05-15' AND StartTime < '2026-06-14'"
+	time.Sleep(time.Second) // let the rate buckets fill
+	var drv, base time.Duration
+	var drvRows, baseRows, pages, requests, throttled int
+	for b.Loop() {
+		e.resetRequests(b)
+		th := e.stats(b).Throttled
+		start := time.Now()
+		drvRows = db.scan(b, query)
+		drv += time.Since(start)
+		st := e.stats(b)
+		requests, throttled = st.Requests, st.Throttled-th
+		time.Sleep(time.Second)
+		start = time.Now()
+		baseRows, pages = scanCalls(b, tw, after, before)
+		base += time.Since(start)
+		if drvRows != baseRows {
+			b.Fatalf("driver read %d rows, twilio-go %d", drvRows, baseRows)
+		}
+	}
+	minPages := math.Ceil(float64(baseRows) / pageSize)
+	bound := minPages / rate
+	b.ReportMetric(drv.Seconds()/float64(b.N), "driver-s")
+	b.ReportMetric(base.Seconds()/float64(b.N), "twilio-go-s")
+	b.ReportMetric(float64(base)/float64(drv), "speedup")
+	b.ReportMetric(bound, "bound-s")
+	b.ReportMetric(drv.Seconds()/float64(b.N)/bound, "driver/bound")
+	b.ReportMetric(float64(baseRows), "rows")
+	b.ReportMetric(float64(pages), "twilio-go-requests")
+	b.ReportMetric(float64(requests), "driver-requests")
+	b.ReportMetric(float64(throttled), "driver-429s")
+}

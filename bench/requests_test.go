@@ -1,0 +1,143 @@
+package bench
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/twiliosql/twiliosql/twiliotest"
+)
+
+// requestCase is a query and the listing (or fetch) that answers it with the
+// fewest requests.
+type requestCase struct {
+	name  string
+	query string
+	path  string     // list path relative to the account, or an item path
+	list  url.Values // the filters Twilio evaluates (nil: path is one fetch)
+	limit int        // rows wanted from the listing (0: all)
+	exact bool       // the answer must equal the minimum (else it is only reported)
+}
+
+var requestCases = []requestCase{
+	{name: "limit-10", query: "SELECT * FROM Messages LIMIT 10", path: "Messages.json", list: url.Values{}, limit: 10, exact: true},
+	{name: "sid", query: "SELECT * FROM Calls WHERE Sid = '" + twiliotest.DeletableCallSid + "'", path: "Calls/" + twiliotest.DeletableCallSid + ".json", exact: true},
+	{name: "range-filtered-1-page", query: "SELECT Sid, Duration FROM Calls WHERE StartTime >= '2026-04-01' AND StartTime < '2026-04-03' AND Duration > 60",
+		path: "Calls.json", list: url.Values{"StartTime>": {"2026-04-01"}, "StartTime<": {"2026-04-02"}}, exact: true},
+	{name: "range-filtered-3-pages", query: "SELECT Sid, Duration FROM Calls WHERE StartTime >= '2026-03-01' AND StartTime < '2026-03-31' AND Status = 'completed' AND Duration > 60",
+		path: "Calls.json", list: url.Values{"StartTime>": {"2026-03-01"}, "StartTime<": {"2026-03-30"}, "Status": {"completed"}}, exact: true},
+	// A long range is split into slices fetched at once: each slice ends
+	// on a partial page, so it may cost more than the fewest pages.
+	{name: "range-parallel-120-days", query: "SELECT Sid FROM Calls WHERE StartTime >= '2026-01-01' AND StartTime < '2026-05-01'",
+		path: "Calls.json", list: url.Values{"StartTime>": {"2026-01-01"}, "StartTime<": {"2026-04-30"}}},
+}
+
+// fewestRequests lists (or fetches) directly with PageSize 1000 and counts
+// the requests: the minimum for the case.
+func fewestRequests(tb testing.TB, srv *twiliotest.Server, c requestCase) int {
+	tb.Helper()
+	base := srv.URL + "/2010-04-01/Accounts/" + srv.AccountSid + "/"
+	if c.list == nil {
+		return 1
+	}
+	q := url.Values{"PageSize": {"1000"}}
+	for k, v := range c.list {
+		q[k] = v
+	}
+	uri := base + c.path + "?" + q.Encode()
+	requests, rows := 0, 0
+	for uri != "" {
+		req, _ := http.NewRequest(http.MethodGet, uri, nil)
+		req.SetBasicAuth(srv.AccountSid, srv.AuthToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var page map[string]json.RawMessage
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		requests++
+		var items []json.RawMessage
+		json.Unmarshal(page[listKey(c.path)], &items)
+		rows += len(items)
+		if c.limit > 0 && rows >= c.limit {
+			break
+		}
+		var next *string
+		json.Unmarshal(page["next_page_uri"], &next)
+		uri = ""
+		if next != nil {
+			uri = srv.URL + *next
+		}
+	}
+	return requests
+}
+
+func listKey(path string) string {
+	switch path {
+	case "Calls.json":
+		return "calls"
+	case "Messages.json":
+		return "messages"
+	}
+	return "recordings"
+}
+
+// driverRequests runs the query through the driver (default settings: two
+// nodes, pages of 1000, range scans split) and counts the requests.
+func driverRequests(tb testing.TB, srv *twiliotest.Server, db *driverDB, query string) int {
+	tb.Helper()
+	srv.ResetRequests()
+	db.scan(tb, query)
+	time.Sleep(20 * time.Millisecond) // a cancelled prefetch may reach the server just after Close
+	return srv.RequestCount()
+}
+
+func requestServer(tb testing.TB) *twiliotest.Server {
+	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30_000, Messages: 2_000}))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// TestRequestCounts checks that a LIMIT the first page serves, a Sid lookup
+// and filtered range scans make the fewest requests possible.
+func TestRequestCounts(t *testing.T) {
+	srv := requestServer(t)
+	db := openDriver(t, srv.DSN())
+	for _, c := range requestCases {
+		if !c.exact {
+			continue // reported by BenchmarkRequests
+		}
+		t.Run(c.name, func(t *testing.T) {
+			got := driverRequests(t, srv, db, c.query)
+			if want := fewestRequests(t, srv, c); got != want {
+				t.Errorf("%s: %d requests, the fewest possible is %d", c.query, got, want)
+			}
+		})
+	}
+}
+
+// BenchmarkRequests reports the requests each case makes next to the
+// fewest possible.
+func BenchmarkRequests(b *testing.B) {
+	srv := requestServer(b)
+	db := openDriver(b, srv.DSN())
+	for _, c := range requestCases {
+		b.Run(c.name, func(b *testing.B) {
+			var got int
+			for b.Loop() {
+				got = driverRequests(b, srv, db, c.query)
+			}
+			want := fewestRequests(b, srv, c)
+			b.ReportMetric(float64(got), "requests")
+			b.ReportMetric(float64(want), "min-requests")
+			b.ReportMetric(math.Round(100*float64(got)/float64(want))/100, "requests/min")
+		})
+	}
+}

@@ -1,0 +1,251 @@
+// Command twiliosql-docs prints the Markdown table reference of the twilio
+// driver, generated from the schema catalog:
+//
+//	go run ./cmd/twiliosql-docs > docs/TABLES.md
+//
+// A test in this package fails when docs/TABLES.md is stale.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
+)
+
+func main() {
+	w := bufio.NewWriter(os.Stdout)
+	render(w, schema.Tables())
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(os.Stderr, "twiliosql-docs:", err)
+		os.Exit(1)
+	}
+}
+
+// regenerate is the command that rewrites the reference.
+const regenerate = "go run ./cmd/twiliosql-docs > docs/TABLES.md"
+
+// render writes the reference of tables as Markdown.
+func render(w io.Writer, tables []*schema.Table) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+
+	p("# Table reference\n\n")
+	p("<!-- Generated from the schema catalog by `%s`. Do not edit. -->\n\n", regenerate)
+	p("Every table is a Twilio REST resource of the 2010-04-01 API. Names of tables,\n")
+	p("columns and parameters are matched without regard to case. `To` and `From`\n")
+	p("are reserved words in SQL: write them in backticks (`` `To` ``).\n\n")
+	p("- A **pushed-down filter** is sent to Twilio as a query parameter, so Twilio\n")
+	p("  returns fewer pages. Every other condition of a WHERE clause is evaluated by\n")
+	p("  the driver on the rows as they stream in, so any WHERE clause works; it only\n")
+	p("  costs more requests. `Sid = …` and `Sid IN (…)` fetch rows one by one on\n")
+	p("  every table that serves SELECT.\n")
+	p("- An **exact** filter is answered by Twilio exactly as SQL would. The others\n")
+	p("  return a superset (dates compared by whole day, partial phone numbers) and\n")
+	p("  the driver re-checks every row, so results are always exact. When every\n")
+	p("  condition is an exact filter, a LIMIT also shrinks the page Twilio sends.\n")
+	p("- INSERT columns and UPDATE assignments name **parameters** of Twilio's create\n")
+	p("  and update requests, not columns. A **list** parameter takes a JSON array or\n")
+	p("  a comma-separated list and is sent as a repeated form key.\n")
+	p("- UPDATE and DELETE with `WHERE Sid = …` (or `Sid IN (…)`) send one request\n")
+	p("  per Sid; with any other WHERE clause they first list the matching rows, then\n")
+	p("  write them one by one. Twilio has no transactions: a failure part way is\n")
+	p("  reported with the Sids already changed.\n\n")
+
+	p("| Table | Aliases | Statements | Description |\n|---|---|---|---|\n")
+	for _, t := range tables {
+		p("| [%s](#%s) | %s | %s | %s |\n", t.Name, anchor(t.Name), orDash(codeList(t.Aliases)),
+			strings.Join(t.OperationNames(), ", "), cell(t.Description))
+	}
+	p("\n")
+
+	for _, t := range tables {
+		p("## %s\n\n", t.Name)
+		p("%s\n\n", t.Description)
+		if len(t.Aliases) > 0 {
+			p("- Also named: %s\n", codeList(t.Aliases))
+		}
+		p("- Statements: %s\n", operations(t))
+		p("- Sid: %s followed by 32 hex digits\n", codeOrList(t.SidPrefixes))
+		p("- Endpoints (under `/2010-04-01/Accounts/{AccountSid}/`): %s\n\n", endpoints(t))
+
+		p("### Columns\n\n")
+		p("| Column | Type | Nullable | Twilio field | Aliases |\n|---|---|---|---|---|\n")
+		for _, c := range t.Columns {
+			p("| `%s` | %s | %s | `%s` | %s |\n", c.Name, c.Type, yesNo(c.Nullable), c.Field, orDash(codeList(c.Aliases)))
+		}
+		p("\n")
+
+		p("### Filters pushed down to Twilio\n\n")
+		if !t.Supports(schema.List) {
+			p("None: %s has no list endpoint. SELECT needs `WHERE Sid = '…'` or `Sid IN (…)`.\n\n", t.Name)
+		} else {
+			p("| Column | Operators | Twilio parameter | Notes |\n|---|---|---|---|\n")
+			p("| `Sid` | `=`, `IN` | (fetch by Sid) | one request per Sid |\n")
+			for _, f := range t.Filters {
+				p("| `%s` | %s | %s | %s |\n", f.Column, ops(f.Ops), filterParams(f), filterNotes(f))
+			}
+			p("\n")
+		}
+
+		if t.Supports(schema.Create) {
+			p("### INSERT parameters\n\n")
+			params(p, t.CreateParams)
+		}
+		if t.Supports(schema.Update) {
+			p("### UPDATE parameters\n\n")
+			params(p, t.UpdateParams)
+		}
+	}
+}
+
+func params(p func(string, ...any), ps []schema.Param) {
+	if len(ps) == 0 {
+		p("None.\n\n")
+		return
+	}
+	p("| Parameter | Type | Required | Notes |\n|---|---|---|---|\n")
+	for _, x := range ps {
+		var notes []string
+		if x.Multi {
+			notes = append(notes, "list: a JSON array or a comma-separated list")
+		}
+		if x.InPath {
+			notes = append(notes, "goes into the request path")
+		}
+		p("| `%s` | %s | %s | %s |\n", x.Name, x.Type, yesNo(x.Required), orDash(strings.Join(notes, "; ")))
+	}
+	p("\n")
+}
+
+func operations(t *schema.Table) string {
+	var out []string
+	if t.Supports(schema.List) {
+		out = append(out, "SELECT (list)")
+	}
+	if t.Supports(schema.Get) {
+		out = append(out, "SELECT by Sid")
+	}
+	for _, o := range []struct {
+		op   schema.Operation
+		name string
+	}{{schema.Create, "INSERT"}, {schema.Update, "UPDATE"}, {schema.Delete, "DELETE"}} {
+		if t.Supports(o.op) {
+			out = append(out, o.name)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func endpoints(t *schema.Table) string {
+	var out []string
+	if t.Supports(schema.List) {
+		out = append(out, "`GET "+t.ListPath+"`")
+	}
+	if t.Supports(schema.Get) {
+		out = append(out, "`GET "+t.ItemPath+"`")
+	}
+	if t.Supports(schema.Create) {
+		out = append(out, "`POST "+t.CreatePath+"`")
+	}
+	if t.Supports(schema.Update) {
+		out = append(out, "`POST "+t.ItemPath+"`")
+	}
+	if t.Supports(schema.Delete) {
+		out = append(out, "`DELETE "+t.ItemPath+"`")
+	}
+	return strings.Join(out, ", ")
+}
+
+var opNames = []struct {
+	op   schema.Op
+	name string
+}{{schema.Eq, "="}, {schema.Lt, "<"}, {schema.Le, "<="}, {schema.Gt, ">"}, {schema.Ge, ">="}}
+
+func ops(o schema.Op) string {
+	var out []string
+	for _, x := range opNames {
+		if o.Has(x.op) {
+			out = append(out, "`"+x.name+"`")
+		}
+	}
+	if o.Has(schema.Gt|schema.Lt) || o.Has(schema.Ge|schema.Le) {
+		out = append(out, "`BETWEEN`")
+	}
+	return strings.Join(out, ", ")
+}
+
+func filterParams(f schema.Filter) string {
+	out := []string{}
+	if f.Ops.Has(schema.Eq) {
+		out = append(out, "`"+f.Param+"`")
+	}
+	if f.Ops&(schema.Gt|schema.Ge) != 0 {
+		out = append(out, "`"+f.Param+">`")
+	}
+	if f.Ops&(schema.Lt|schema.Le) != 0 {
+		out = append(out, "`"+f.Param+"<`")
+	}
+	return strings.Join(out, ", ")
+}
+
+func filterNotes(f schema.Filter) string {
+	var notes []string
+	switch {
+	case f.Exact:
+		notes = append(notes, "exact")
+	case f.Note != "":
+		notes = append(notes, f.Note)
+	case f.DayGranular:
+		notes = append(notes, "whole days, inclusive: re-checked exactly")
+	default:
+		notes = append(notes, "re-checked exactly")
+	}
+	if f.Exact && f.Note != "" {
+		notes = append(notes, f.Note)
+	}
+	if len(f.Only) > 0 {
+		notes = append(notes, "sent only for "+codeOrList(f.Only))
+	}
+	if f.Format == "date" {
+		notes = append(notes, "sent as YYYY-MM-DD")
+	}
+	return cell(strings.Join(notes, "; "))
+}
+
+func anchor(name string) string { return strings.ToLower(name) }
+
+func codeList(xs []string) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = "`" + x + "`"
+	}
+	return strings.Join(out, ", ")
+}
+
+func codeOrList(xs []string) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = "`" + x + "`"
+	}
+	return strings.Join(out, " or ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "–"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

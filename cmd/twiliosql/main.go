@@ -1,0 +1,122 @@
+// Command twiliosql runs SQL against a Twilio account.
+//
+//	twiliosql -e "SELECT Sid, Status FROM Calls LIMIT 5" --format csv
+//	twiliosql --dsn 'twilio://AC…:TOKEN@/' < statements.sql
+//	twiliosql                      # interactive prompt on a terminal
+//
+// Without --dsn it reads credentials from TWILIO_ACCOUNT_SID and
+// TWILIO_AUTH_TOKEN (or TWILIO_API_KEY, TWILIO_API_SECRET); with neither it
+// starts the embedded Twilio emulator with sample data, so every command
+// works on a fresh machine.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `Usage: twiliosql [-e SQL] [--format table|csv|json] [--dsn DSN]
+
+Runs SQL against a Twilio account. Statements come from -e, from standard
+input, or from an interactive prompt; separate them with ';'.
+
+Without --dsn, credentials come from TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN
+(or TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_ACCOUNT_SID). With none of
+them, twiliosql starts the embedded Twilio emulator with sample data.
+
+Examples:
+  twiliosql -e "SELECT Sid, Status FROM Calls LIMIT 5" --format csv
+  twiliosql -e 'INSERT INTO Messages (` + "`From`, `To`" + `, Body) VALUES ("whatsapp:+14155238886", "whatsapp:+15005550006", "hi")'
+  echo "DELETE FROM Recordings WHERE Sid = 'RE…';" | twiliosql
+
+Flags:
+`
+
+// run is the whole program: it parses args, opens the database, runs the
+// statements and returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("twiliosql", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	execSQL := fs.String("e", "", "run these `statements` (separated by ';') and exit")
+	format := fs.String("format", "table", "output `format`: table, csv or json")
+	dsn := fs.String("dsn", "", "data source name, twilio://ACCOUNT_SID:AUTH_TOKEN@/?key=value (default: TWILIO_* variables, else the embedded emulator)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "twiliosql: unexpected argument %q: pass SQL with -e \"…\" or on standard input\n", fs.Arg(0))
+		return 2
+	}
+	newOut, ok := formats[strings.ToLower(*format)]
+	if !ok {
+		fmt.Fprintf(stderr, "twiliosql: unknown format %q: use table, csv or json\n", *format)
+		return 2
+	}
+
+	db, closeDB, err := openDB(*dsn, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "twiliosql: %v\n", err)
+		return 1
+	}
+	defer closeDB()
+
+	s := &session{db: db, stdout: stdout, stderr: stderr, newOut: newOut}
+	if *execSQL != "" {
+		if err := s.script(ctx, strings.NewReader(*execSQL)); err != nil {
+			return 1
+		}
+		return 0
+	}
+	if isTerminal(stdin) {
+		s.interactive(ctx, stdin)
+		return 0
+	}
+	if err := s.script(ctx, stdin); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// session runs statements against one database and prints their results.
+type session struct {
+	db             *sql.DB
+	stdout, stderr io.Writer
+	newOut         func(io.Writer) output
+}
+
+// report prints a statement's error. Errors come from the driver and the
+// flags, which never hold a secret; the DSN is never printed.
+func (s *session) report(err error) {
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(s.stderr, "twiliosql: statement canceled")
+		return
+	}
+	fmt.Fprintf(s.stderr, "twiliosql: %v\n", err)
+}
+
+// isTerminal reports whether r is a terminal (a character device).
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,56 @@
+// Command redact-message erases the body of a message, as Twilio's
+// redaction does: POST Body="" to the message.
+//
+//	go run ./examples/redact-message
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+
+	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
+)
+
+func main() {
+	ctx := context.Background()
+	db, closeDB, err := exampledb.Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = run(ctx, db, os.Stdout)
+	closeDB()
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// run picks a delivered or received message that still has a body (Twilio
+// redacts only messages in a final state) and redacts it.
+func run(ctx context.Context, db *sql.DB, w io.Writer) error {
+	var sid, body string
+	err := db.QueryRowContext(ctx,
+		"SELECT Sid, Body FROM Messages WHERE Status IN ('delivered', 'received') AND Body <> '' LIMIT 1",
+	).Scan(&sid, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		fmt.Fprintln(w, "no message to redact")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res, err := db.ExecContext(ctx, "UPDATE Messages SET Body = '' WHERE Sid = ?", sid)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "redacted message %s (%d characters removed, rows affected: %d)\n", sid, len([]rune(body)), n)
+	return nil
+}

@@ -1,0 +1,501 @@
+package planner
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// grouping is GROUP BY and the aggregates. A group's row is laid out as
+// [group keys…, select values…, aggregates…]: SELECT, HAVING and ORDER BY
+// are compiled over it.
+type grouping struct {
+	keys    []groupKey
+	aggs    []*aggregate
+	selects []evalFunc // the select list over the group's row
+	nSelect int
+}
+
+type groupKey struct {
+	eval evalFunc // over the input row
+	typ  schema.Type
+	text string
+	col  int // the input column when the key is a plain column; -1 otherwise
+}
+
+// aggregate is one aggregate function call.
+type aggregate struct {
+	name     string // count, sum, avg, min, max, any_value, group_concat
+	star     bool   // COUNT(*)
+	distinct bool
+	args     []evalFunc
+	typ      schema.Type
+	sep      string
+	order    []orderKey // GROUP_CONCAT(… ORDER BY …)
+	text     string
+}
+
+// aggContext compiles expressions over a group's row.
+type aggContext struct {
+	g       *grouping
+	base    *compiler // compiles aggregate arguments over input rows
+	scope   *queryScope
+	aliases []ResultColumn // select aliases, once HAVING and ORDER BY may use them
+}
+
+func (a *aggContext) slotOfAgg(i int) int { return len(a.g.keys) + a.g.nSelect + i }
+
+// resolve finds a column of a group's row: a grouped column, or (in HAVING
+// and ORDER BY) a select alias.
+func (a *aggContext) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+	idx, column, err := a.scope.resolve(col)
+	if err == nil {
+		for i, k := range a.g.keys {
+			if k.col == idx {
+				return i, column, nil
+			}
+		}
+	}
+	if col.Qualifier.IsEmpty() {
+		for i, rc := range a.aliases {
+			if strings.EqualFold(rc.Name, col.Name.String()) {
+				return len(a.g.keys) + i, schema.Column{Name: rc.Name, Type: rc.Type, Nullable: true}, nil
+			}
+		}
+	}
+	if err != nil {
+		return 0, column, err
+	}
+	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", exprText(col), exprText(col), exprText(col), exprText(col))
+}
+
+// matchKey reads a GROUP BY expression (not a bare column) from its slot.
+func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
+	switch e.(type) {
+	case *sqlparser.ColName, *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
+		return typed{}, false
+	}
+	text := exprText(e)
+	for i, k := range a.g.keys {
+		if k.col < 0 && strings.EqualFold(k.text, text) {
+			return typed{eval: columnAt(i), typ: k.typ}, true
+		}
+	}
+	return typed{}, false
+}
+
+func (a *aggContext) add(agg *aggregate) typed {
+	i := len(a.g.aggs)
+	a.g.aggs = append(a.g.aggs, agg)
+	return typed{typ: agg.typ, eval: func(row []driver.Value) (driver.Value, error) {
+		return row[a.slotOfAgg(i)], nil
+	}}
+}
+
+// aggregate compiles COUNT, SUM, AVG, MIN, MAX and ANY_VALUE.
+func (a *aggContext) aggregate(x *sqlparser.FuncExpr) (typed, error) {
+	name := x.Name.Lowered()
+	agg := &aggregate{name: name, distinct: x.Distinct, text: exprText(x)}
+	if name == "group_concat" {
+		return typed{}, fmt.Errorf("twilio: GROUP_CONCAT could not be read: write GROUP_CONCAT(expr [SEPARATOR ','])")
+	}
+	var argTypes []schema.Type
+	for _, se := range x.Exprs {
+		switch e := se.(type) {
+		case *sqlparser.StarExpr:
+			if name != "count" || x.Distinct || len(x.Exprs) != 1 {
+				return typed{}, fmt.Errorf("twilio: %s(*) is not SQL: only COUNT(*) takes *", strings.ToUpper(name))
+			}
+			agg.star = true
+		case *sqlparser.AliasedExpr:
+			t, err := a.base.expr(e.Expr)
+			if err != nil {
+				return typed{}, err
+			}
+			agg.args = append(agg.args, t.eval)
+			argTypes = append(argTypes, t.typ)
+		default:
+			return typed{}, unsupported(sqlparser.String(se) + " in " + strings.ToUpper(name))
+		}
+	}
+	if !agg.star && len(agg.args) == 0 {
+		return typed{}, fmt.Errorf("twilio: %s() needs an argument", strings.ToUpper(name))
+	}
+	if len(agg.args) > 1 && !(name == "count" && x.Distinct) {
+		return typed{}, fmt.Errorf("twilio: %s() takes one argument", strings.ToUpper(name))
+	}
+	switch name {
+	case "count":
+		agg.typ = schema.Int
+	case "sum":
+		agg.typ = schema.Float
+		if argTypes[0] == schema.Int || argTypes[0] == schema.Bool {
+			agg.typ = schema.Int
+		}
+	case "avg":
+		agg.typ = schema.Float
+	default:
+		agg.typ = argTypes[0]
+	}
+	return a.add(agg), nil
+}
+
+// groupConcat compiles GROUP_CONCAT([DISTINCT] expr, … [ORDER BY …] [SEPARATOR s]).
+func (a *aggContext) groupConcat(x *sqlparser.GroupConcatExpr) (typed, error) {
+	agg := &aggregate{name: "group_concat", distinct: x.Distinct != "", typ: schema.String, sep: ",", text: exprText(x)}
+	if x.Separator != "" {
+		// The parser keeps the clause's text: " separator '…'".
+		sep := strings.TrimSpace(x.Separator)
+		if len(sep) >= 9 && strings.EqualFold(sep[:9], "separator") {
+			sep = strings.TrimSpace(sep[9:])
+		}
+		agg.sep = strings.ReplaceAll(strings.Trim(sep, "'"), "''", "'")
+	}
+	for _, se := range x.Exprs {
+		t, err := a.base.selectArg(se)
+		if err != nil {
+			return typed{}, err
+		}
+		agg.args = append(agg.args, t.eval)
+	}
+	for _, o := range x.OrderBy {
+		t, err := a.base.expr(o.Expr)
+		if err != nil {
+			return typed{}, err
+		}
+		agg.order = append(agg.order, orderKey{eval: t.eval, desc: o.Direction == sqlparser.DescScr})
+	}
+	return a.add(agg), nil
+}
+
+// planGrouping plans GROUP BY, the select list over groups, HAVING and
+// ORDER BY.
+func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
+	g := &grouping{}
+	p.group = g
+	actx := &aggContext{g: g, base: base, scope: p.qscope}
+	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx}
+	for _, e := range st.GroupBy {
+		key, err := p.groupKey(e, st.SelectExprs, base)
+		if err != nil {
+			return err
+		}
+		g.keys = append(g.keys, key)
+	}
+	for _, se := range st.SelectExprs {
+		x, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			return fmt.Errorf("twilio: %s cannot be used with GROUP BY or aggregates: name the columns", sqlparser.String(se))
+		}
+		e, err := ac.expr(x.Expr)
+		if err != nil {
+			return err
+		}
+		name, _ := p.resultName(x)
+		nullable := true
+		if fn, ok := x.Expr.(*sqlparser.FuncExpr); ok && fn.Name.Lowered() == "count" {
+			nullable = false
+		}
+		p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
+		g.selects = append(g.selects, e.eval)
+	}
+	g.nSelect = len(g.selects)
+	for i := range g.selects {
+		p.project = append(p.project, columnAt(len(g.keys)+i))
+	}
+	actx.aliases = p.columns
+	if st.Having != nil {
+		h, err := ac.expr(st.Having.Expr)
+		if err != nil {
+			return err
+		}
+		p.having = h.eval
+	}
+	return p.planOrder(st.OrderBy, ac)
+}
+
+// groupKey compiles a GROUP BY item: a position, a select alias or an
+// expression.
+func (p *selectPlan) groupKey(e sqlparser.Expr, selects sqlparser.SelectExprs, c *compiler) (groupKey, error) {
+	target := e
+	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
+		n, _ := strconv.Atoi(string(v.Val))
+		if n < 1 || n > len(selects) {
+			return groupKey{}, fmt.Errorf("twilio: GROUP BY %d: the select list has columns 1 to %d", n, len(selects))
+		}
+		ae, ok := selects[n-1].(*sqlparser.AliasedExpr)
+		if !ok {
+			return groupKey{}, fmt.Errorf("twilio: GROUP BY %d names %s: name a column", n, sqlparser.String(selects[n-1]))
+		}
+		target = ae.Expr
+	} else if cn, ok := e.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
+		if _, _, err := p.qscope.resolve(cn); err != nil {
+			for _, se := range selects {
+				if ae, ok := se.(*sqlparser.AliasedExpr); ok && strings.EqualFold(ae.As.String(), cn.Name.String()) {
+					target = ae.Expr
+				}
+			}
+		}
+	}
+	if needsGroupingExpr(target) {
+		return groupKey{}, fmt.Errorf("twilio: GROUP BY %s: an aggregate cannot be grouped on", exprText(e))
+	}
+	t, err := c.expr(target)
+	if err != nil {
+		return groupKey{}, err
+	}
+	key := groupKey{eval: t.eval, typ: t.typ, text: exprText(target), col: -1}
+	if cn, ok := target.(*sqlparser.ColName); ok {
+		if idx, _, err := p.qscope.resolve(cn); err == nil {
+			key.col = idx
+		}
+	}
+	return key, nil
+}
+
+func needsGroupingExpr(e sqlparser.Expr) bool {
+	found := false
+	_ = sqlparser.Walk(func(node sqlparser.SQLNode) (bool, error) {
+		switch x := node.(type) {
+		case *sqlparser.Subquery:
+			return false, nil
+		case *sqlparser.FuncExpr:
+			found = found || isAggregate(x.Name.Lowered())
+		case *sqlparser.GroupConcatExpr:
+			found = true
+		}
+		return !found, nil
+	}, e)
+	return found
+}
+
+// aggState accumulates one aggregate over one group.
+type aggState struct {
+	count   int64
+	sumI    int64
+	sumF    float64
+	isFloat bool
+	val     driver.Value
+	seen    map[string]bool
+	parts   []concatPart
+}
+
+type concatPart struct {
+	text string
+	keys []driver.Value
+}
+
+func (s *aggState) add(a *aggregate, row []driver.Value) error {
+	if a.star {
+		s.count++
+		return nil
+	}
+	vals := make([]driver.Value, len(a.args))
+	for i, f := range a.args {
+		v, err := f(row)
+		if err != nil {
+			return err
+		}
+		if v == nil && a.name != "group_concat" {
+			return nil // aggregates skip NULL
+		}
+		vals[i] = v
+	}
+	if a.name == "group_concat" {
+		var b strings.Builder
+		for _, v := range vals {
+			if v == nil {
+				return nil // CONCAT of a NULL is NULL: skipped
+			}
+			b.WriteString(toString(v))
+		}
+		vals = []driver.Value{b.String()}
+	}
+	if a.distinct {
+		k := rowKey(vals)
+		if s.seen == nil {
+			s.seen = map[string]bool{}
+		}
+		if s.seen[k] {
+			return nil
+		}
+		s.seen[k] = true
+	}
+	v := vals[0]
+	s.count++
+	switch a.name {
+	case "sum", "avg":
+		if i, ok := v.(int64); ok && !s.isFloat {
+			s.sumI += i
+			return nil
+		}
+		if b, ok := v.(bool); ok && !s.isFloat {
+			s.sumI += int64(boolInt(b))
+			return nil
+		}
+		f, _ := toFloat(v)
+		if !s.isFloat {
+			s.isFloat, s.sumF = true, float64(s.sumI)
+		}
+		s.sumF += f
+	case "min", "max":
+		if s.val == nil {
+			s.val = v
+			return nil
+		}
+		c, _ := compare(v, s.val)
+		if (a.name == "min" && c < 0) || (a.name == "max" && c > 0) {
+			s.val = v
+		}
+	case "any_value":
+		if s.val == nil {
+			s.val = v
+		}
+	case "group_concat":
+		part := concatPart{text: v.(string)}
+		for _, o := range a.order {
+			kv, err := o.eval(row)
+			if err != nil {
+				return err
+			}
+			part.keys = append(part.keys, kv)
+		}
+		s.parts = append(s.parts, part)
+	}
+	return nil
+}
+
+func (s *aggState) result(a *aggregate) driver.Value {
+	switch a.name {
+	case "count":
+		return s.count
+	case "sum":
+		if s.count == 0 {
+			return nil
+		}
+		if s.isFloat {
+			return s.sumF
+		}
+		if a.typ == schema.Float {
+			return float64(s.sumI)
+		}
+		return s.sumI
+	case "avg":
+		if s.count == 0 {
+			return nil
+		}
+		if s.isFloat {
+			return s.sumF / float64(s.count)
+		}
+		return float64(s.sumI) / float64(s.count)
+	case "group_concat":
+		if len(s.parts) == 0 {
+			return nil
+		}
+		if len(a.order) > 0 {
+			slices.SortStableFunc(s.parts, func(x, y concatPart) int {
+				for i, o := range a.order {
+					c := compareNullsFirst(x.keys[i], y.keys[i])
+					if o.desc {
+						c = -c
+					}
+					if c != 0 {
+						return c
+					}
+				}
+				return 0
+			})
+		}
+		texts := make([]string, len(s.parts))
+		for i, p := range s.parts {
+			texts[i] = p.text
+		}
+		return strings.Join(texts, a.sep)
+	}
+	return s.val
+}
+
+// aggregate reads every row of src that passes WHERE, groups them and
+// returns the groups that pass HAVING, sorted and limited.
+func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
+	g := p.group
+	stream := &Rows{ctx: ctx, src: src, filter: p.filter, limit: -1,
+		project: []evalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
+	defer stream.Close()
+	type group struct {
+		keys   []driver.Value
+		states []*aggState
+	}
+	var order []*group
+	groups := map[string]*group{}
+	dest := make([]driver.Value, 1)
+	for {
+		err := stream.Next(dest)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		row := dest[0].([]driver.Value)
+		keys := make([]driver.Value, len(g.keys))
+		for i, k := range g.keys {
+			v, err := k.eval(row)
+			if err != nil {
+				return nil, err
+			}
+			keys[i] = v
+		}
+		id := rowKey(keys)
+		gr := groups[id]
+		if gr == nil {
+			gr = &group{keys: keys, states: make([]*aggState, len(g.aggs))}
+			for i := range gr.states {
+				gr.states[i] = &aggState{}
+			}
+			groups[id] = gr
+			order = append(order, gr)
+		}
+		for i, a := range g.aggs {
+			if err := gr.states[i].add(a, row); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(g.keys) == 0 && len(order) == 0 {
+		// Aggregates over no rows still make one row (COUNT(*) = 0).
+		gr := &group{states: make([]*aggState, len(g.aggs))}
+		for i := range gr.states {
+			gr.states[i] = &aggState{}
+		}
+		order = append(order, gr)
+	}
+	out := make([][]driver.Value, 0, len(order))
+	for _, gr := range order {
+		row := make([]driver.Value, len(g.keys)+g.nSelect+len(g.aggs))
+		copy(row, gr.keys)
+		for i, a := range g.aggs {
+			row[len(g.keys)+g.nSelect+i] = gr.states[i].result(a)
+		}
+		for i, f := range g.selects {
+			v, err := f(row)
+			if err != nil {
+				return nil, err
+			}
+			row[len(g.keys)+i] = v
+		}
+		out = append(out, row)
+	}
+	rows := &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{rows: out}, filter: p.having, project: p.project, offset: p.offset, limit: p.limit}
+	if p.holdsRows() {
+		return p.gather(rows)
+	}
+	return rows, nil
+}

@@ -1,0 +1,376 @@
+package planner
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// EXPLAIN answers, without sending any request, one row per step of a
+// plan: each Twilio request (method, path relative to the account,
+// parameters), each step done here, and a last row with the number of
+// requests to expect.
+
+// ExplainColumns are the columns of EXPLAIN's result.
+var ExplainColumns = []ResultColumn{
+	{Name: "step", Type: schema.Int},
+	{Name: "operation", Type: schema.String},
+	{Name: "method", Type: schema.String, Nullable: true},
+	{Name: "path", Type: schema.String, Nullable: true},
+	{Name: "params", Type: schema.String, Nullable: true},
+	{Name: "requests", Type: schema.String},
+	{Name: "detail", Type: schema.String},
+}
+
+// estimate is a number of requests: from min to max; max -1: no bound (one
+// per page, or per row).
+type estimate struct{ min, max int }
+
+func exactly(n int) estimate { return estimate{n, n} }
+
+func (e estimate) plus(o estimate) estimate {
+	out := estimate{e.min + o.min, e.max + o.max}
+	if e.max < 0 || o.max < 0 {
+		out.max = -1
+	}
+	return out
+}
+
+func (e estimate) String() string {
+	switch {
+	case e.max < 0:
+		return strconv.Itoa(e.min) + "+"
+	case e.min == e.max:
+		return strconv.Itoa(e.min)
+	}
+	return fmt.Sprintf("%d..%d", e.min, e.max)
+}
+
+type explainer struct {
+	rows  [][]driver.Value
+	total estimate
+}
+
+func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
+	var m, pth, prm driver.Value
+	if method != "" {
+		m, pth = method, path
+		prm = paramsText(params)
+	}
+	step := len(x.rows) + 1
+	x.rows = append(x.rows, []driver.Value{int64(step), op, m, pth, prm, est.String(), detail})
+	x.total = x.total.plus(est)
+	return step
+}
+
+// paramsText shows a request's parameters unescaped, in order:
+// "PageSize=1000&StartTime>=2026-06-01" (the parameter "StartTime>" set to
+// the day, as Twilio's documentation writes it).
+func paramsText(q url.Values) string {
+	var parts []string
+	for _, k := range sortedKeys(q) {
+		for _, v := range q[k] {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// explainRows plans the statement and describes the plan.
+func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, error) {
+	x := &explainer{}
+	switch st := s.ast.(type) {
+	case *sqlparser.Select:
+		p, err := planSelect(st, env, a)
+		if err != nil {
+			return nil, err
+		}
+		p.explain(x, "")
+	case *sqlparser.Insert:
+		w, err := planInsert(st, env, a)
+		if err != nil {
+			return nil, err
+		}
+		w.explain(x)
+	case *sqlparser.Update:
+		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
+			return nil, err
+		}
+		w, err := planUpdate(st, env, a)
+		if err != nil {
+			return nil, err
+		}
+		w.explain(x)
+	case *sqlparser.Delete:
+		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
+			return nil, err
+		}
+		w, err := planDelete(st, env, a)
+		if err != nil {
+			return nil, err
+		}
+		w.explain(x)
+	default:
+		return nil, fmt.Errorf("twilio: cannot explain %s", firstWord(s.sql))
+	}
+	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
+	project := make([]evalFunc, len(ExplainColumns))
+	for i := range project {
+		project[i] = columnAt(i)
+	}
+	return &Rows{ctx: ctx, columns: ExplainColumns, src: &sliceSource{rows: x.rows}, project: project, limit: -1}, nil
+}
+
+// explain describes a SELECT's steps; prefix marks a subquery's.
+func (p *selectPlan) explain(x *explainer, prefix string) {
+	if p.limit == 0 {
+		x.add(prefix+"limit", "", "", nil, exactly(0), "LIMIT 0: nothing to read, no request")
+		return
+	}
+	subSteps := map[*subquery]int{}
+	for _, sub := range p.subs.list {
+		sub.plan.explain(x, prefix+"subquery: ")
+		subSteps[sub] = len(x.rows)
+	}
+	d := p.items[p.drive]
+	limitPushed := len(p.items) == 1 && d.virtual == nil && p.pageSize < p.env().PageSize
+	p.explainAccess(x, prefix, d, p.access, p.pageSize, limitPushed, subSteps)
+	// The most driving rows there can be, when Sids bound them.
+	outer := -1
+	if p.access.bySid && p.access.deferred == nil {
+		outer = len(p.access.sids)
+	}
+	for _, st := range p.joins {
+		st.explain(x, prefix, p.env().PageSize, outer)
+	}
+	if p.where != nil || len(p.joins) > 0 {
+		detail := ""
+		if p.where != nil {
+			detail = "WHERE " + exprText(p.where) + " is checked on every row"
+		}
+		for _, it := range p.items[1:] {
+			if it.on != nil && !it.left {
+				if detail != "" {
+					detail += "; "
+				}
+				detail += "ON " + exprText(it.on) + " is checked on every joined row"
+			}
+		}
+		if detail != "" {
+			x.add(prefix+"filter", "", "", nil, exactly(0), detail)
+		}
+	}
+	if g := p.group; g != nil {
+		var keys, aggs []string
+		for _, k := range g.keys {
+			keys = append(keys, k.text)
+		}
+		for _, a := range g.aggs {
+			aggs = append(aggs, a.text)
+		}
+		detail := "one group"
+		if len(keys) > 0 {
+			detail = "GROUP BY " + strings.Join(keys, ", ")
+		}
+		if len(aggs) > 0 {
+			detail += "; computing " + strings.Join(aggs, ", ")
+		}
+		x.add(prefix+"group", "", "", nil, exactly(0), detail)
+		if p.having != nil {
+			x.add(prefix+"having", "", "", nil, exactly(0), "HAVING is checked on every group")
+		}
+	}
+	if p.distinct {
+		x.add(prefix+"distinct", "", "", nil, exactly(0), "duplicate result rows are removed")
+	}
+	if len(p.order) > 0 {
+		var keys []string
+		for _, k := range p.order {
+			t := k.text
+			if k.desc {
+				t += " DESC"
+			}
+			keys = append(keys, t)
+		}
+		x.add(prefix+"sort", "", "", nil, exactly(0), "ORDER BY "+strings.Join(keys, ", ")+" (NULLs first ascending); every row is read first")
+	}
+	if p.limit >= 0 || p.offset > 0 {
+		detail := fmt.Sprintf("LIMIT %d", p.limit)
+		if p.limit < 0 {
+			detail = "no LIMIT"
+		}
+		if p.offset > 0 {
+			detail += fmt.Sprintf(" OFFSET %d", p.offset)
+		}
+		switch {
+		case limitPushed:
+			detail += fmt.Sprintf(": Twilio answers the WHERE exactly, so PageSize=%d and no further page", p.pageSize)
+		case p.streaming:
+			detail += ": reading stops once the rows are found, and keys are looked up row by row"
+		case p.holdsRows() || p.group != nil:
+			detail += ": applied after every row is read"
+		default:
+			detail += ": reading stops once the rows are found"
+		}
+		x.add(prefix+"limit", "", "", nil, exactly(0), detail)
+	}
+}
+
+// env is the plan's environment as planned (for the page size).
+func (p *selectPlan) env() *Env { return p.subs.env }
+
+func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, acc access, pageSize int, limitPushed bool, subSteps map[*subquery]int) {
+	t := it.table
+	notes := strings.Join(acc.notes, "; ")
+	join := func(a, b string) string {
+		if a == "" {
+			return b
+		}
+		if b == "" {
+			return a
+		}
+		return a + "; " + b
+	}
+	switch {
+	case it.virtual != nil:
+		x.add(prefix+"read "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request")
+		return
+	case acc.none:
+		x.add(prefix+"read "+t.Name, "", "", nil, exactly(0), join("the WHERE clause can match no row: no request", notes))
+		return
+	case acc.bySid:
+		if len(acc.sids) == 0 {
+			x.add(prefix+"fetch "+t.Name, "", "", nil, exactly(0), "no Sid to fetch: no request")
+		}
+		for _, sid := range acc.sids {
+			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, sid), nil, exactly(1), "by Sid; a missing one is no row")
+		}
+		return
+	}
+	if d := acc.deferred; d != nil {
+		step := subSteps[d.sub]
+		fallback := cloneValues(acc.listings()[0])
+		fallback.Set("PageSize", strconv.Itoa(pageSize))
+		if d.bySid {
+			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, "{"+d.col.Name+"}"), nil, estimate{0, maxFanout},
+				fmt.Sprintf("one fetch per value of step %d, when at most %d; otherwise one listing: GET %s?%s", step, maxFanout, t.ListPath, fallback.Encode()))
+			return
+		}
+		for _, q := range acc.listings() {
+			q = cloneValues(q)
+			q.Set("PageSize", strconv.Itoa(pageSize))
+			q.Set(d.filter.Param, "{"+d.col.Name+"}")
+			x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
+				join(fmt.Sprintf("one listing per value of step %d (%s), merged without duplicates, when at most %d; otherwise one listing: GET %s?%s", step, d.filter.Param, maxFanout, t.ListPath, fallback.Encode()), notes))
+		}
+		return
+	}
+	lists := acc.listings()
+	first := len(x.rows) + 1
+	for i, q := range lists {
+		q = cloneValues(q)
+		q.Set("PageSize", strconv.Itoa(pageSize))
+		est := estimate{1, -1}
+		detail := fmt.Sprintf("one request per page of %d rows", pageSize)
+		if limitPushed {
+			est = exactly(1)
+			detail = "one page holds every row asked for"
+		}
+		if i > 0 && limitPushed {
+			est.min = 0
+			detail = fmt.Sprintf("only if the listings before found too few rows (PageSize=%d)", pageSize)
+		}
+		if len(lists) > 1 {
+			detail += fmt.Sprintf("; steps %d to %d are merged, duplicates removed by Sid", first, first+len(lists)-1)
+		}
+		x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, est, join(detail, notes))
+	}
+}
+
+func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
+	it := st.item
+	t := it.table
+	kind := "JOIN"
+	if it.left {
+		kind = "LEFT JOIN"
+	}
+	on := ""
+	if st.onText != "" {
+		on = "; ON " + st.onText + " is checked on each pair"
+	}
+	if it.left {
+		on += "; a row without a match is kept with NULLs"
+	}
+	if it.virtual != nil {
+		x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request"+on)
+		return
+	}
+	scan := cloneValues(st.access.listings()[0])
+	scan.Set("PageSize", strconv.Itoa(pageSize))
+	if st.key == nil || st.access.bySid || st.access.none {
+		switch {
+		case st.access.none:
+			x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "its conditions match no row: no request"+on)
+		case st.access.bySid:
+			for _, sid := range st.access.sids {
+				x.add(prefix+kind+" "+t.Name, "GET", schema.Path(t.ItemPath, sid), nil, exactly(1), "by Sid, once"+on)
+			}
+		default:
+			for _, q := range st.access.listings() {
+				q = cloneValues(q)
+				q.Set("PageSize", strconv.Itoa(pageSize))
+				x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{1, -1}, "read once and matched here"+on)
+			}
+		}
+		return
+	}
+	k := st.key
+	placeholder := "{" + k.text + "}"
+	if k.bySid {
+		x.add(prefix+kind+" "+t.Name, "GET", schema.Path(t.ItemPath, placeholder), nil, estimate{0, outer},
+			fmt.Sprintf("one fetch per distinct %s (%s.%s = %s), each key once; a missing one is no match", k.text, it.label(), k.name, k.text)+on)
+		return
+	}
+	fallback := ""
+	if t.Supports(schema.List) {
+		fallback = fmt.Sprintf("; with more than %d distinct keys, one listing instead: GET %s?%s", maxFanout, t.ListPath, scan.Encode())
+	}
+	for _, q := range st.access.listings() {
+		q = cloneValues(q)
+		q.Set("PageSize", strconv.Itoa(pageSize))
+		q.Set(k.filter.Param, placeholder)
+		x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
+			fmt.Sprintf("one listing per distinct %s (%s.%s = %s), each key once%s", k.text, it.label(), k.name, k.text, fallback)+on)
+	}
+}
+
+// explain describes a write's requests.
+func (w *writePlan) explain(x *explainer) {
+	t := w.table
+	verb := strings.ToLower(w.verb)
+	if w.target != nil {
+		w.target.explain(x, "target: ")
+		method, path := "POST", schema.Path(t.ItemPath, "{Sid}")
+		if w.verb == "DELETE" {
+			method = "DELETE"
+		}
+		x.add(verb+" "+t.Name, method, path, nil, estimate{0, -1}, "one request per row found above, in order, after every row is read")
+		return
+	}
+	if len(w.requests) == 0 {
+		x.add(verb+" "+t.Name, "", "", nil, exactly(0), "no row to change: no request")
+	}
+	for _, r := range w.requests {
+		var form url.Values
+		if r.method == "POST" {
+			form = r.form
+		}
+		x.add(verb+" "+t.Name, r.method, r.path, form, exactly(1), "")
+	}
+}

@@ -1,0 +1,222 @@
+package planner
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// subqueries are the uncorrelated subqueries of one statement. Each is
+// planned with the statement and run once, before the statement's own
+// requests, so its values can be pushed into them.
+type subqueries struct {
+	env  *Env
+	args args
+	list []*subquery
+}
+
+// subquery is one planned subquery and, once run, its values.
+type subquery struct {
+	ast  *sqlparser.Subquery
+	plan *selectPlan
+	ran  bool
+	vals []driver.Value // the first column of every row
+	strs map[string]bool
+	rest []driver.Value // non-string, non-NULL values
+	null bool           // a NULL is among the values
+}
+
+// add plans a subquery. It must be uncorrelated: its columns resolve in its
+// own FROM.
+func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
+	if got := s.lookup(sub); got != nil {
+		return got, nil
+	}
+	sel, ok := sub.Select.(*sqlparser.Select)
+	if !ok {
+		return nil, unsupported("UNION in a subquery")
+	}
+	plan, err := planSelect(sel, s.env, s.args)
+	if err != nil {
+		var unknown *unknownColumnError
+		if errors.As(err, &unknown) {
+			return nil, fmt.Errorf("%w (a subquery can only use its own tables: correlated subqueries are not supported; write a JOIN instead)", err)
+		}
+		return nil, err
+	}
+	q := &subquery{ast: sub, plan: plan}
+	s.list = append(s.list, q)
+	return q, nil
+}
+
+func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
+	if s == nil {
+		return nil
+	}
+	for _, q := range s.list {
+		if q.ast == sub {
+			return q
+		}
+	}
+	return nil
+}
+
+// run executes every subquery not yet run.
+func (s *subqueries) run(ctx context.Context, env *Env) error {
+	if s == nil {
+		return nil
+	}
+	for _, q := range s.list {
+		if err := q.run(ctx, env); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (q *subquery) run(ctx context.Context, env *Env) error {
+	if q.ran {
+		return nil
+	}
+	rows, err := q.plan.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, len(rows.Columns()))
+	q.strs = map[string]bool{}
+	for {
+		err := rows.Next(dest)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		v := dest[0]
+		q.vals = append(q.vals, v)
+		switch x := v.(type) {
+		case nil:
+			q.null = true
+		case string:
+			q.strs[x] = true
+		default:
+			q.rest = append(q.rest, v)
+		}
+	}
+	q.ran = true
+	return nil
+}
+
+// distinctValues are the subquery's non-NULL values, each once, in order.
+func (q *subquery) distinctValues() []driver.Value {
+	seen := map[string]bool{}
+	var out []driver.Value
+	for _, v := range q.vals {
+		if v == nil {
+			continue
+		}
+		k := rowKey([]driver.Value{v})
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// contains is MySQL's "v IN (subquery)": true on a match, NULL when there is
+// none but v or a value is NULL, false otherwise.
+func (q *subquery) contains(v driver.Value) driver.Value {
+	if len(q.vals) == 0 {
+		return false
+	}
+	if v == nil {
+		return nil
+	}
+	if s, ok := v.(string); ok && q.strs[s] {
+		return true
+	}
+	check := q.rest
+	if _, ok := v.(string); !ok {
+		check = q.vals
+	}
+	for _, w := range check {
+		if w == nil {
+			continue
+		}
+		if c, ok := compare(v, w); ok && c == 0 {
+			return true
+		}
+	}
+	if q.null {
+		return nil
+	}
+	return false
+}
+
+func (c *compiler) subquery(sub *sqlparser.Subquery, what string) (*subquery, error) {
+	if c.subs == nil {
+		return nil, unsupported("a subquery " + what)
+	}
+	return c.subs.add(sub)
+}
+
+// inSubquery compiles "x [NOT] IN (SELECT …)".
+func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
+	q, err := c.subquery(sub, "in IN")
+	if err != nil {
+		return typed{}, err
+	}
+	if n := len(q.plan.columns); n != 1 {
+		return typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
+	}
+	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
+		lv, err := left.eval(row)
+		if err != nil {
+			return nil, err
+		}
+		r := q.contains(lv)
+		if b, ok := r.(bool); ok && negate {
+			return !b, nil
+		}
+		return r, nil
+	}}, nil
+}
+
+// scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
+// an error with more than one.
+func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
+	q, err := c.subquery(sub, "used as a value")
+	if err != nil {
+		return typed{}, err
+	}
+	if n := len(q.plan.columns); n != 1 {
+		return typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
+	}
+	return typed{typ: q.plan.columns[0].Type, eval: func([]driver.Value) (driver.Value, error) {
+		switch len(q.vals) {
+		case 0:
+			return nil, nil
+		case 1:
+			return q.vals[0], nil
+		}
+		return nil, fmt.Errorf("twilio: the subquery %s returned %d rows where one value was expected: add LIMIT 1 or use IN", sqlparser.String(sub), len(q.vals))
+	}}, nil
+}
+
+// exists compiles "EXISTS (SELECT …)" (uncorrelated).
+func (c *compiler) exists(x *sqlparser.ExistsExpr) (typed, error) {
+	q, err := c.subquery(x.Subquery, "in EXISTS")
+	if err != nil {
+		return typed{}, err
+	}
+	return typed{typ: schema.Bool, eval: func([]driver.Value) (driver.Value, error) {
+		return len(q.vals) > 0, nil
+	}}, nil
+}
