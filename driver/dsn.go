@@ -29,6 +29,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // Defaults applied by NewConfig and ParseDSN.
@@ -1214,31 +1216,11 @@ func dsnClosestKey(k string) string {
 	lk := strings.ToLower(k)
 	best, bestD := "", 4
 	for _, name := range dsnKeyNames {
-		if d := dsnEditDistance(lk, name); d < bestD {
+		if d := levenshtein.ComputeDistance(lk, name); d < bestD {
 			best, bestD = name, d
 		}
 	}
 	return best
-}
-
-func dsnEditDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // scanParallelism is the time slices one date-range scan fetches at once.

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -47,7 +48,7 @@ func didYouMean(name string, candidates []string) string {
 	lname := strings.ToLower(name)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := editDistance(lname, lc)
+		d := levenshtein.ComputeDistance(lname, lc)
 		if d <= max(2, len(name)/3) || strings.Contains(lc, lname) || strings.Contains(lname, lc) {
 			best = append(best, scored{c, d})
 		}
@@ -64,27 +65,6 @@ func didYouMean(name string, candidates []string) string {
 		names[i] = b.name
 	}
 	return " (did you mean " + strings.Join(names, " or ") + "?)"
-}
-
-// editDistance is the Levenshtein distance of two strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // tableScope resolves columns of one table, referenced bare or qualified by
