@@ -894,6 +894,9 @@ func (p *ProxyConfig) validate() *ConfigError {
 	if prob := dsnCheckEnum(p.SSLType, p.SSLType, dsnProxySSLTypes); prob != "" {
 		return dsnErr("proxy_ssltype", "%s", prob)
 	}
+	if p.SSLType == "NEVER" && strings.HasPrefix(strings.ToLower(p.URL), "https://") {
+		return dsnErr("proxy_ssltype", "is NEVER, which talks to the proxy without TLS, but proxy_url is https://: use an http:// proxy URL, or ALWAYS or AUTO to speak TLS to the proxy")
+	}
 	if !p.Enabled {
 		return nil // proxy settings are kept but not required while the proxy is off
 	}

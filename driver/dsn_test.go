@@ -131,10 +131,12 @@ func TestParseDSNTable(t *testing.T) {
 			want: dsnWant(func(c *Config) {
 				c.Proxy = ProxyConfig{Enabled: true, URL: "http://proxy.example.com:3128", AuthScheme: "BASIC", User: "bob", Password: tProxyP, SSLType: "TUNNEL"}
 			})},
-		{name: "proxy digest https", dsn: tBase + "/?proxy_enabled=1&proxy_url=https://p.example.com&proxy_auth_scheme=DIGEST&proxy_user=u&proxy_password=p&proxy_ssltype=never",
+		{name: "proxy digest https", dsn: tBase + "/?proxy_enabled=1&proxy_url=https://p.example.com&proxy_auth_scheme=DIGEST&proxy_user=u&proxy_password=p&proxy_ssltype=always",
 			want: dsnWant(func(c *Config) {
-				c.Proxy = ProxyConfig{Enabled: true, URL: "https://p.example.com", AuthScheme: "DIGEST", User: "u", Password: "p", SSLType: "NEVER"}
+				c.Proxy = ProxyConfig{Enabled: true, URL: "https://p.example.com", AuthScheme: "DIGEST", User: "u", Password: "p", SSLType: "ALWAYS"}
 			})},
+		{name: "proxy never with https url", dsn: tBase + "/?proxy_enabled=1&proxy_url=https://p.example.com&proxy_ssltype=never",
+			err: "proxy_ssltype is NEVER, which talks to the proxy without TLS, but proxy_url is https://"},
 		{name: "proxy keys while disabled are kept", dsn: tBase + "/?proxy_url=http://p:1&proxy_auth_scheme=BASIC&proxy_ssltype=ALWAYS",
 			want: dsnWant(func(c *Config) { c.Proxy.URL = "http://p:1"; c.Proxy.AuthScheme = "BASIC"; c.Proxy.SSLType = "ALWAYS" })},
 		{name: "proxy enabled without url", dsn: tBase + "/?proxy_enabled=true", err: `proxy_url is required when proxy_enabled is true`},
