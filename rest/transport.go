@@ -163,9 +163,28 @@ func bufferBody(resp *http.Response) error {
 	if resp.StatusCode < 300 && len(body) > 0 && !json.Valid(body) {
 		return errTruncated
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	resp.ContentLength = int64(len(body))
 	return nil
+}
+
+// bufferedBody is a body read in full by the transport. The client takes
+// its bytes as they are instead of copying them a second time.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
+
+// readBody returns a response's body, without a copy when the transport
+// buffered it.
+func readBody(body io.ReadCloser) ([]byte, error) {
+	defer body.Close()
+	if b, ok := body.(*bufferedBody); ok && b.Len() == len(b.data) {
+		return b.data, nil
+	}
+	return io.ReadAll(body)
 }
 
 // decodeError reads a normalized error body into an *Error.
