@@ -265,6 +265,7 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 	if err := checkOperands(x.Left, left, x.Right, right); err != nil {
 		return typed{}, err
 	}
+	left, right = c.foldTimeLiteral(left, right), c.foldTimeLiteral(right, left)
 	test, ok := comparators[x.Operator]
 	if !ok {
 		return typed{}, unsupported("the operator " + x.Operator)
@@ -288,6 +289,27 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 		}
 		return test(cmp), nil
 	}, left, right), nil
+}
+
+// foldTimeLiteral parses, once, a constant string compared with a time
+// column, instead of on every row. Anything else is returned unchanged.
+func (c *compiler) foldTimeLiteral(operand, other typed) typed {
+	if !operand.constant || (other.typ != schema.Time && other.typ != schema.Date) {
+		return operand
+	}
+	v, err := operand.eval(nil)
+	if err != nil {
+		return operand
+	}
+	s, ok := v.(string)
+	if !ok {
+		return operand
+	}
+	t, ok := parseTime(s)
+	if !ok {
+		return operand
+	}
+	return c.constant(t)
 }
 
 var comparators = map[string]func(int) bool{
