@@ -617,7 +617,7 @@ func (st *pushState) pushOr(or *sqlparser.OrExpr) (bool, error) {
 	if !st.addAlts(alts) {
 		return false, nil
 	}
-	st.note("%s: one listing per disjunct", sqlparser.String(or))
+	st.note("%s: one listing per disjunct", exprText(or))
 	return exact, nil
 }
 
