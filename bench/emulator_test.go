@@ -34,6 +34,7 @@ type emulatorSpec struct {
 	Latency         time.Duration // per request
 	RPS             float64       // requests per second the emulator answers before 429; 0: no cap
 	Burst           int
+	CallStartDelay  time.Duration // twiliotest.WithCallStartDelay
 }
 
 func TestMain(m *testing.M) {
@@ -58,6 +59,9 @@ func serveEmulator(raw string) {
 	}
 	if spec.RPS > 0 {
 		opts = append(opts, twiliotest.WithRateLimit(spec.RPS, spec.Burst))
+	}
+	if spec.CallStartDelay > 0 {
+		opts = append(opts, twiliotest.WithCallStartDelay(spec.CallStartDelay))
 	}
 	srv := twiliotest.NewUnstartedServer(opts...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -23,31 +23,57 @@ import (
 // inclusive: a slice asks for X> = its first day and X< = its last day.
 // Up to Env.ScanParallelism workers fetch pages for the slices at once,
 // through the client's shared limiter, and the rows are emitted slice by
-// slice from the newest, each slice's rows in Twilio's order: the result is
-// the sequential scan's. Every row is in exactly one slice: a slice keeps
-// only the rows of its own days, and the slices' own days are disjoint.
+// slice from the newest, each slice's rows in Twilio's order.
+//
+// Nothing here assumes that Twilio's list order follows the range column.
+// It need not: Twilio lists newest first by creation, and a call's
+// StartTime can be hours after its DateCreated (queued calls), a message's
+// DateSent days after it (scheduled messages). So:
+//
+//   - A slice's own days are the days its filter asks for, and the own days
+//     of the slices are disjoint and cover the range. A slice keeps only
+//     the rows of its own days, so every row is emitted by exactly one
+//     slice: the one whose chain lists it.
+//   - A chain is never ended early: every slice reads its chain of pages
+//     (next_page_uri) to the end, wherever the rows of its days are in it.
+//     When the list order does follow the days (the usual case), the
+//     result is the sequential scan's, order included; otherwise the same
+//     rows in another order.
 //
 // The split adapts to the data. The first page of the whole range (fetched
 // while opening, so that errors surface in Query) shows how dense the
-// newest days are. When a slice's page ends on a later day than the
-// slice's first day, more pages follow, and the days not reached yet would
-// hold more than slicePages pages, those days are cut off into new slices
-// sized to hold about slicePages pages each, and the slice goes on (its
-// next_page_uri carries its own bounds) only through the day its page ended
-// on: the first row of an older day ends its chain. A bounded run of days
-// is cut whole when that makes few slices; otherwise, and always below an
-// open bound, two slices per worker are cut and the days left form one
-// "rest" slice whose first page (fetched first) shows where its rows are,
-// so a long empty stretch costs one request; it is split in turn. An empty
-// slice costs one request. A LIMIT served by the first page never gets
-// here (see scanAhead).
+// newest days are. When a started slice [lo..hi], within its first
+// slicePages pages, has kept only rows of days d..hi with d > lo, more pages
+// follow, and the days lo..d-1 would hold more than slicePages pages (by the
+// density of the page just read, see perDay), it is split: it stops its
+// chain, and new slices that follow it list its days again. Days lo..d-1
+// are cut into slices sized to hold about slicePages pages each. Days d..hi
+// are listed again from their first page, skipping the rows the slice has
+// emitted (all of days d..hi: it keeps their Sids while it may split, at
+// most slicePages pages of them): as one slice while the rows it met
+// followed the days (they then are the pages it read and the rest of day
+// d), else cut by the density like the others. The chain cannot go on
+// instead: its filter still asks for lo..d-1, whose rows may come anywhere
+// in it, so going on would read the whole range once more; and a page token
+// cannot be moved to another filter (Twilio's tokens are opaque). So a split
+// costs the pages the slice has read, read again, once (a slice listing
+// days again does not split again): one page per split when the list
+// follows the days, the split being decided on the first page (on the
+// second when the range column lags creation so much that the first page
+// cannot tell the density, see absorb). A bounded
+// run of days is cut whole when that makes few slices; otherwise, and
+// always below an open bound, two slices per worker are cut and the days
+// left form one "rest" slice whose first page (fetched first) shows where
+// its rows are, so a long empty stretch costs one request; it is split in
+// turn. An empty slice costs one request. A LIMIT served by the first page
+// never gets here (see scanAhead).
 //
 // Memory is bounded, not by the rows read: at most heldPerWorker pages per
 // worker are fetched and not yet read (the slice being read may always
-// fetch one page ahead, so reading never waits on later slices' pages).
+// fetch one page ahead, so reading never waits on later slices' pages),
+// plus the Sids of at most slicePages pages per slice that may still split.
 
-// rangeFilters names, per table, the date filter a listing may be split on:
-// the one whose days follow the list's own order (newest first).
+// rangeFilters names, per table, the date filter a listing may be split on.
 var rangeFilters = map[string]string{"Calls": "StartTime", "Messages": "DateSent", "Recordings": "DateCreated"}
 
 // retentionDays bounds how far back a date filter may reach (Twilio refuses
@@ -61,7 +87,9 @@ const (
 
 	// slicePages is the number of pages a new slice is sized to hold: more
 	// pages per slice waste fewer partial pages, fewer keep the in-order
-	// emission from waiting on one slice's chain of requests.
+	// emission from waiting on one slice's chain of requests. It also
+	// bounds when a slice may split: within its first slicePages pages,
+	// which a split reads again.
 	slicePages = 4
 	// heldPerWorker bounds the pages fetched but not yet read, per worker:
 	// the slices after the one being read are fetched ahead of it, and their
@@ -71,31 +99,40 @@ const (
 
 // rangeSlice is a run of days fetched as one chain of pages.
 type rangeSlice struct {
-	lo, hi   int64  // days of the slice's filter, inclusive (Unix days); openBelow/openAbove
-	floor    int64  // the slice's earliest own day: older rows belong to the next slices
-	minSeen  int64  // the earliest day among the rows kept so far
+	lo, hi   int64  // the slice's own days, which its filter asks for (inclusive Unix days); openBelow/openAbove
+	minSeen  int64  // the earliest day among the rows kept so far; openAbove: none yet
+	maxSeen  int64  // the latest, once minSeen is set
+	lastDay  int64  // the day of the last row listed with a readable one; noDay: none yet
+	strayed  bool   // a row was listed after one of an earlier day: the list does not follow the days
 	uri      string // the next page; "" before the first request
 	started  bool
 	fetching bool
 	done     bool // no page follows
-	whole    bool // rows are not in day order: read to the end, keep own days
 	rest     bool // the days left after a split's slices: its first page shows where the rows are
-	pages    [][]json.RawMessage
-	next     *rangeSlice // the next older slice
+	final    bool // does not split: made by a split to re-list days, or past the pages it may split on
+	reads    int  // pages of the current chain absorbed
+	// emitted holds the Sids of the rows kept while the slice may split
+	// (nil otherwise). skip holds, in the slices re-listing the days of a
+	// split slice, the Sids it emitted that they have not met again.
+	emitted, skip map[string]struct{}
+	pages         [][]json.RawMessage
+	next          *rangeSlice // the next older slice
 }
 
 // parallelScan is a source over range slices.
 type parallelScan struct {
 	cursor
-	client    *rest.Client
-	table     *schema.Table
-	dayCol    int
-	param     string
-	base      url.Values // the listing's query without the range bounds
-	pageSize  int
-	retention int64 // earliest day an open-below slice may be bounded by; openBelow: any
-	workers   int
-	maxHeld   int
+	client     *rest.Client
+	table      *schema.Table
+	dayCol     int
+	sidCol     int
+	createdCol int // DateCreated, the list order's column: the density of a page
+	param      string
+	base       url.Values // the listing's query without the range bounds
+	pageSize   int
+	retention  int64 // earliest day an open-below slice may be bounded by; openBelow: any
+	workers    int
+	maxHeld    int
 
 	ctx    context.Context // the query's
 	cancel context.CancelFunc
@@ -109,6 +146,10 @@ type parallelScan struct {
 	started  bool // the workers run
 	stopped  bool
 	requests int
+	// undated holds the Sids of the rows kept whose range column is
+	// unreadable: no slice can tell whether such a row is of its days, so
+	// the first slice to meet it emits it.
+	undated map[string]struct{}
 }
 
 // newParallelScan returns a parallel source continuing first (the first
@@ -129,6 +170,14 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	col, ok := t.Column(f.Column)
 	if !ok || q.Has(f.Param) {
 		return nil // one day cannot be split
+	}
+	sidCol, ok := t.Column("Sid")
+	if !ok {
+		return nil // rows could not be told apart after a split
+	}
+	createdCol, ok := t.Column("DateCreated")
+	if !ok {
+		createdCol = col
 	}
 	lo, hi := int64(openBelow), int64(openAbove)
 	if v := q.Get(f.Param + ">"); v != "" {
@@ -156,29 +205,31 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	base.Set("PageSize", strconv.Itoa(pageSize))
 	sctx, cancel := context.WithCancel(ctx)
 	p := &parallelScan{
-		cursor:    first.cursor,
-		client:    first.client,
-		table:     t,
-		dayCol:    col,
-		param:     f.Param,
-		base:      base,
-		pageSize:  max(1, pageSize),
-		retention: openBelow,
-		workers:   env.ScanParallelism,
-		maxHeld:   heldPerWorker * env.ScanParallelism,
-		ctx:       sctx,
-		cancel:    cancel,
+		cursor:     first.cursor,
+		client:     first.client,
+		table:      t,
+		dayCol:     col,
+		sidCol:     sidCol,
+		createdCol: createdCol,
+		param:      f.Param,
+		base:       base,
+		pageSize:   max(1, pageSize),
+		retention:  openBelow,
+		workers:    env.ScanParallelism,
+		maxHeld:    heldPerWorker * env.ScanParallelism,
+		ctx:        sctx,
+		cancel:     cancel,
 	}
 	p.cond = sync.NewCond(&p.mu)
 	items := first.items
 	p.cursor.items = nil
-	s0 := &rangeSlice{lo: lo, hi: hi, floor: lo, minSeen: openAbove, started: true}
+	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true}
 	p.head = s0
 	info := p.inspect(items)
 	if keep, ok := retentionDays[t.Name]; ok {
 		newest := dayOf(env.now())
-		if info.firstDay != noDay && info.firstDay > newest {
-			newest = info.firstDay
+		if info.dated && info.maxDay > newest {
+			newest = info.maxDay
 		}
 		p.retention = newest - keep + 2 // a margin for clocks apart
 	}
@@ -234,35 +285,133 @@ func formatUnixDay(d int64) string {
 	return time.Unix(d*86400, 0).UTC().Format(time.DateOnly)
 }
 
-// pageInfo is what a page's range column says.
+// pageInfo is what a page's range column says, and how dense its rows are.
 type pageInfo struct {
-	days              []int64 // per item; noDay when unreadable
-	firstDay          int64
-	firstTS, lastTS   int64 // Unix seconds of the first and last readable rows
-	hasFirst, hasLast bool
+	days   []int64 // per item; noDay when unreadable
+	maxDay int64
+	dated  bool // some row's day is readable
+	// span is the time the page's rows cover, in the list order's column
+	// (DateCreated) and in the range column: they agree when the list is
+	// in the range column's order, and the first is the page's true
+	// density when it is not. 0: unknown.
+	spanCreated, spanRange int64
+	// the older half of the page's rows, and the time its DateCreated covers
+	halfRows, spanHalf int64
+	// lagged: some row's range column is later than its DateCreated by half
+	// the time the page covers, or more (see absorb)
+	lagged bool
 }
 
 // inspect reads the range column of every item of a page.
 func (p *parallelScan) inspect(items []json.RawMessage) pageInfo {
-	info := pageInfo{days: make([]int64, len(items)), firstDay: noDay}
+	info := pageInfo{days: make([]int64, len(items))}
+	var rangeTS, createdTS, halfTS timeSpan
+	half := len(items) / 2
+	maxLag := int64(0)
 	for i, item := range items {
 		info.days[i] = noDay
-		raw, err := p.decoder.field(item, p.dayCol)
-		if err != nil || raw == nil {
-			continue
+		t, ok := p.timeOf(item, p.dayCol)
+		ranged := t.Unix()
+		if ok {
+			info.days[i] = unixDay(t)
+			if !info.dated || info.days[i] > info.maxDay {
+				info.maxDay = info.days[i]
+			}
+			info.dated = true
+			rangeTS.add(ranged)
 		}
-		v, err := decodeValue(raw, schema.Time)
-		t, ok := v.(time.Time)
-		if err != nil || !ok {
-			continue
+		if p.createdCol != p.dayCol {
+			t, ok = p.timeOf(item, p.createdCol)
+			if ok && info.days[i] != noDay {
+				maxLag = max(maxLag, ranged-t.Unix())
+			}
 		}
-		info.days[i] = unixDay(t)
-		if !info.hasFirst {
-			info.hasFirst, info.firstTS, info.firstDay = true, t.Unix(), info.days[i]
+		if ok {
+			createdTS.add(t.Unix())
+			if i >= half {
+				halfTS.add(t.Unix())
+			}
 		}
-		info.hasLast, info.lastTS = true, t.Unix()
 	}
+	info.spanRange = rangeTS.span()
+	info.spanCreated = createdTS.span()
+	info.halfRows, info.spanHalf = int64(halfTS.n), halfTS.span()
+	info.lagged = info.spanCreated > 0 && 2*maxLag >= info.spanCreated
 	return info
+}
+
+// timeOf reads a time column of an item.
+func (p *parallelScan) timeOf(item json.RawMessage, col int) (time.Time, bool) {
+	raw, err := p.decoder.field(item, col)
+	if err != nil || raw == nil {
+		return time.Time{}, false
+	}
+	v, err := decodeValue(raw, schema.Time)
+	t, ok := v.(time.Time)
+	return t, err == nil && ok
+}
+
+// timeSpan is the earliest and latest of some Unix times.
+type timeSpan struct {
+	lo, hi int64
+	n      int
+}
+
+func (s *timeSpan) add(ts int64) {
+	if s.n == 0 || ts < s.lo {
+		s.lo = ts
+	}
+	if s.n == 0 || ts > s.hi {
+		s.hi = ts
+	}
+	s.n++
+}
+
+// span is hi-lo, at least a minute; 0 without two times.
+func (s *timeSpan) span() int64 {
+	if s.n < 2 {
+		return 0
+	}
+	return max(s.hi-s.lo, 60)
+}
+
+// perDay estimates how many rows of the listing a day of the range column
+// holds, from the page just read. When the list follows the days, that is
+// the rows over the time they cover, in either column. When it does not,
+// the time their DateCreated covers is the better measure (the rows of a
+// page are consecutive in the list order; the range column's own span is
+// wider), but still low near the newest end of a listing, where every
+// slice's first page is: the rows created then whose range column falls
+// after the listing's last day are not in it, so the listing thins out
+// towards its newest end, and the older half of the page, denser, is
+// measured too. The highest estimate is kept: it slices finer, which costs
+// a few partial pages, where slicing coarser makes long chains. Only the
+// sizes of slices depend on it, never which rows are read.
+func (info pageInfo) perDay() float64 {
+	n := float64(len(info.days))
+	d := 0.0
+	for _, span := range []int64{info.spanCreated, info.spanRange} {
+		if span > 0 {
+			d = max(d, n*86400/float64(span))
+		}
+	}
+	if info.spanHalf > 0 && info.halfRows >= 8 {
+		d = max(d, float64(info.halfRows)*86400/float64(info.spanHalf))
+	}
+	if d == 0 {
+		d = n // one row, or none readable: as if a page were a day
+	}
+	return d
+}
+
+// sidOf is the raw Sid of an item ("" when it has none): what tells rows
+// apart across a split.
+func (p *parallelScan) sidOf(item json.RawMessage) string {
+	raw, err := p.decoder.field(item, p.sidCol)
+	if err != nil || len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	return string(raw)
 }
 
 // uriOf is the first page of a slice.
@@ -362,60 +511,76 @@ func (p *parallelScan) pick() *rangeSlice {
 }
 
 // absorb files a fetched page under its slice (p.mu held; the page was
-// counted in held while fetched): it drops the rows of older slices' days,
-// ends the slice's chain once its days are past, and splits off the days
-// the slice has not reached yet when more pages follow.
+// counted in held while fetched): it keeps the rows of the slice's own
+// days that the slice has not emitted yet, follows the chain to its end,
+// and splits the slice when the days it has not reached are dense.
 func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string) {
 	defer p.cond.Broadcast()
 	s.fetching = false
-	keep := items
-	below := -1
-	for i, d := range info.days {
-		if d != noDay && d < s.floor {
-			below = i
-			break
-		}
-	}
-	if below >= 0 {
-		inOrder := !s.whole
-		for _, d := range info.days[below:] {
-			if d != noDay && d >= s.floor {
-				inOrder = false
-				break
+	s.reads++
+	keep := items[:0] // filtered in place: the page is the scan's own
+	for i, item := range items {
+		d := info.days[i]
+		if d == noDay {
+			// Twilio's filter matched the row, but its day is unreadable
+			// here: the first slice to list it emits it.
+			if sid := p.sidOf(item); sid != "" {
+				if _, dup := p.undated[sid]; dup {
+					continue
+				}
+				if p.undated == nil {
+					p.undated = map[string]struct{}{}
+				}
+				p.undated[sid] = struct{}{}
 			}
+			keep = append(keep, item)
+			continue
 		}
-		if inOrder {
-			// The slice's days are past: the rest of the chain belongs
-			// to older slices.
-			keep = items[:below]
-			s.done = true
-		} else {
-			// Rows out of day order: the chain cannot be cut, so it is
-			// read to its end keeping only the slice's own days.
-			s.whole = true
-			keep = make([]json.RawMessage, 0, len(items))
-			for i, d := range info.days {
-				if d == noDay || d >= s.floor {
-					keep = append(keep, items[i])
+		if s.lastDay != noDay && d > s.lastDay {
+			s.strayed = true
+		}
+		s.lastDay = d
+		if d < s.lo || d > s.hi {
+			continue // another slice's day: that slice lists the row
+		}
+		if s.skip != nil {
+			if sid := p.sidOf(item); sid != "" {
+				if _, dup := s.skip[sid]; dup {
+					delete(s.skip, sid) // emitted before the split
+					continue
 				}
 			}
 		}
-	}
-	kept := info.days[:len(keep)] // in day order, keep is a prefix of items
-	if s.whole {
-		kept = info.days
-	}
-	for _, d := range kept {
-		if d != noDay && d >= s.floor && d < s.minSeen {
-			s.minSeen = d
+		if s.minSeen == openAbove {
+			s.maxSeen = d
 		}
+		s.minSeen, s.maxSeen = min(s.minSeen, d), max(s.maxSeen, d)
+		keep = append(keep, item)
 	}
-	if !s.done {
-		s.uri = next
-		s.done = next == ""
+	s.uri = next
+	s.done = next == ""
+	if s.done {
+		s.skip = nil
 	}
-	if !s.done && !s.whole && s.minSeen != openAbove && s.minSeen > s.floor && info.hasFirst && info.hasLast {
-		p.split(s, info)
+	// A slice's first page is at the newest end of its listing: when the
+	// range column lags its rows' creation by about the time the page
+	// covers, the rows there are thinned out (see perDay), and the next
+	// page, deeper, measures the density much better. The split waits for
+	// it, at the price of one more page read again.
+	wait := s.reads == 1 && info.lagged
+	switch {
+	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
+		// Its chain ended: new slices list its days again.
+	case p.splittable(s) && s.reads < slicePages:
+		// The slice may split on a later page: the rows it emits until
+		// then are to be skipped by its re-listed chain.
+		if s.emitted == nil {
+			s.emitted = make(map[string]struct{}, len(keep))
+		}
+		p.addSids(s.emitted, keep)
+	default:
+		// It will not split: its Sids are not needed.
+		s.final, s.emitted = true, nil
 	}
 	if len(keep) > 0 {
 		s.pages = append(s.pages, keep)
@@ -424,30 +589,79 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	}
 }
 
-// split cuts the days of s it has not reached yet (before s.minSeen) into new
-// slices that follow it, sized by the density of the page just read. A
-// slice already about the size wanted is not split: it goes on page by page.
-func (p *parallelScan) split(s *rangeSlice, info pageInfo) {
-	lo, hi := s.floor, s.minSeen-1
-	span := max(info.firstTS-info.lastTS, 60)
-	perDay := float64(len(info.days)) * 86400 / float64(span)
+// splittable reports whether s may split now: not split before and every
+// row it kept tracked (not final), more pages to come, within its first
+// slicePages pages, and rows kept only of days after its first day (so
+// that the days before them can be cut off, none of their rows emitted).
+func (p *parallelScan) splittable(s *rangeSlice) bool {
+	return !s.final && !s.done && s.reads <= slicePages && s.minSeen != openAbove && s.minSeen > s.lo
+}
+
+// addSids adds the Sids of items to set.
+func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage) {
+	for _, item := range items {
+		if sid := p.sidOf(item); sid != "" {
+			set[sid] = struct{}{}
+		}
+	}
+}
+
+// split ends the chain of s when the days it has not reached (before
+// s.minSeen) are dense, and lists its days again in new slices that follow
+// it, sized by the density of the page just read: first the days it
+// reached, s.minSeen to s.hi, whose slices skip the rows s has emitted (of
+// its earlier pages, and kept, of this one), then the days before them. A
+// slice already about the size wanted is not split: it goes on page by
+// page. It reports whether s was split.
+func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
+	lo, hi := s.lo, s.minSeen-1
+	perDay := info.perDay()
 	target := float64(slicePages * p.pageSize)
 	if lo != openBelow && perDay*float64(hi-lo+1) <= target {
-		return
+		return false
 	}
-	s.floor = s.minSeen
 	width := max(1, int64(math.Round(target/perDay)))
-	// A bounded run of days is cut whole when that makes few enough
-	// slices; otherwise (and below an open bound) 2 slices per worker are
-	// cut and the rest is one slice, whose first page shows where its rows
-	// are: a long empty stretch then costs one request, not one per slice.
+	skip := s.emitted
+	if skip == nil {
+		skip = make(map[string]struct{}, len(kept))
+	}
+	p.addSids(skip, kept)
+	s.emitted = nil
+	s.final, s.done, s.uri, s.rest = true, true, "", false
+
+	var made []*rangeSlice
+	// The days s reached. While its rows followed the days, those are the
+	// few pages s read and the rest of its last day: one slice. Once they
+	// strayed, the days may hold many more rows: they are cut by the
+	// density, into at most 2 slices per worker.
+	upper := s.maxSeen - s.minSeen + 1
+	if s.strayed {
+		upper = min(width, upper)
+	}
+	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
+		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
+		if top == s.maxSeen {
+			r.hi = s.hi // and the days after the latest row s met
+		}
+		if count == 2*p.workers {
+			r.lo = s.minSeen
+		}
+		made = append(made, r)
+		if r.lo == s.minSeen {
+			break
+		}
+	}
+	// The days s did not reach. A bounded run of days is cut whole when
+	// that makes few enough slices; otherwise (and below an open bound) 2
+	// slices per worker are cut and the rest is one slice, whose first page
+	// shows where its rows are: a long empty stretch then costs one
+	// request, not one per slice.
 	most := 2 * p.workers
 	if lo != openBelow && (hi-lo)/width < int64(4*p.workers) {
 		most = 4 * p.workers
 	}
-	var made []*rangeSlice
 	add := func(lo, hi int64, rest bool) {
-		made = append(made, &rangeSlice{lo: lo, hi: hi, floor: lo, minSeen: openAbove, rest: rest})
+		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest})
 	}
 	for count := 0; ; count++ {
 		if lo != openBelow && hi < lo {
@@ -475,6 +689,7 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo) {
 		last = made[i]
 	}
 	s.next = last
+	return true
 }
 
 func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {

@@ -22,6 +22,7 @@
 //
 // Data is a pure function of the seed, the Size and the clock (WithNow):
 // two servers built with the same options serve byte-identical responses.
+// WithCallStartDelay(d) starts seeded calls up to d after their creation, so StartTime strays from the list order.
 // Some rows are well known and always present (see RecordingSid,
 // DeletableCallSid, FeedbackCallSid, WhatsAppNumberSid, OutgoingCallerIdSid).
 //

@@ -65,6 +65,8 @@ type config struct {
 	size       Size
 	now        time.Time
 
+	callStartDelay time.Duration // WithCallStartDelay
+
 	faults              Faults
 	latFixed, latJitter time.Duration
 	rps                 float64

@@ -40,6 +40,7 @@ func newState(cfg config) *state {
 	nCust = max(40, min(nCust, 20000))
 	cust := customers(cfg.seed, nCust)
 	st.seedCalls(cfg.size.Calls, cust)
+	st.delayCallStarts(cfg.callStartDelay)
 	st.seedRecordings(cfg.size.Recordings)
 	st.seedMessages(cfg.size.Messages, cust)
 	st.seedFeedback()
