@@ -251,19 +251,8 @@ func runDriver(t *testing.T, db *sql.DB, q string) ([][]any, []string) {
 	for i, ct := range cts {
 		types[i] = ct.DatabaseTypeName()
 	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(types))
-		ptrs := make([]any, len(types))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanAll(rows)
+	if err != nil {
 		t.Fatalf("driver: %s: %v", q, err)
 	}
 	return out, types
@@ -280,20 +269,9 @@ func runLite(t *testing.T, lite *sql.DB, q string, ncols int) [][]any {
 	if len(cols) != ncols {
 		t.Fatalf("sqlite has %d columns, the driver %d", len(cols), ncols)
 	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
+	out, err := scanAll(rows)
+	if err != nil {
+		t.Fatalf("sqlite: %s: %v", q, err)
 	}
 	return out
 }

@@ -39,6 +39,20 @@ func queryAll(t *testing.T, db *sql.DB, q string, args ...any) ([]string, [][]an
 	}
 	defer rows.Close()
 	cols, _ := rows.Columns()
+	out, err := scanAll(rows)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return cols, out
+}
+
+// scanAll reads every row of rows as []any and closes them.
+func scanAll(rows *sql.Rows) ([][]any, error) {
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
 	var out [][]any
 	for rows.Next() {
 		vals := make([]any, len(cols))
@@ -47,14 +61,11 @@ func queryAll(t *testing.T, db *sql.DB, q string, args ...any) ([]string, [][]an
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		out = append(out, vals)
 	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return cols, out
+	return out, rows.Err()
 }
 
 // requestLine renders a request as "GET /Calls.json?PageSize=5", relative
