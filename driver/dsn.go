@@ -95,7 +95,7 @@ type Config struct {
 
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
-	Transport http.RoundTripper // nil = a clone of http.DefaultTransport (tests/mocks)
+	Transport http.RoundTripper // nil = a clone of http.DefaultTransport; when set (tests, mocks), the proxy and tls_ca_file settings do not apply
 }
 
 // ProxyConfig is the HTTP proxy part of Config.
