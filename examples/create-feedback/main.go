@@ -11,8 +11,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -20,18 +18,7 @@ import (
 // callSid is the call to rate (a completed call without feedback in the emulator).
 const callSid = "CAdefbf2b4caa7df11dc48106385e32345"
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run creates the feedback. A Feedback row is keyed by its call's Sid, so
 // Sid is an INSERT parameter here. Run with QueryContext, the INSERT returns

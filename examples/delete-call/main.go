@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -17,18 +15,7 @@ import (
 // callSid is the call to delete (the emulator keeps one for this example).
 const callSid = "CAaa4a99c300bd9d1bcc0d1ae9dcd248c6"
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run deletes the call: one DELETE request. RowsAffected counts the calls
 // Twilio deleted.

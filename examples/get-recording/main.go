@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -18,18 +16,7 @@ import (
 // recordingSid is the recording to fetch (one the emulator always has).
 const recordingSid = "RE2e915e78549694bd0a0742d2d39454e5"
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run fetches the recording: WHERE Sid = ? is one GET of the recording,
 // not a scan of the list. A Sid Twilio does not know gives no row.

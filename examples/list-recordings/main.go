@@ -8,25 +8,12 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 	"time"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run lists the recordings, newest first as Twilio returns them. Rows
 // stream page by page: memory stays flat however many there are.

@@ -8,8 +8,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -17,18 +15,7 @@ import (
 // callerIDSid is the caller id to rename (one the emulator always has).
 const callerIDSid = "PN6f5f9bf39cb1801a6e21a5a80d274bdd"
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run renames the caller id and prints its name before and after.
 func run(ctx context.Context, db *sql.DB, w io.Writer) error {

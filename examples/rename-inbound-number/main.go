@@ -9,8 +9,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -18,18 +16,7 @@ import (
 // numberSid is the number to rename (the emulator's WhatsApp number).
 const numberSid = "PN4047ac009a15885690a50a1d388b8411"
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run renames the number. Name is an alias of FriendlyName; IncomingPhoneNumbers
 // is an alias of the table. With WHERE Sid = … the UPDATE is one request.

@@ -11,8 +11,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 )
@@ -23,18 +21,7 @@ const (
 	body = "Message is sent from Google Cloud"
 )
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run sends the message. To and From are reserved words in SQL: they need
 // backticks. The INSERT, run with QueryContext, returns the new message.

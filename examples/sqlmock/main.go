@@ -11,25 +11,12 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"log"
-	"os"
 
 	"github.com/twiliosql/twiliosql/examples/internal/exampledb"
 	"github.com/twiliosql/twiliosql/examples/sqlmock/app"
 )
 
-func main() {
-	ctx := context.Background()
-	db, closeDB, err := exampledb.Open(ctx)
-	if err != nil {
-		log.Fatal(err)
-	}
-	err = run(ctx, db, os.Stdout)
-	closeDB()
-	if err != nil {
-		log.Fatal(err)
-	}
-}
+func main() { exampledb.Main(run) }
 
 // run prints the most recent failed calls.
 func run(ctx context.Context, db *sql.DB, w io.Writer) error {

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log"
 	"os"
 
 	_ "github.com/twiliosql/twiliosql/driver" // registers the "twilio" driver
@@ -74,4 +75,19 @@ func Record(rows *sql.Rows) (map[string]any, error) {
 		rec[c] = vals[i]
 	}
 	return rec, rows.Close()
+}
+
+// Main opens the database, runs an example's run function with it, writing
+// to standard output, and exits non-zero on an error: every example's main.
+func Main(run func(ctx context.Context, db *sql.DB, w io.Writer) error) {
+	ctx := context.Background()
+	db, closeDB, err := Open(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = run(ctx, db, os.Stdout)
+	closeDB()
+	if err != nil {
+		log.Fatal(err)
+	}
 }
