@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -181,7 +182,7 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
 	g := &grouping{}
 	p.group = g
 	actx := &aggContext{g: g, base: base, scope: p.qscope}
-	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx}
+	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx, work: base.budget()}
 	for _, e := range st.GroupBy {
 		key, err := p.groupKey(e, st.SelectExprs, base)
 		if err != nil {
@@ -282,9 +283,14 @@ type aggState struct {
 	sumI    int64
 	sumF    float64
 	isFloat bool
-	val     driver.Value
-	seen    map[string]bool
-	parts   []concatPart
+	// isDec: the sum is exact and kept in sumD (a DECIMAL argument, or a
+	// BIGINT sum past int64: MySQL's SUM of integers is a DECIMAL).
+	isDec bool
+	sumD  decimal.Decimal
+	bytes int64 // GROUP_CONCAT's length so far
+	val   driver.Value
+	seen  map[string]bool
+	parts []concatPart
 }
 
 type concatPart struct {
@@ -332,17 +338,28 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 	s.count++
 	switch a.name {
 	case "sum", "avg":
-		if i, ok := v.(int64); ok && !s.isFloat {
-			s.sumI += i
-			return nil
+		if b, ok := v.(bool); ok {
+			v = int64(boolInt(b))
 		}
-		if b, ok := v.(bool); ok && !s.isFloat {
-			s.sumI += int64(boolInt(b))
+		if d, ok := toDecimal(v); ok && !s.isFloat {
+			if i, isInt := v.(int64); isInt && !s.isDec {
+				if sum := s.sumI + i; (sum > s.sumI) == (i > 0) {
+					s.sumI = sum
+					return nil
+				}
+			}
+			if !s.isDec {
+				s.isDec, s.sumD = true, decimal.NewFromInt(s.sumI)
+			}
+			s.sumD = s.sumD.Add(d)
 			return nil
 		}
 		f, _ := toFloat(v)
 		if !s.isFloat {
 			s.isFloat, s.sumF = true, float64(s.sumI)
+			if s.isDec {
+				s.sumF = s.sumD.InexactFloat64()
+			}
 		}
 		s.sumF += f
 	case "min", "max":
@@ -360,6 +377,10 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 		}
 	case "group_concat":
 		part := concatPart{text: v.(string)}
+		s.bytes += int64(len(part.text) + len(a.sep))
+		if err := checkSize("group_concat", s.bytes); err != nil {
+			return err
+		}
 		for _, o := range a.order {
 			kv, err := o.eval(row)
 			if err != nil {
@@ -380,10 +401,12 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if s.count == 0 {
 			return nil
 		}
-		if s.isFloat {
+		switch {
+		case s.isFloat:
 			return s.sumF
-		}
-		if a.typ == schema.Float {
+		case s.isDec:
+			return s.sumD
+		case a.typ == schema.Float:
 			return float64(s.sumI)
 		}
 		return s.sumI
@@ -391,8 +414,11 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if s.count == 0 {
 			return nil
 		}
-		if s.isFloat {
+		switch {
+		case s.isFloat:
 			return s.sumF / float64(s.count)
+		case s.isDec:
+			return s.sumD.DivRound(decimal.NewFromInt(s.count), min(scaleOf(s.sumD)+divPrecisionIncrement, maxDecimalScale))
 		}
 		return float64(s.sumI) / float64(s.count)
 	case "group_concat":

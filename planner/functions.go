@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/shopspring/decimal"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -58,11 +59,16 @@ var scalarFuncs = map[string]scalarFunc{
 		return int64(utf8.RuneCountInString(toString(a[0]))), nil
 	})},
 	"concat": {1, -1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		var b strings.Builder
-		for _, v := range a {
-			b.WriteString(toString(v))
+		parts := make([]string, len(a))
+		size := int64(0)
+		for i, v := range a {
+			parts[i] = toString(v)
+			size += int64(len(parts[i]))
 		}
-		return b.String(), nil
+		if err := checkSize("concat", size); err != nil {
+			return nil, err
+		}
+		return strings.Join(parts, ""), nil
 	})},
 	"trim": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
 		return strings.Trim(toString(a[0]), " "), nil
@@ -94,27 +100,27 @@ var scalarFuncs = map[string]scalarFunc{
 		return a[0], nil
 	}},
 	"abs": {1, 1, firstType, strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			if i < 0 {
-				return -i, nil
+		switch x := a[0].(type) {
+		case int64:
+			if x == math.MinInt64 {
+				return nil, errOutOfRange("BIGINT", fmt.Sprintf("abs(%d)", x))
 			}
-			return i, nil
+			if x < 0 {
+				return -x, nil
+			}
+			return x, nil
+		case decimal.Decimal:
+			return x.Abs(), nil
 		}
 		f, _ := toFloat(a[0])
 		return math.Abs(f), nil
 	})},
 	"round": {1, 2, firstType, strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok && len(a) == 1 {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
 		places := int64(0)
 		if len(a) == 2 {
 			places, _ = toInt(a[1])
 		}
-		scale := math.Pow(10, float64(places))
-		// MySQL rounds half away from zero for exact values.
-		return math.Round(f*scale) / scale, nil
+		return roundTo(a[0], places, false), nil
 	})},
 	"date": {1, 1, fixedType(schema.Date), strictly(func(a []driver.Value) (driver.Value, error) {
 		t, ok := asTime(a[0])
@@ -216,6 +222,7 @@ func (c *compiler) function(x *sqlparser.FuncExpr) (typed, error) {
 		}
 		argv[i] = t
 	}
+	work := c.budget()
 	return c.derive(fn.typ(argv), func(row []driver.Value) (driver.Value, error) {
 		vals := make([]driver.Value, len(argv))
 		for i, a := range argv {
@@ -225,7 +232,11 @@ func (c *compiler) function(x *sqlparser.FuncExpr) (typed, error) {
 			}
 			vals[i] = v
 		}
-		return fn.call(vals)
+		v, err := fn.call(vals)
+		if s, ok := v.(string); ok && err == nil {
+			err = work.charge(name, len(s))
+		}
+		return v, err
 	}, argv...), nil
 }
 
@@ -323,8 +334,7 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 		return typed{}, err
 	}
 	unit := strings.ToLower(iv.Unit)
-	add, ok := intervalUnits[unit]
-	if !ok {
+	if _, ok := intervalSeconds[unit]; !ok {
 		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH or YEAR", iv.Unit)
 	}
 	return c.derive(schema.Time, func(row []driver.Value) (driver.Value, error) {
@@ -340,20 +350,17 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 		if !ok {
 			return nil, nil
 		}
-		n, _ := toInt(av)
+		n, ok := toInt(roundTo(av, 0, false))
+		if !ok {
+			return nil, errOutOfRange("DATETIME", exprText(iv))
+		}
 		if subtract {
 			n = -n
 		}
-		return add(t, int(n)), nil
+		r, ok := addInterval(t, unit, n)
+		if !ok {
+			return nil, errOutOfRange("DATETIME", exprText(iv))
+		}
+		return r, nil
 	}, base, amount), nil
-}
-
-var intervalUnits = map[string]func(time.Time, int) time.Time{
-	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
-	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
-	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
-	"day":    func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) },
-	"week":   func(t time.Time, n int) time.Time { return t.AddDate(0, 0, 7*n) },
-	"month":  func(t time.Time, n int) time.Time { return t.AddDate(0, n, 0) },
-	"year":   func(t time.Time, n int) time.Time { return t.AddDate(n, 0, 0) },
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -60,7 +61,15 @@ var extraScalars = map[string]scalarFunc{
 				parts = append(parts, toString(v))
 			}
 		}
-		return strings.Join(parts, toString(a[0])), nil
+		sep := toString(a[0])
+		size := int64(len(sep)) * int64(max(len(parts)-1, 0))
+		for _, p := range parts {
+			size += int64(len(p))
+		}
+		if err := checkSize("concat_ws", size); err != nil {
+			return nil, err
+		}
+		return strings.Join(parts, sep), nil
 	}},
 	"left": {2, 2, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
 		r := []rune(toString(a[0]))
@@ -75,25 +84,22 @@ var extraScalars = map[string]scalarFunc{
 		return string(r[int64(len(r))-n:]), nil
 	})},
 	"replace": {3, 3, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		from := toString(a[1])
+		s, from, to := toString(a[0]), toString(a[1]), toString(a[2])
 		if from == "" {
-			return toString(a[0]), nil
+			return s, nil
 		}
-		return strings.ReplaceAll(toString(a[0]), from, toString(a[2])), nil
+		// Sized before it is built: nested REPLACEs grow geometrically.
+		n := int64(strings.Count(s, from))
+		if err := checkSize("replace", int64(len(s))+n*(int64(len(to))-int64(len(from)))); err != nil {
+			return nil, err
+		}
+		return strings.ReplaceAll(s, from, to), nil
 	})},
 	"floor": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		return int64(math.Floor(f)), nil
+		return integral(a[0], math.Floor, decimal.Decimal.Floor), nil
 	})},
 	"ceil": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		return int64(math.Ceil(f)), nil
+		return integral(a[0], math.Ceil, decimal.Decimal.Ceil), nil
 	})},
 	"minute":     {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Minute() }))},
 	"second":     {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Second() }))},
@@ -183,4 +189,25 @@ func checkConstant(col *sqlparser.ColName, typ schema.Type, val typed) error {
 		return fmt.Errorf("twilio: %s is a %s: compare it with TRUE or FALSE, not %s", name, typ, describe(v))
 	}
 	return nil
+}
+
+// integral is FLOOR or CEIL: BIGINT when the result fits, else the exact
+// or approximate value it is (MySQL: FLOOR(1e300) is 1e300).
+func integral(v driver.Value, f func(float64) float64, d func(decimal.Decimal) decimal.Decimal) driver.Value {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case decimal.Decimal:
+		r := d(x)
+		if n, ok := decimalToInt(r); ok {
+			return n
+		}
+		return r
+	}
+	x, _ := toFloat(v)
+	r := f(x)
+	if r >= math.MinInt64 && r < math.MaxInt64 {
+		return int64(r)
+	}
+	return r
 }

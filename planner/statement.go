@@ -66,7 +66,7 @@ func Prepare(query string) (*Statement, error) {
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
 	}
-	ast, err := sqlparser.ParseStrictDDL(trimmed)
+	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(trimmed))
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
