@@ -77,10 +77,13 @@ func (a *aggContext) resolve(col *sqlparser.ColName) (int, schema.Column, error)
 	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", exprText(col), exprText(col), exprText(col), exprText(col))
 }
 
-// matchKey reads a GROUP BY expression (not a bare column) from its slot.
+// matchKey reads a GROUP BY expression (not a bare column) from its slot,
+// or a column functionally dependent on a grouped key.
 func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
-	switch e.(type) {
-	case *sqlparser.ColName, *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
+	switch x := e.(type) {
+	case *sqlparser.ColName:
+		return a.dependent(x)
+	case *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
 		return typed{}, false
 	}
 	text := exprText(e)
@@ -90,6 +93,36 @@ func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
 		}
 	}
 	return typed{}, false
+}
+
+// dependent reads a column that is not grouped but whose table's primary
+// key is: one value per group, as MySQL allows (functional dependence), so
+// GROUP BY Sid may select the row's other columns.
+func (a *aggContext) dependent(col *sqlparser.ColName) (typed, bool) {
+	idx, column, err := a.scope.resolve(col)
+	if err != nil {
+		return typed{}, false
+	}
+	item := a.scope.itemOf(idx)
+	if item < 0 {
+		return typed{}, false
+	}
+	it := a.scope.items[item]
+	key, ok := it.table.Column(it.table.PrimaryKey())
+	if !ok || it.table.PrimaryKey() == "" {
+		return typed{}, false
+	}
+	grouped := false
+	for _, k := range a.g.keys {
+		if k.col == idx {
+			return typed{}, false // a key itself: resolve reads its slot
+		}
+		grouped = grouped || k.col == it.offset+key
+	}
+	if !grouped {
+		return typed{}, false
+	}
+	return a.add(&aggregate{name: "any_value", args: []evalFunc{columnAt(idx)}, typ: column.Type, text: exprText(col)}), true
 }
 
 func (a *aggContext) add(agg *aggregate) typed {

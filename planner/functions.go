@@ -163,7 +163,9 @@ func (c *compiler) function(x *sqlparser.FuncExpr) (typed, error) {
 		return c.constant(c.now()), nil
 	case "curdate", "current_date", "utc_date":
 		t := c.now().(time.Time)
-		return c.constant(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)), nil
+		d := c.constant(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+		d.typ = schema.Date
+		return d, nil
 	case "date_add", "date_sub", "adddate", "subdate":
 		if len(x.Exprs) != 2 {
 			return typed{}, fmt.Errorf("twilio: %s takes a time and an INTERVAL", strings.ToUpper(name))
@@ -337,7 +339,12 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 	if _, ok := intervalSeconds[unit]; !ok {
 		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH or YEAR", iv.Unit)
 	}
-	return c.derive(schema.Time, func(row []driver.Value) (driver.Value, error) {
+	// MySQL: a DATE plus days, weeks, months or years is a DATE.
+	typ := schema.Time
+	if intervalSeconds[unit]%86400 == 0 && isDateValued(base) {
+		typ = schema.Date
+	}
+	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		bv, err := base.eval(row)
 		if err != nil || bv == nil {
 			return nil, err

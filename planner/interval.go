@@ -1,6 +1,11 @@
 package planner
 
-import "time"
+import (
+	"strings"
+	"time"
+
+	"github.com/twiliosql/twiliosql/schema"
+)
 
 // intervalSeconds are the INTERVAL units of fixed length, in seconds;
 // MONTH, QUARTER and YEAR (0 here) are calendar units.
@@ -60,3 +65,21 @@ func addInterval(t time.Time, unit string, n int64) (time.Time, bool) {
 }
 
 func inDatetimeRange(t time.Time) bool { return !t.Before(minDatetime) && !t.After(maxDatetime) }
+
+// isDateValued reports whether an expression is a DATE: of type Date, or a
+// constant string written as a date alone ('2026-06-15').
+func isDateValued(t typed) bool {
+	if t.typ == schema.Date {
+		return true
+	}
+	if !t.constant || t.typ != schema.String {
+		return false
+	}
+	v, err := t.eval(nil)
+	s, ok := v.(string)
+	if err != nil || !ok {
+		return false
+	}
+	_, perr := time.Parse("2006-01-02", strings.TrimSpace(s))
+	return perr == nil
+}

@@ -189,3 +189,37 @@ func keepLikeEscapes(lit string) string {
 	}
 	return b.String()
 }
+
+// needsBacktickHint reports whether a statement uses To or From as a bare
+// column name: To anywhere outside quotes (no statement the driver runs has
+// the keyword), From where a column stands (after a comma or an operator,
+// before a comparison), in the select list as in WHERE.
+func needsBacktickHint(q string) bool {
+	toks := significant(lexSQL(q))
+	wordIn := func(i int, set ...string) bool {
+		if i < 0 || i >= len(toks) {
+			return false
+		}
+		for _, w := range set {
+			if toks[i].is(q, w) {
+				return true
+			}
+		}
+		return false
+	}
+	punctIn := func(i int, set string) bool {
+		return i >= 0 && i < len(toks) && toks[i].kind == tokPunct && strings.IndexByte(set, q[toks[i].start]) >= 0
+	}
+	for i, t := range toks {
+		switch {
+		case t.is(q, "to"):
+			return true
+		case t.is(q, "from"):
+			if punctIn(i-1, ",(.=<>!") || wordIn(i-1, "select", "distinct", "by", "where", "and", "or", "not", "on", "set", "when", "then", "else") ||
+				i+1 == len(toks) || punctIn(i+1, ",)=<>!+-*/;") || wordIn(i+1, "from", "in", "like", "is", "between", "not", "as", "and", "or", "regexp") {
+				return true
+			}
+		}
+	}
+	return false
+}

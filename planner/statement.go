@@ -70,6 +70,7 @@ func Prepare(query string) (*Statement, error) {
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
+	recordLabels(trimmed, ast)
 	switch ast.(type) {
 	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Union:
@@ -144,12 +145,9 @@ func refuseUnparsable(q string) error {
 	return nil
 }
 
-// reservedColumns are column names MySQL reserves; they need backticks.
-var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!|\\)|\\s+(in|like|is|between|not)\\b)")
-
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
-	if reservedColumns.MatchString(q) {
+	if needsBacktickHint(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
 	return errors.New(msg)
