@@ -555,6 +555,9 @@ func (c *compiler) is(x *sqlparser.IsExpr) (typed, error) {
 }
 
 func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
+	if x.Operator == sqlparser.JSONExtractOp || x.Operator == sqlparser.JSONUnquoteExtractOp {
+		return c.jsonArrow(x)
+	}
 	left, err := c.expr(x.Left)
 	if err != nil {
 		return typed{}, err
@@ -679,36 +682,6 @@ func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
 		}
 		return elseVal.eval(row)
 	}, operands...), nil
-}
-
-func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, error) {
-	inner, err := c.expr(e)
-	if err != nil {
-		return typed{}, err
-	}
-	name := strings.ToLower(to.Type)
-	var typ schema.Type
-	switch name {
-	case "signed", "signed integer", "unsigned", "unsigned integer", "int", "integer":
-		typ = schema.Int
-	case "decimal", "double", "float", "real":
-		typ = schema.Float
-	case "char", "nchar", "binary", "varchar", "text":
-		typ = schema.String
-	case "date":
-		typ = schema.Date
-	case "datetime", "timestamp":
-		typ = schema.Time
-	default:
-		return typed{}, fmt.Errorf("twilio: CAST to %s is not supported: use SIGNED, DECIMAL, CHAR, DATE or DATETIME", to.Type)
-	}
-	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		v, err := inner.eval(row)
-		if err != nil || v == nil {
-			return nil, err
-		}
-		return convert(v, typ, func() string { return exprText(e) })
-	}, inner), nil
 }
 
 // convert casts a value to typ the way MySQL's CAST does; an unreadable

@@ -9,7 +9,8 @@ import (
 //
 //   - in string literals it drops the backslash of \_ and \%, which MySQL
 //     keeps so that LIKE's default escape works ('\_' is two characters);
-//   - SUBSTRING(x, …) and SUBSTR(x, …) take only a column as x.
+//   - SUBSTRING(x, …) and SUBSTR(x, …) take only a column as x;
+//   - EXTRACT(unit FROM x) does not parse.
 //
 // The rewrite works on tokens (strings, quoted identifiers and comments are
 // never looked into except to fix the escapes), so it cannot change what a
@@ -128,10 +129,17 @@ func rewriteForParser(q string) string {
 				edits[i] = keepLikeEscapes(s)
 			}
 		case tokWord:
-			if !(t.is(q, "substring") || t.is(q, "substr")) || i+1 >= len(toks) || !toks[i+1].punct(q, '(') {
+			if i+1 >= len(toks) || !toks[i+1].punct(q, '(') || (i > 0 && toks[i-1].punct(q, '.')) {
 				continue
 			}
-			if i > 0 && toks[i-1].punct(q, '.') {
+			// EXTRACT(unit FROM x) becomes EXTRACT('unit', x).
+			if t.is(q, "extract") && i+3 < len(toks) && toks[i+2].kind == tokWord && toks[i+3].is(q, "from") {
+				edits[i] = "`" + t.text(q) + "`"
+				edits[i+2] = "'" + toks[i+2].text(q) + "'"
+				edits[i+3] = ","
+				continue
+			}
+			if !(t.is(q, "substring") || t.is(q, "substr")) {
 				continue
 			}
 			// A quoted name is an ordinary function call to the parser;
