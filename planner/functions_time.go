@@ -401,6 +401,9 @@ func strToDate(s, format string) (t time.Time, hasTime, ok bool) {
 	yday := 0
 	pos := 0
 	num := func(maxDigits int) (int, bool) {
+		for pos < len(s) && s[pos] == ' ' {
+			pos++ // MySQL skips spaces before a number
+		}
 		start := pos
 		for pos < len(s) && pos-start < maxDigits && s[pos] >= '0' && s[pos] <= '9' {
 			pos++
