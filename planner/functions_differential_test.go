@@ -265,6 +265,24 @@ func TestFunctionsAgainstSQLite(t *testing.T) {
 		{`JSON_UNQUOTE(JSON_EXTRACT('{"a": {"b": "c"}}', '$.a.b'))`, `'{"a": {"b": "c"}}' ->> '$.a.b'`},
 		{`JSON_EXTRACT('{"n": 2.5}', '$.n')`, `'{"n": 2.5}' -> '$.n'`},
 		{`JSON_EXTRACT('[10, 20, 30]', '$[last]')`, `json_extract('[10, 20, 30]', '$[#-1]')`},
+		// compositions
+		{"UPPER(CONCAT('a', 'b'))", "upper('a' || 'b')"},
+		{"LENGTH(CONCAT_WS(',', 'a', 'bc'))", "length(concat_ws(',', 'a', 'bc'))"},
+		{"TRIM(CONCAT(' ', 'x', ' '))", "trim(' ' || 'x' || ' ')"},
+		{"REPLACE(LOWER('A-B-C'), '-', '')", ""},
+		{"INSTR(UPPER('hello'), 'LL')", "instr(upper('hello'), 'LL')"},
+		{"ABS(-9223372036854775807)", ""},
+		{"9223372036854775806 + 1", ""},
+		{"-9223372036854775807 - 1", ""},
+		{"3 * 4 - 10 / 4", "3 * 4 - 10.0 / 4"},
+		{"FLOOR(5)", "floor(5)"},
+		{"DATE_FORMAT('2026-06-15', '%Y%m%d')", "strftime('%Y%m%d', '2026-06-15')"},
+		{"DATE(DATE_ADD('2026-06-15 23:00:00', INTERVAL 2 HOUR))", "date('2026-06-15 23:00:00', '+2 hours')"},
+		{"DATEDIFF(LAST_DAY('2026-02-03'), '2026-02-01')", "CAST(julianday(date('2026-02-03', 'start of month', '+1 month', '-1 day')) - julianday('2026-02-01') AS INTEGER)"},
+		{"HOUR(FROM_UNIXTIME(3600))", "CAST(strftime('%H', 3600, 'unixepoch') AS INTEGER)"},
+		{"COALESCE(NULLIF('a', 'a'), 'b')", ""},
+		{"IFNULL(SQRT(-4), 0)", "ifnull(sqrt(-4), 0)"},
+		{"SUBSTRING(REPLACE('a.b.c', '.', ''), 2)", "substr(replace('a.b.c', '.', ''), 2)"},
 	}
 	if len(tests) < 150 {
 		t.Fatalf("only %d cases", len(tests))
