@@ -98,7 +98,7 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 	}
 	unit := strings.ToLower(iv.Unit)
 	if _, ok := intervalSeconds[unit]; !ok {
-		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH or YEAR", iv.Unit)
+		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR", iv.Unit)
 	}
 	// MySQL: a DATE plus days, weeks, months or years is a DATE.
 	typ := schema.Time
