@@ -222,3 +222,33 @@ func runColumns(t *testing.T, q string) []string {
 	}
 	return names
 }
+
+func TestFidelity_ParserGapsRewritten(t *testing.T) {
+	// Forms MySQL accepts that the parser does not, rewritten before parsing
+	// (https://dev.mysql.com/doc/refman/8.0/en/cast-functions.html#function_cast,
+	// string-functions.html#function_position, date-and-time-functions.html#function_extract).
+	tests := []struct {
+		expr string
+		want driver.Value
+	}{
+		{"CAST('1.5' AS DOUBLE)", 1.5},
+		{"CAST(3 AS FLOAT) / 2", 1.5},
+		{"CAST(NULL AS REAL)", nil},
+		{"CONVERT('2.25', DOUBLE PRECISION)", 2.25},
+		{"CAST(1 = 1 OR 0 AS DOUBLE)", 1.0},
+		{"CAST('7' AS SIGNED)", int64(7)},
+		{"POSITION('bar' IN 'foobarbar')", int64(4)},
+		{"POSITION('x' IN 'abc')", int64(0)},
+		{"EXTRACT(HOUR FROM '2026-06-15 14:05:09')", int64(14)},
+	}
+	for _, tc := range tests {
+		got, err := scalar(t, tc.expr)
+		if err != nil || got != tc.want {
+			t.Errorf("SELECT %s = %#v, %v; want %#v", tc.expr, got, err, tc.want)
+		}
+	}
+	names, _, err := queryOne(t, "SELECT CAST('1.5' AS DOUBLE), POSITION('a' IN 'cba')")
+	if err != nil || !reflect.DeepEqual(names, []string{"CAST('1.5' AS DOUBLE)", "POSITION('a' IN 'cba')"}) {
+		t.Errorf("headers %q, %v: want the text as written", names, err)
+	}
+}

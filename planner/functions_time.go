@@ -385,12 +385,29 @@ func fnYearWeek(a []driver.Value) (driver.Value, error) {
 }
 
 // fnStrToDate reads s as format describes it; NULL when it does not match.
+// A format of time specifiers alone reads a TIME, given as hh:mm:ss text.
 func fnStrToDate(a []driver.Value) (driver.Value, error) {
-	t, _, ok := strToDate(toString(a[0]), toString(a[1]))
+	format := toString(a[1])
+	t, _, ok := strToDate(toString(a[0]), format)
 	if !ok {
 		return nil, nil
 	}
+	if !hasDateSpecifier(format) {
+		return fnTime([]driver.Value{t})
+	}
 	return t, nil
+}
+
+func hasDateSpecifier(format string) bool {
+	for i := 0; i+1 < len(format); i++ {
+		if format[i] == '%' {
+			i++
+			if strings.IndexByte("YyMmcbdeDjaWUuVvXxw", format[i]) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // strToDate parses s by format; hasTime reports whether the format reads a
@@ -521,17 +538,24 @@ func strToDate(s, format string) (t time.Time, hasTime, ok bool) {
 		t = time.Date(year, 1, 1, hour, minute, sec, micro*1000, time.UTC).AddDate(0, 0, yday-1)
 		return t, hasTime, t.Year() == year
 	}
+	if !hasDateSpecifier(format) {
+		year, month, day = 1, 1, 1 // a TIME: the date is not read
+	}
 	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, micro*1000, time.UTC), hasTime, true
 }
 
-// strToDateType is DATE when a constant format reads no time of day.
+// strToDateType is DATE when a constant format reads no time of day, a
+// TIME (text) when it reads nothing else.
 func strToDateType(a []typed) schema.Type {
 	if len(a) == 2 && a[1].constant {
 		if v, err := a[1].eval(nil); err == nil && v != nil {
-			if !hasTimeSpecifier(toString(v)) {
+			switch f := toString(v); {
+			case !hasDateSpecifier(f):
+				return schema.String
+			case !hasTimeSpecifier(f):
 				return schema.Date
 			}
 		}

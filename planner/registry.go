@@ -136,7 +136,7 @@ var functionRegistry = []sqlFunction{
 	{name: "sign", min: 1, max: 1, typ: returns(schema.Int), call: strict(fnSign), doc: "SIGN(x): -1, 0 or 1"},
 	{name: "space", min: 1, max: 1, call: strict(fnSpace), doc: "SPACE(n): n spaces"},
 	{name: "sqrt", min: 1, max: 1, typ: returns(schema.Float), call: strict(fnSqrt), doc: "SQRT(x): the square root; NULL for x < 0"},
-	{name: "str_to_date", min: 2, max: 2, typ: strToDateType, call: strict(fnStrToDate), doc: "STR_TO_DATE(s, format): the date or datetime s spells in DATE_FORMAT's specifiers; NULL if it does not"},
+	{name: "str_to_date", min: 2, max: 2, typ: strToDateType, call: strict(fnStrToDate), doc: "STR_TO_DATE(s, format): the date, datetime or time s spells in DATE_FORMAT's specifiers; NULL if it does not"},
 	{name: "subdate", min: 2, max: 2, compile: compileDateAdd(true), doc: "SUBDATE(date, INTERVAL n unit) or SUBDATE(date, days): date minus the interval"},
 	{name: "substring", aliases: []string{"mid", "substr"}, min: 2, max: 3, compile: compileSubstring, doc: "SUBSTRING(s, pos[, len]) or SUBSTRING(s FROM pos [FOR len]): part of s; pos from 1, negative from the end"},
 	{name: "sum", min: 1, max: 1, aggregate: true, doc: "SUM([DISTINCT] x): aggregate: the total of the non-NULL values"},

@@ -10,7 +10,8 @@ import (
 //   - in string literals it drops the backslash of \_ and \%, which MySQL
 //     keeps so that LIKE's default escape works ('\_' is two characters);
 //   - SUBSTRING(x, …) and SUBSTR(x, …) take only a column as x;
-//   - EXTRACT(unit FROM x) does not parse.
+//   - EXTRACT(unit FROM x), POSITION(sub IN s) and CAST(x AS DOUBLE|FLOAT|
+//     REAL) (MySQL 8.0.17) do not parse.
 //
 // The rewrite works on tokens (strings, quoted identifiers and comments are
 // never looked into except to fix the escapes), so it cannot change what a
@@ -139,6 +140,17 @@ func rewriteForParser(q string) string {
 				edits[i+3] = ","
 				continue
 			}
+			if t.is(q, "cast") || t.is(q, "convert") {
+				castToDouble(q, toks, i, edits)
+				continue
+			}
+			// POSITION(sub IN s) becomes LOCATE(sub, s).
+			if t.is(q, "position") {
+				if j := depthOneWord(q, toks, i+1, "in"); j > 0 {
+					edits[i], edits[j] = "`LOCATE`", ","
+				}
+				continue
+			}
 			if !(t.is(q, "substring") || t.is(q, "substr")) {
 				continue
 			}
@@ -230,4 +242,59 @@ func needsBacktickHint(q string) bool {
 		}
 	}
 	return false
+}
+
+// depthOneWord finds the unquoted word kw directly inside the parenthesis
+// at toks[open]; 0 when there is none.
+func depthOneWord(q string, toks []sqlToken, open int, kw string) int {
+	depth := 0
+	for j := open; j < len(toks); j++ {
+		switch {
+		case toks[j].punct(q, '('):
+			depth++
+		case toks[j].punct(q, ')'):
+			depth--
+			if depth == 0 {
+				return 0
+			}
+		case depth == 1 && toks[j].is(q, kw):
+			return j
+		}
+	}
+	return 0
+}
+
+// castToDouble rewrites CAST(x AS DOUBLE [PRECISION] | FLOAT | REAL) and
+// CONVERT(x, DOUBLE…) to ((x) + 0e0): adding the DOUBLE zero is MySQL's
+// conversion to DOUBLE, for every type of x and for NULL.
+func castToDouble(q string, toks []sqlToken, i int, edits map[int]string) {
+	open, depth := i+1, 0
+	for j := open; j < len(toks); j++ {
+		switch {
+		case toks[j].punct(q, '('):
+			depth++
+		case toks[j].punct(q, ')'):
+			depth--
+			if depth == 0 {
+				return
+			}
+		case depth == 1 && (toks[j].is(q, "as") || toks[j].punct(q, ',')):
+			k := j + 1
+			if k >= len(toks) || !(toks[k].is(q, "double") || toks[k].is(q, "float") || toks[k].is(q, "real")) {
+				continue
+			}
+			end := k + 1
+			if toks[k].is(q, "double") && end < len(toks) && toks[end].is(q, "precision") {
+				end++
+			}
+			if end >= len(toks) || !toks[end].punct(q, ')') {
+				return
+			}
+			edits[i], edits[open], edits[j] = "", "((", ") + 0e0"
+			for m := k; m < end; m++ {
+				edits[m] = ""
+			}
+			return
+		}
+	}
 }
