@@ -199,7 +199,7 @@ func jsonMatches(v any, steps []jsonStep, out []any) []any {
 	case map[string]any:
 		if !st.member {
 			// MySQL: [0] of a non-array is the value itself.
-			if !st.any && ((!st.last && st.index == 0) || (st.last && st.index == 0)) {
+			if !st.any && st.index == 0 {
 				return jsonMatches(v, rest, out)
 			}
 			return out

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"database/sql/driver"
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -113,7 +114,11 @@ func fnPad(left bool) func([]driver.Value) (driver.Value, error) {
 		if len(pad) == 0 {
 			return nil, nil
 		}
-		if err := checkSize(name, n*int64(utf8.UTFMax)); err != nil {
+		// Sized exactly before it is built.
+		fillRunes := n - int64(len(s))
+		full, rest := fillRunes/int64(len(pad)), fillRunes%int64(len(pad))
+		size := int64(len(string(s))) + full*int64(len(string(pad))) + int64(len(string(pad[:rest])))
+		if err := checkSize(name, size); err != nil {
 			return nil, err
 		}
 		fill := make([]rune, 0, n-int64(len(s)))
@@ -133,8 +138,12 @@ func fnRepeat(a []driver.Value) (driver.Value, error) {
 	if !ok || n <= 0 || s == "" {
 		return "", nil
 	}
-	if n > maxValueBytes || int64(len(s))*n > maxValueBytes {
-		return nil, errValueTooLarge("repeat", int64(len(s))*min(n, maxValueBytes+1))
+	size := int64(math.MaxInt64) // saturated: len(s)*n would overflow
+	if n <= math.MaxInt64/int64(len(s)) {
+		size = int64(len(s)) * n
+	}
+	if err := checkSize("repeat", size); err != nil {
+		return nil, err
 	}
 	return strings.Repeat(s, int(n)), nil
 }

@@ -205,3 +205,14 @@ func TestHardening13_IntegerOverflowIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestHardening10_PaddingAndRepetitionSizedFirst(t *testing.T) {
+	for _, expr := range []string{"REPEAT('ab', 100000000)", "REPEAT('x', 9223372036854775807)", "SPACE(100000000)", "LPAD('a', 100000000, 'é')", "RPAD('', 70000000, 'x')"} {
+		if v, err := scalar(t, expr); err == nil || !strings.Contains(err.Error(), "max_allowed_packet") {
+			t.Errorf("%s = %d bytes, %v; want the max_allowed_packet error", expr, len(toString(v)), err)
+		}
+	}
+	if v, err := scalar(t, "LENGTH(LPAD('a', 3, 'é'))"); err != nil || v != int64(5) {
+		t.Errorf("LENGTH(LPAD('a', 3, 'é')) = %v, %v; want 5 bytes", v, err)
+	}
+}
