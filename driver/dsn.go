@@ -87,7 +87,7 @@ type Config struct {
 	ScanParallelism int           // `scan_parallelism` 0..64: time slices of one date-range scan fetched at once; 0 (default): 8 × nodes, at most max_concurrency; 1: none
 	MaxRetries      int           // `max_retries` 0..20, default 8: retries of a 429 (any method) or a 5xx/reset (GET, DELETE)
 	RetryTimeout    time.Duration // `retry_timeout` total time one request may spend retrying, default 1m
-	AllowBulkWrites bool          // `allow_bulk_writes`: permit UPDATE or DELETE without WHERE (default false)
+	AllowBulkWrites bool          // `allow_bulk_writes`: permit bulk writes, UPDATE or DELETE without WHERE, with an always-true WHERE, or matching every row without a Sid or pushed filter (default false)
 	MaxWriteRows    int           // `max_write_rows` 1..1000000, default 100: most resources one statement may change
 	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
 	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
