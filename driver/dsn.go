@@ -50,6 +50,10 @@ const (
 	dsnMaxConcurrency      = 1000
 	dsnMaxScanParallelism  = 64
 
+	dsnDefaultMaxResponseBytes = 64 << 20 // rest.DefaultMaxResponseBytes
+	dsnMinMaxResponseBytes     = 1 << 10
+	dsnMaxMaxResponseBytes     = 1 << 30
+
 	proxyAuthNone   = "NONE"
 	proxyAuthBasic  = "BASIC"
 	proxyAuthDigest = "DIGEST"
@@ -92,6 +96,10 @@ type Config struct {
 	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
 	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
 	APISecretFile   string        // `api_secret_file` file holding the API key secret
+	// `max_response_bytes` 1024..1073741824, default 67108864 (64 MiB):
+	// the largest answer body read, once decompressed; a larger one (a
+	// gzip bomb, an endless body) fails the statement.
+	MaxResponseBytes int64
 
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
@@ -141,6 +149,8 @@ func NewConfig() *Config {
 		MaxRetries:   dsnDefaultMaxRetries,
 		RetryTimeout: dsnDefaultRetryTimeout,
 		MaxWriteRows: dsnDefaultMaxWriteRows,
+
+		MaxResponseBytes: dsnDefaultMaxResponseBytes,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -462,6 +472,9 @@ func (c *Config) FormatDSN() string {
 	}
 	if c.MaxWriteRows != dsnDefaultMaxWriteRows {
 		q.Set("max_write_rows", strconv.Itoa(c.MaxWriteRows))
+	}
+	if c.MaxResponseBytes != dsnDefaultMaxResponseBytes {
+		q.Set("max_response_bytes", strconv.FormatInt(c.MaxResponseBytes, 10))
 	}
 	if c.TLSCAFile != "" {
 		q.Set("tls_ca_file", c.TLSCAFile)

@@ -94,6 +94,8 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "/#frag",
 		tBase + "host:port/",
 		tBase + "/?timeout=-1&log_level=trace",
+		tBase + "/?max_response_bytes=1048576",
+		tBase + "/?max_response_bytes=1023&max_response_bytes=99999999999999999999",
 		tBase + "/?proxy_password=a+b%20c&proxy_user=u+v",
 	}
 	for _, s := range seeds {

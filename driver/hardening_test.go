@@ -3,14 +3,23 @@ package driver_test
 // Regression tests of issue 14 ("hardening"): each names its item.
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -148,5 +157,189 @@ func TestHardening3_SidsFromAnswersValidated(t *testing.T) {
 				t.Errorf("writes sent: %v", writes)
 			}
 		})
+	}
+}
+
+// Item 2: once a write may have left, the caller's deadline or cancellation
+// ends it with the outcome-unknown error, which still unwraps to the
+// context's error.
+func TestHardening2_OutcomeUnknownOnCallerDeadline(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	db := hardeningDB(t, srv.DSN(), nil)
+	srv.SetFaults(twiliotest.Faults{Delay: 1, DelayDuration: 5 * time.Second, Methods: []string{"POST"}})
+	insert := "INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'once')"
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := db.ExecContext(ctx, insert, twiliotest.WhatsAppSender, "whatsapp:+15005550006")
+	var ou *rest.OutcomeUnknownError
+	if !errors.As(err, &ou) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline: error = %v, want the outcome-unknown error wrapping context.DeadlineExceeded", err)
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel) // while the POST waits for its answer
+	_, err = db.ExecContext(ctx, insert, twiliotest.WhatsAppSender, "whatsapp:+15005550006")
+	if !errors.As(err, &ou) || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancel: error = %v, want the outcome-unknown error wrapping context.Canceled", err)
+	}
+	if got := srv.Stats().Requests; got != 2 {
+		t.Errorf("%d requests, want each POST sent once", got)
+	}
+}
+
+// Item 4: a DELETE that Twilio applied but answered with a 500 is retried;
+// the 404 of the retry means the first attempt deleted it.
+func TestHardening4_RetriedDeleteAnswered404IsDeleted(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	db := hardeningDB(t, srv.DSN(), func(c *driver.Config) { c.RetryTimeout = 10 * time.Second })
+	_, rows := queryAll(t, db, "SELECT Sid FROM Calls LIMIT 2")
+	srv.SetFaults(twiliotest.Faults{ApplyThenFail: 1, Methods: []string{"DELETE"}})
+	for i, r := range rows { // a 500, then a reset: both are retried
+		sid := r[0].(string)
+		res, err := db.Exec("DELETE FROM Calls WHERE Sid = ?", sid)
+		if err != nil {
+			t.Fatalf("DELETE %d: %v", i, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 || srv.Exists(sid) {
+			t.Errorf("DELETE %d: RowsAffected = %d, exists = %t; want 1 row deleted", i, n, srv.Exists(sid))
+		}
+	}
+	// A first answer of 404 is still "no such row".
+	srv.SetFaults(twiliotest.Faults{})
+	res, err := db.Exec("DELETE FROM Calls WHERE Sid = ?", rows[0][0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 0 {
+		t.Errorf("DELETE of a missing call: RowsAffected = %d, want 0", n)
+	}
+}
+
+// Item 6: a server or proxy that echoes the request's credentials in an
+// error page does not get them into the error text, in any encoding.
+func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	authBasic := func(r *http.Request) string { return strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ") }
+	echo := map[string]func(r *http.Request) string{
+		"header":  func(r *http.Request) string { return r.Header.Get("Authorization") },
+		"base64":  authBasic,
+		"percent": func(r *http.Request) string { return url.QueryEscape(authBasic(r)) },
+		"lowercase percent": func(r *http.Request) string {
+			return strings.ReplaceAll(url.QueryEscape(authBasic(r)), "%3D", "%3d")
+		},
+		"user:password": func(r *http.Request) string { u, p, _ := r.BasicAuth(); return u + ":" + p },
+		"raw secret":    func(r *http.Request) string { _, p, _ := r.BasicAuth(); return p },
+		"json message": func(r *http.Request) string {
+			_, p, _ := r.BasicAuth()
+			return `{"code":20003,"message":"bad token ` + p + `","status":401}`
+		},
+	}
+	for name, reflect := range echo {
+		t.Run(name, func(t *testing.T) {
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusBadGateway)
+				io.WriteString(w, reflect(r))
+			}))
+			defer front.Close()
+			db := hardeningDB(t, frontDSN(t, srv, front), func(c *driver.Config) { c.MaxRetries = 0 })
+			_, err := db.Exec("SELECT * FROM Calls LIMIT 1")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			assertNoCredentials(t, err.Error(), srv.AccountSid, srv.AuthToken)
+		})
+	}
+
+	// A forwarding proxy that echoes Proxy-Authorization in its 502 page.
+	const proxyUser, proxyPass = "svc-user", "s3cr3t/p@ss+word"
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v := r.Header.Get("Proxy-Authorization")
+		tok := strings.TrimPrefix(v, "Basic ")
+		plain, _ := base64.StdEncoding.DecodeString(tok)
+		w.WriteHeader(http.StatusBadGateway)
+		fmt.Fprintf(w, "upstream failed; you sent %s (%s) = %s, %s", v, url.QueryEscape(tok), plain, url.PathEscape(proxyPass))
+	}))
+	defer proxy.Close()
+	dsn := srv.DSN() + "&proxy_enabled=true&proxy_url=" + url.QueryEscape(proxy.URL) + "&proxy_auth_scheme=BASIC&proxy_user=" + url.QueryEscape(proxyUser) + "&proxy_password=" + url.QueryEscape(proxyPass) + "&max_retries=0"
+	db := hardeningDB(t, dsn, nil)
+	_, err := db.Exec("SELECT * FROM Calls LIMIT 1")
+	if err == nil || !strings.Contains(err.Error(), "upstream failed") {
+		t.Fatalf("error = %v, want the proxy's page quoted", err)
+	}
+	assertNoCredentials(t, err.Error(), proxyUser, proxyPass)
+	assertNoCredentials(t, err.Error(), srv.AccountSid, srv.AuthToken)
+}
+
+// assertNoCredentials fails if text holds password, or user:password, in
+// plain, base64 or percent-encoded form.
+func assertNoCredentials(t *testing.T, text, user, password string) {
+	t.Helper()
+	pair := user + ":" + password
+	for _, s := range []string{password, pair} {
+		b64 := base64.StdEncoding.EncodeToString([]byte(s))
+		for _, form := range []string{s, b64, url.QueryEscape(s), url.QueryEscape(b64), strings.ReplaceAll(url.QueryEscape(b64), "%3D", "%3d"), url.PathEscape(s)} {
+			if strings.Contains(text, form) {
+				t.Errorf("the error holds a credential (%q): %s", form, text)
+			}
+		}
+	}
+}
+
+// Item 8: DEBUG logs name a list request's parameters, never their values.
+func TestHardening8_DebugLogsNoParameterValues(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	var logs bytes.Buffer
+	db := hardeningDB(t, srv.DSN(), func(c *driver.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	queryAll(t, db, "SELECT Sid FROM Messages WHERE `To` = ? AND Body = ?", "+15557654321", "my secret note")
+	out := logs.String()
+	if !strings.Contains(out, "twilio request") || !strings.Contains(out, "To") {
+		t.Fatalf("no request logged with its parameter names:\n%s", out)
+	}
+	for _, value := range []string{"5557654321", "secret", "note"} {
+		if strings.Contains(out, value) {
+			t.Errorf("the log holds the argument %q:\n%s", value, out)
+		}
+	}
+}
+
+// Item 14: the outcome-unknown error is one sentence that names the host
+// the request went to and the path once, without net/url's wrapping.
+func TestHardening14_OutcomeUnknownText(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	db := hardeningDB(t, srv.DSN(), nil)
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, fault := range []twiliotest.Faults{
+		{InternalError: 1, Methods: []string{"POST"}},
+		{Reset: 1, Methods: []string{"POST"}},
+	} {
+		srv.SetFaults(fault)
+		_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'x')", twiliotest.WhatsAppSender, "whatsapp:+15005550006")
+		if err == nil {
+			t.Fatal("no error")
+		}
+		msg := err.Error()
+		path := "/2010-04-01/Accounts/" + srv.AccountSid + "/Messages.json"
+		if n := strings.Count(msg, path); n != 1 {
+			t.Errorf("the path appears %d times, want once: %s", n, msg)
+		}
+		for _, bad := range []string{`Post "`, "api.twilio.com", "\n"} {
+			if strings.Contains(msg, bad) {
+				t.Errorf("the error holds %q: %s", bad, msg)
+			}
+		}
+		if !strings.Contains(msg, host) || !strings.Contains(msg, "outcome is unknown") {
+			t.Errorf("the error does not name the host %s and the unknown outcome: %s", host, msg)
+		}
+		if strings.Count(msg, "twilio:") != 1 {
+			t.Errorf("the error repeats its prefix: %s", msg)
+		}
 	}
 }
