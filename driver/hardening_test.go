@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -341,5 +342,43 @@ func TestHardening14_OutcomeUnknownText(t *testing.T) {
 		if strings.Count(msg, "twilio:") != 1 {
 			t.Errorf("the error repeats its prefix: %s", msg)
 		}
+	}
+}
+
+// Item 5: json.Marshal and slog print a Config without its secrets, as fmt
+// does, whether it is a value, a pointer, or nested in an exported field.
+func TestHardening5_ConfigJSONAndLogRedacted(t *testing.T) {
+	const token, apiSecret, proxyPass, urlPass = "AuthTok3nS3cretValue", "ApiS3cretValue99", "Pr0xyPassw0rd", "UrlPassw0rd"
+	cfg := driver.NewConfig()
+	cfg.AccountSid, cfg.AuthToken, cfg.APISecret = "AC0123456789abcdef0123456789abcdef", token, apiSecret
+	cfg.Proxy = driver.ProxyConfig{Enabled: true, URL: "http://user:" + urlPass + "@proxy.example.com:3128", AuthScheme: "BASIC", User: "bob", Password: proxyPass}
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	type holder struct {
+		Cfg  driver.Config
+		Ptr  *driver.Config
+		Prox driver.ProxyConfig
+	}
+	var outs []string
+	for _, v := range []any{cfg, *cfg, holder{*cfg, cfg, cfg.Proxy}, cfg.Proxy, &cfg.Proxy} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatalf("json.Marshal(%T): %v", v, err)
+		}
+		outs = append(outs, string(b))
+	}
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	logger.Info("config", "cfg", cfg, "value", *cfg, "proxy", cfg.Proxy)
+	outs = append(outs, logs.String())
+	for _, out := range outs {
+		for _, secret := range []string{token, apiSecret, proxyPass, urlPass} {
+			if strings.Contains(out, secret) {
+				t.Errorf("a secret (%s) is printed: %s", secret, out)
+			}
+		}
+	}
+	// Redacted, not dropped: the other fields are still there.
+	if !strings.Contains(outs[0], `"AuthToken":"REDACTED"`) || !strings.Contains(outs[0], `"Nodes":2`) || !strings.Contains(outs[0], `"User":"bob"`) {
+		t.Errorf("json: %s", outs[0])
 	}
 }
