@@ -90,6 +90,9 @@ func (e *ProxyError) Error() string {
 
 func (e *ProxyError) Unwrap() error { return e.Err }
 
+// SafeToRetry is true: the proxy failed the request before passing it on.
+func (e *ProxyError) SafeToRetry() bool { return true }
+
 // Temporary reports whether sending the request again may succeed.
 func (e *ProxyError) Temporary() bool { return e.retry }
 

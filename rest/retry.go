@@ -97,6 +97,10 @@ func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("the answer %s max_response_bytes=%d (%s); reading stopped there: lower page_size, or raise max_response_bytes in the DSN if the answer is genuine", size, e.Limit, byteSize(e.Limit))
 }
 
+// SafeToRetry is true: a write answered this way is an OutcomeUnknownError
+// around it, so a bare one ended a read (or a DELETE, which may be repeated).
+func (e *ResponseTooLargeError) SafeToRetry() bool { return true }
+
 // NotJSONError is a 2xx answer whose body is not JSON: an HTML page from a
 // proxy, a captive portal or a wrong host answered instead of Twilio.
 type NotJSONError struct {
@@ -112,6 +116,9 @@ func (e *NotJSONError) Error() string {
 	}
 	return fmt.Sprintf("the answer (%s, Content-Type %s) is not JSON, it starts %q: something other than Twilio answered (a proxy, a captive portal, a wrong host?)", e.Status, ct, e.Excerpt)
 }
+
+// SafeToRetry is true, as for ResponseTooLargeError.
+func (e *NotJSONError) SafeToRetry() bool { return true }
 
 func byteSize(n int64) string {
 	switch {
