@@ -152,3 +152,70 @@ func TestHardening6_ConnectRefusalScrubbed(t *testing.T) {
 		}
 	}
 }
+
+// Item 6, every encoding: scrub hides the credentials behind a Basic
+// header in the forms a server may echo them in, and leaves the rest.
+func TestHardening6_ScrubForms(t *testing.T) {
+	const user, pass = "AC0123456789abcdef0123456789abcdef", "p+ss/w=rd&more"
+	header := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+	tok := strings.TrimPrefix(header, "Basic ")
+	forms := []string{header, tok, url.QueryEscape(tok), strings.ReplaceAll(url.QueryEscape(tok), "%3D", "%3d"),
+		user + ":" + pass, pass, url.QueryEscape(pass), url.PathEscape(pass), base64.StdEncoding.EncodeToString([]byte(pass)),
+		base64.RawURLEncoding.EncodeToString([]byte(user + ":" + pass))}
+	for _, f := range forms {
+		got := scrub("before "+f+" after", []string{header}, nil)
+		if got != "before "+scrubbed+" after" {
+			t.Errorf("scrub(%q) = %q", f, got)
+		}
+		if got := scrub("x "+f, nil, []credential{{user, pass}}); strings.Contains(got, pass) || got == "x "+f {
+			t.Errorf("scrub by credential (%q) = %q", f, got)
+		}
+	}
+	if got := scrub("account "+user+" not found", []string{header}, []credential{{user, pass}}); got != "account "+user+" not found" {
+		t.Errorf("the account SID alone is not a secret: %q", got)
+	}
+}
+
+// Items 2 and 14 in the HTTP layer: the per-attempt timeout and the
+// caller's deadline both end a POST as outcome unknown, with a message that
+// says which and names the real host.
+func TestHardening2_PostTimeoutsAreOutcomeUnknown(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	base, _ := url.Parse(srv.URL)
+	for _, tt := range []struct {
+		name        string
+		timeout     time.Duration
+		ctxDeadline time.Duration
+		says        string
+	}{
+		{"per attempt", 50 * time.Millisecond, time.Minute, "no answer within timeout=50ms"},
+		{"caller's deadline", time.Minute, 50 * time.Millisecond, "the deadline passed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(Options{AccountSid: testAccount, Username: testAccount, Password: "token", Base: base, Timeout: tt.timeout,
+				Retry: RetryPolicy{MaxRetries: 3, Timeout: 5 * time.Second, BaseDelay: time.Millisecond}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), tt.ctxDeadline)
+			defer cancel()
+			_, err = c.Post(ctx, "Messages.json", url.Values{"Body": {"x"}})
+			var unknown *OutcomeUnknownError
+			if !errors.As(err, &unknown) || !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("error = %v, want OutcomeUnknownError wrapping context.DeadlineExceeded", err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.says) || !strings.Contains(msg, base.Host) || strings.Contains(msg, "api.twilio.com") {
+				t.Errorf("error = %q, want it to say %q and name %s", msg, tt.says, base.Host)
+			}
+		})
+	}
+}

@@ -61,6 +61,8 @@ func causeText(err error) string {
 	switch {
 	case err == nil:
 		return "no answer"
+	case errors.As(err, new(*attemptTimeoutError)):
+		return err.Error()
 	case errors.Is(err, context.DeadlineExceeded):
 		return "the deadline passed before the answer came"
 	case errors.Is(err, context.Canceled):

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Servers and proxies sometimes echo the request's headers in an error page
@@ -60,6 +61,26 @@ func scrub(text string, headerValues []string, creds []credential) string {
 	if len(secrets) == 0 {
 		return text
 	}
+	return scrubPattern(secrets).ReplaceAllString(text, scrubbed)
+}
+
+// scrubCache keeps the compiled pattern of each set of secrets: a client
+// sends the same credentials with every request, and 429 answers under
+// load would otherwise compile it again each time.
+var scrubCache struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
+}
+
+// scrubPattern matches every secret in every encoding.
+func scrubPattern(secrets []string) *regexp.Regexp {
+	key := strings.Join(secrets, "\x00")
+	scrubCache.Lock()
+	re, ok := scrubCache.m[key]
+	scrubCache.Unlock()
+	if ok {
+		return re
+	}
 	var alts []string
 	seen := map[string]bool{}
 	alt := func(s string, percent bool) {
@@ -90,11 +111,19 @@ func scrub(text string, headerValues []string, creds []credential) string {
 	// Longest first, so a secret inside a longer one does not leave the
 	// rest of the longer one behind.
 	slices.SortFunc(alts, func(a, b string) int { return len(b) - len(a) })
+	// Quoted input always compiles; should it not, match everything rather
+	// than risk a secret.
 	re, err := regexp.Compile(strings.Join(alts, "|"))
 	if err != nil {
-		return scrubbed // cannot happen with quoted input; hide everything rather than risk it
+		re = regexp.MustCompile(`(?s).+`)
 	}
-	return re.ReplaceAllString(text, scrubbed)
+	scrubCache.Lock()
+	if scrubCache.m == nil || len(scrubCache.m) >= 64 {
+		scrubCache.m = map[string]*regexp.Regexp{} // a handful of credentials per process; never grow without bound
+	}
+	scrubCache.m[key] = re
+	scrubCache.Unlock()
+	return re
 }
 
 var percentHex = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)

@@ -96,11 +96,28 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // host the request really went to, and keeps the context's error
 // reachable with errors.Is when the context ended it.
 func (t *Transport) outcomeUnknown(ctx context.Context, req *http.Request, err error) error {
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = ctxErr
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if !errors.Is(err, ctxErr) {
+			err = ctxErr
+		}
+	} else if t.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		err = &attemptTimeoutError{timeout: t.Timeout, err: err}
 	}
 	return &OutcomeUnknownError{Method: req.Method, URL: t.target(req.URL).Scheme + "://" + t.target(req.URL).Host + req.URL.Path, Err: err}
 }
+
+// attemptTimeoutError is the per-attempt timeout (the DSN's timeout)
+// ending a request while the caller's context was still live.
+type attemptTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within timeout=%s", e.timeout)
+}
+
+func (e *attemptTimeoutError) Unwrap() error { return e.err }
 
 // target is u as sent: on Base's scheme and host.
 func (t *Transport) target(u *url.URL) *url.URL {
