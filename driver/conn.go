@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	sqldriver "database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -104,10 +105,24 @@ func (c *conn) exec(ctx context.Context, st *planner.Statement, args []sqldriver
 func (c *conn) logStatement(ctx context.Context, kind string, start time.Time, err error) {
 	log := c.connector.logger
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelDebug, "twilio statement failed", slog.String("kind", kind), slog.String("error", err.Error()))
+		log.LogAttrs(ctx, slog.LevelDebug, "twilio statement failed", append([]slog.Attr{slog.String("kind", kind)}, errorAttrs(err)...)...)
 		return
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "twilio statement", slog.String("kind", kind), slog.Duration("took", time.Since(start)))
+}
+
+// errorAttrs describe a failed statement for the log without its text:
+// an error's message may quote the statement's arguments (a phone number
+// Twilio refused, a value that is not a Sid), which are never logged. The
+// caller has the whole error.
+func errorAttrs(err error) []slog.Attr {
+	attrs := []slog.Attr{slog.String("error_type", fmt.Sprintf("%T", err))}
+	var te *Error
+	if errors.As(err, &te) {
+		attrs = append(attrs, slog.Int("status", te.Status), slog.Int("code", te.Code), slog.String("path", te.Path))
+	}
+	attrs = append(attrs, slog.Bool("outcome_unknown", OutcomeUnknown(err)))
+	return attrs
 }
 
 // Ping fetches the account: wrong credentials fail with Twilio's 20003.

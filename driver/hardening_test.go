@@ -299,7 +299,14 @@ func TestHardening8_DebugLogsNoParameterValues(t *testing.T) {
 		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	queryAll(t, db, "SELECT Sid FROM Messages WHERE `To` = ? AND Body = ?", "+15557654321", "my secret note")
+	// A failed statement whose error quotes its argument.
+	if _, err := db.Exec("DELETE FROM Calls WHERE Sid = ?", "CA-my-secret-note"); err == nil || !strings.Contains(err.Error(), "secret") {
+		t.Fatalf("error = %v, want it to quote the bad Sid", err)
+	}
 	out := logs.String()
+	if !strings.Contains(out, "twilio statement failed") {
+		t.Fatalf("the failure is not logged:\n%s", out)
+	}
 	if !strings.Contains(out, "twilio request") || !strings.Contains(out, "To") {
 		t.Fatalf("no request logged with its parameter names:\n%s", out)
 	}
