@@ -72,9 +72,9 @@ func (c *conn) query(ctx context.Context, st *planner.Statement, args []sqldrive
 	r, err := st.Query(ctx, c.env(), args)
 	c.logStatement(ctx, "query", start, err)
 	if err != nil {
-		return nil, err
+		return nil, c.connector.client.ScrubError(err)
 	}
-	return &rows{r: r}, nil
+	return &rows{r: r, client: c.connector.client}, nil
 }
 
 // ExecContext runs a statement and reports how many resources it changed.
@@ -94,7 +94,9 @@ func (c *conn) exec(ctx context.Context, st *planner.Statement, args []sqldriver
 	res, err := st.Exec(ctx, c.env(), args)
 	c.logStatement(ctx, "exec", start, err)
 	if err != nil {
-		return nil, err
+		// A server's answer quoted in an error (a value that would not
+		// decode) may echo the credentials sent.
+		return nil, c.connector.client.ScrubError(err)
 	}
 	return res, nil
 }
@@ -131,7 +133,7 @@ func (c *conn) Ping(ctx context.Context) error {
 		return sqldriver.ErrBadConn
 	}
 	_, err := c.connector.client.Get(ctx, c.connector.client.AccountPath(), nil)
-	return err
+	return c.connector.client.ScrubError(err)
 }
 
 // ResetSession keeps a pooled connection usable: there is no session state.

@@ -255,6 +255,34 @@ func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
 		})
 	}
 
+	// A listing whose values echo the credentials: the decoding error that
+	// quotes one is scrubbed, and is still the same error underneath.
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, p, _ := r.BasicAuth()
+		fmt.Fprintf(w, `{"calls":[{"sid":"CA00000000000000000000000000000002","duration":"%s %s"}],"next_page_uri":null}`, r.Header.Get("Authorization"), p)
+	}))
+	defer front.Close()
+	db := hardeningDB(t, frontDSN(t, srv, front), nil)
+	for _, q := range []string{"SELECT Duration FROM Calls", "DELETE FROM Calls WHERE Duration > 5"} {
+		_, err := db.Exec(q)
+		if err == nil || !strings.Contains(err.Error(), "Duration") {
+			t.Fatalf("%s: error = %v, want a decoding error", q, err)
+		}
+		assertNoCredentials(t, err.Error(), srv.AccountSid, srv.AuthToken)
+	}
+	rows, err := db.Query("SELECT Duration FROM Calls")
+	if err == nil {
+		for rows.Next() {
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if err == nil {
+		t.Fatal("no error while reading rows")
+	}
+	assertNoCredentials(t, err.Error(), srv.AccountSid, srv.AuthToken)
+
 	// A forwarding proxy that echoes Proxy-Authorization in its 502 page.
 	const proxyUser, proxyPass = "svc-user", "s3cr3t/p@ss+word"
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -266,8 +294,8 @@ func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
 	}))
 	defer proxy.Close()
 	dsn := srv.DSN() + "&proxy_enabled=true&proxy_url=" + url.QueryEscape(proxy.URL) + "&proxy_auth_scheme=BASIC&proxy_user=" + url.QueryEscape(proxyUser) + "&proxy_password=" + url.QueryEscape(proxyPass) + "&max_retries=0"
-	db := hardeningDB(t, dsn, nil)
-	_, err := db.Exec("SELECT * FROM Calls LIMIT 1")
+	db = hardeningDB(t, dsn, nil)
+	_, err = db.Exec("SELECT * FROM Calls LIMIT 1")
 	if err == nil || !strings.Contains(err.Error(), "upstream failed") {
 		t.Fatalf("error = %v, want the proxy's page quoted", err)
 	}

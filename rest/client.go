@@ -52,6 +52,7 @@ type Client struct {
 	tw      *twclient.Client
 	rt      http.RoundTripper
 	account string
+	creds   []credential // hidden from the text of errors (ScrubError)
 }
 
 // New returns a Client. It sends nothing.
@@ -64,12 +65,13 @@ func New(opts Options) (*Client, error) {
 		UserAgentExtensions: opts.UserAgent,
 	}
 	tw.SetAccountSid(opts.AccountSid)
+	creds := []credential{{opts.Username, opts.Password}, {opts.ProxyUser, opts.ProxyPassword}}
 	return &Client{
 		tw: tw,
 		rt: &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout,
-			MaxResponseBytes: opts.MaxResponseBytes, inFlight: newSemaphore(opts.MaxInFlight),
-			creds: []credential{{opts.Username, opts.Password}, {opts.ProxyUser, opts.ProxyPassword}}},
+			MaxResponseBytes: opts.MaxResponseBytes, inFlight: newSemaphore(opts.MaxInFlight), creds: creds},
 		account: opts.AccountSid,
+		creds:   creds,
 	}, nil
 }
 

@@ -127,3 +127,26 @@ func scrubPattern(secrets []string) *regexp.Regexp {
 }
 
 var percentHex = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+
+// ScrubError returns err as it is, or, when its text holds one of the
+// client's credentials in any encoding (a server's answer quoted in a
+// decoding error, say), an error with that text scrubbed that still
+// unwraps to err, so errors.Is and errors.As see what they saw before.
+func (c *Client) ScrubError(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := err.Error()
+	if clean := scrub(text, nil, c.creds); clean != text {
+		return &scrubbedError{err: err, text: clean}
+	}
+	return err
+}
+
+type scrubbedError struct {
+	err  error
+	text string
+}
+
+func (e *scrubbedError) Error() string { return e.text }
+func (e *scrubbedError) Unwrap() error { return e.err }
