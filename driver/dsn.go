@@ -70,6 +70,12 @@ const (
 
 // Config is the driver's configuration, parsed from a DSN by ParseDSN or built
 // programmatically (start from NewConfig) and passed to OpenDB.
+//
+// Printing a Config never shows its secrets: String, GoString, Format,
+// LogValue and MarshalJSON redact the auth token, the API secret and the
+// proxy password. The exception is Go's: fmt prints unexported struct
+// fields by reflection without calling their methods, so %v of a struct
+// that holds a Config in an unexported field shows the secrets.
 type Config struct {
 	AccountSid string        // AC…
 	AuthToken  string        // secret
