@@ -2,6 +2,7 @@ package driver_test
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/twiliosql/twiliosql/driver"
@@ -44,4 +45,30 @@ func ExampleSafeToRetry() {
 	// safe to retry: true
 	// outcome unknown: false
 	// messages sent: 0
+}
+
+// A Config marshals to JSON with its secrets redacted, so it can go into a
+// diagnostics dump or a structured log as it is.
+func ExampleConfig_MarshalJSON() {
+	cfg, _ := driver.ParseDSN("twilio://AC0123456789abcdef0123456789abcdef:AuthToken0123456789@/?nodes=3")
+	b, _ := json.Marshal(struct {
+		Service string
+		Twilio  *driver.Config
+	}{"billing", cfg})
+	var out struct{ Twilio map[string]any }
+	_ = json.Unmarshal(b, &out)
+	fmt.Println(out.Twilio["AccountSid"], out.Twilio["AuthToken"], out.Twilio["Nodes"])
+	// Output: AC0123456789abcdef0123456789abcdef REDACTED 3
+}
+
+// Twilio's 404 for a resource that does not exist.
+func ExampleIsNotFound() {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	db, _ := sql.Open("twilio", srv.DSN())
+	defer db.Close()
+
+	_, err := db.Exec("INSERT INTO Feedback (Sid, QualityScore) VALUES ('CA00000000000000000000000000000000', 5)")
+	fmt.Println("not found:", driver.IsNotFound(err))
+	// Output: not found: true
 }
