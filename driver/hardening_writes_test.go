@@ -417,3 +417,29 @@ func TestHardening5_ConfigJSONAndLogRedacted(t *testing.T) {
 		t.Errorf("json: %s", outs[0])
 	}
 }
+
+// Item 2, the last failure path: Twilio answered a write with success but
+// the answer cannot be read. The write was applied, and the error says so;
+// it is never "nothing changed" or safe to retry.
+func TestHardening2_AppliedWriteWithUnreadableAnswer(t *testing.T) {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"sid": ["not", "a", "string"], "num_segments": "many"}`)
+			return
+		}
+		srv.Handler().ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	db := hardeningDB(t, frontDSN(t, srv, front), nil)
+	_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'x')", twiliotest.WhatsAppSender, "whatsapp:+15005550006")
+	if err == nil || !strings.Contains(err.Error(), "Twilio applied it") || strings.Contains(err.Error(), "no earlier row was changed") {
+		t.Fatalf("error = %v, want it to say the write was applied", err)
+	}
+	if driver.SafeToRetry(err) {
+		t.Errorf("SafeToRetry(%v) = true for an applied write", err)
+	}
+}

@@ -374,7 +374,15 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		if body != nil {
 			row := make([]driver.Value, len(t.Columns))
 			if err := dec.decode(body, row); err != nil {
-				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
+				// Twilio answered 2xx: the write was applied, only its
+				// answer is unreadable. Say so; never "nothing changed".
+				applied := fmt.Errorf("Twilio applied it (it answered with success) but its answer could not be read, so the row is not returned: %w", err)
+				if req.sid != "" {
+					done = append(done, req.sid)
+				} else {
+					done = append(done, "(a new row whose Sid could not be read)")
+				}
+				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: applied}
 			}
 			out = append(out, row)
 			if sid, ok := row[sidColumn(t)].(string); ok {
