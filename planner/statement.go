@@ -26,7 +26,8 @@ type Env struct {
 	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
 	Logger   *slog.Logger     // nil: no log
 
-	// AllowBulkWrites permits UPDATE and DELETE without WHERE.
+	// AllowBulkWrites permits bulk writes: UPDATE and DELETE without WHERE,
+	// with an always-true WHERE, or matching every row unnarrowed.
 	AllowBulkWrites bool
 	// MaxWriteRows caps the resources one statement may change; 0: 100.
 	MaxWriteRows int
