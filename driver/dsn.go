@@ -49,6 +49,8 @@ const (
 	dsnMaxMaxWriteRows     = 1000000
 	dsnMaxConcurrency      = 1000
 	dsnMaxScanParallelism  = 64
+	dsnDefaultCacheBytes   = 64 << 20
+	dsnMaxCacheBytes       = 1 << 40
 
 	proxyAuthNone   = "NONE"
 	proxyAuthBasic  = "BASIC"
@@ -92,6 +94,8 @@ type Config struct {
 	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
 	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
 	APISecretFile   string        // `api_secret_file` file holding the API key secret
+	CacheTTL        time.Duration // `cache_ttl` how long list and get answers are reused by later queries of the Connector; 0 (default): no cache
+	CacheMaxBytes   int64         // `cache_max_bytes` most bytes of answers the cache keeps, default 64 MiB
 
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
@@ -138,9 +142,10 @@ func NewConfig() *Config {
 		Timeout:  dsnDefaultTimeout,
 		LogLevel: dsnDefaultLogLevel,
 
-		MaxRetries:   dsnDefaultMaxRetries,
-		RetryTimeout: dsnDefaultRetryTimeout,
-		MaxWriteRows: dsnDefaultMaxWriteRows,
+		MaxRetries:    dsnDefaultMaxRetries,
+		RetryTimeout:  dsnDefaultRetryTimeout,
+		MaxWriteRows:  dsnDefaultMaxWriteRows,
+		CacheMaxBytes: dsnDefaultCacheBytes,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -462,6 +467,12 @@ func (c *Config) FormatDSN() string {
 	}
 	if c.MaxWriteRows != dsnDefaultMaxWriteRows {
 		q.Set("max_write_rows", strconv.Itoa(c.MaxWriteRows))
+	}
+	if c.CacheTTL != 0 {
+		q.Set("cache_ttl", c.CacheTTL.String())
+	}
+	if c.CacheMaxBytes != dsnDefaultCacheBytes {
+		q.Set("cache_max_bytes", strconv.FormatInt(c.CacheMaxBytes, 10))
 	}
 	if c.TLSCAFile != "" {
 		q.Set("tls_ca_file", c.TLSCAFile)

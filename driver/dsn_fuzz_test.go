@@ -95,6 +95,9 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "host:port/",
 		tBase + "/?timeout=-1&log_level=trace",
 		tBase + "/?proxy_password=a+b%20c&proxy_user=u+v",
+		tBase + "/?cache_ttl=30s&cache_max_bytes=1048576",
+		tBase + "/?cache_ttl=0&cache_max_bytes=0",
+		tBase + "/?cache_ttl=-5s",
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -76,7 +76,7 @@ func planRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *range
 	return &rangeScan{
 		table: t, filter: f, dayCol: col, sidCol: sidCol, createdCol: createdCol,
 		lo: lo, hi: hi, first: first, base: base, pageSize: pageSize,
-		workers: env.ScanParallelism, maxHeld: heldPerWorker * env.ScanParallelism,
+		workers: env.ScanParallelism, maxHeld: pagesPerQuery(env),
 		retention: int64(t.RetentionDays),
 	}
 }
@@ -140,4 +140,16 @@ func (r *rangeScan) explain(x *explainer, prefix, notes string) {
 	}
 	fmt.Fprintf(&b, "; step %d's days are listed again, skipping its rows; up to %d slices fetched at once, at most %d pages held; each slice reads its chain of pages to the end and ends on a partial page; a range of at most %d pages by the first page's density is read on page by page instead (no slice)", first, r.workers, r.maxHeld, slicePages)
 	x.add(prefix+"slices "+t.Name, "GET", t.ListPath, slice, estimate{0, -1}, b.String())
+}
+
+// pagesPerQuery is the most pages one range scan holds fetched and not yet
+// read, counting the requests in flight: 4 × nodes (scan_parallelism is
+// 8 × nodes), about what keeps a node's 25 requests a second busy at 160
+// ms a round trip, so that memory does not grow with scan_parallelism ×
+// page size. Longer round trips trade rate for memory (see BENCHMARKS.md).
+func pagesPerQuery(env *Env) int {
+	if env.PagesPerQuery > 0 {
+		return env.PagesPerQuery
+	}
+	return max(4, env.ScanParallelism/2)
 }

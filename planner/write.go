@@ -272,6 +272,8 @@ func rowWithSid(t *schema.Table, sid string) []driver.Value {
 // run lists the targets if needed, then sends every request in order. Rows
 // are the resources as Twilio returned them (none for DELETE).
 func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
+	// What a write changes is read from Twilio, never from the cache.
+	ctx = rest.WithoutCache(ctx)
 	reqs := w.requests
 	if w.target != nil {
 		var err error
