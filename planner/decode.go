@@ -38,8 +38,11 @@ func newDecoder(t *schema.Table) *decoder {
 // A field given twice keeps its last value.
 func (d *decoder) decode(item json.RawMessage, row []driver.Value) error {
 	clear(row)
+	// Two allocations for the whole row (see rowArena) where each string
+	// and each boxed value would cost one or two.
+	a := &rowArena{text: make([]byte, 0, len(item)), slots: make([]valueSlot, len(row))}
 	err := d.walk(item, func(col int, raw []byte) error {
-		v, err := decodeValue(raw, d.types[col])
+		v, err := a.value(raw, d.types[col], &a.slots[col])
 		if err != nil {
 			return fmt.Errorf("twilio: %s.%s: %w", d.table.Name, d.table.Columns[col].Name, err)
 		}
@@ -144,12 +147,18 @@ func (d *decoder) walk(item []byte, keep func(col int, raw []byte) error) error 
 // decodeValue reads one field. Twilio sends numbers as strings or numbers,
 // dates as RFC 2822; false and 0 are values, never NULL.
 func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
+	var a *rowArena
+	return a.value(raw, typ, nil)
+}
+
+// value reads one field into the arena (a nil arena allocates as usual).
+func (a *rowArena) value(raw []byte, typ schema.Type, slot *valueSlot) (driver.Value, error) {
 	raw = trimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	if typ == schema.JSON {
-		return string(raw), nil
+		return a.boxString(slot, raw), nil
 	}
 	text := raw
 	if raw[0] == '"' {
@@ -164,13 +173,13 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 	}
 	switch typ {
 	case schema.String:
-		return string(text), nil
+		return a.boxString(slot, text), nil
 	case schema.Int:
 		if len(text) == 0 {
 			return nil, nil
 		}
 		if n, ok := parseInt(text); ok {
-			return n, nil
+			return a.boxInt(slot, n), nil
 		}
 		s := string(text)
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -185,11 +194,11 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 		if len(text) == 0 {
 			return nil, nil
 		}
-		f, err := strconv.ParseFloat(string(text), 64)
+		f, err := strconv.ParseFloat(unsafeString(text), 64)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a number", text)
 		}
-		return f, nil
+		return a.boxFloat(slot, f), nil
 	case schema.Bool:
 		switch {
 		case len(text) == 4 && strings.EqualFold(string(text), "true"):
@@ -203,7 +212,7 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 			return nil, nil
 		}
 		if t, ok := parseRFC2822UTC(text); ok {
-			return t, nil
+			return a.boxTime(slot, t), nil
 		}
 		s := string(text)
 		for _, layout := range []string{time.RFC1123Z, time.RFC1123, time.RFC3339} {
