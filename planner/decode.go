@@ -362,9 +362,9 @@ func trimSpace(b []byte) []byte {
 
 // skipString returns the index after the string starting at b[i] == '"'
 // and whether it holds a backslash escape. It looks for the closing quote
-// with bytes.IndexByte and does not check the characters in between: bodies
-// pass json.Valid before they are decoded, and the strings the decoder
-// keeps are checked by plainString or unquoted by encoding/json.
+// with bytes.IndexByte and does not check the characters in between: the
+// strings the decoder keeps are checked by plainString or unquoted by
+// encoding/json, and those it skips are not values of any row.
 func skipString(b []byte, i int) (end int, escaped bool, err error) {
 	j := i + 1
 	for {
@@ -413,9 +413,10 @@ func skipLiteral(b []byte, i int, lit string) (int, error) {
 }
 
 // skipValue returns the index after the JSON value starting at b[i].
-// Objects and arrays are matched bracket for bracket (strings skipped), which
-// is all a body that already passed json.Valid needs; a malformed one gives an
-// error or a wrong end, never a panic.
+// Objects and arrays are matched bracket for bracket (strings skipped): the
+// transport has made sure the body is whole (rest.complete), not that it is
+// valid JSON, so a malformed value gives an error or a wrong end, never a
+// panic, and a JSON column keeps its text as Twilio sent it.
 func skipValue(b []byte, i int) (int, error) {
 	if i >= len(b) {
 		return 0, errJSONEnd
