@@ -73,6 +73,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		MaxResponseBytes: cfg.MaxResponseBytes,
 		ProxyUser:        cfg.Proxy.User,
 		ProxyPassword:    cfg.Proxy.Password,
+		Cache:            rest.NewCache(cfg.CacheTTL, cfg.CacheMaxBytes),
 	})
 	if err != nil {
 		return nil, err
@@ -86,11 +87,18 @@ func NewConnector(cfg *Config) (*Connector, error) {
 			AllowBulkWrites: cfg.AllowBulkWrites,
 			MaxWriteRows:    cfg.MaxWriteRows,
 			ScanParallelism: cfg.scanParallelism(),
+			Pages:           planner.NewPageBudget(connectorPages),
 		},
 		client: client,
 		logger: logger,
 	}, nil
 }
+
+// connectorPages is the page budget every query of a Connector shares:
+// listing pages fetched ahead of their reader by parallel range scans (a
+// 1000-row page of Calls is about 2 MB of JSON), so that memory stays
+// bounded however many queries run at once and whatever the parallelism.
+const connectorPages = 24
 
 // OpenDB returns a *sql.DB for cfg, as pgx's stdlib.OpenDB does.
 func OpenDB(cfg *Config) (*sql.DB, error) {

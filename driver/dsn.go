@@ -49,6 +49,8 @@ const (
 	dsnMaxMaxWriteRows     = 1000000
 	dsnMaxConcurrency      = 1000
 	dsnMaxScanParallelism  = 64
+	dsnDefaultCacheBytes   = 64 << 20
+	dsnMaxCacheBytes       = 1 << 40
 
 	dsnDefaultMaxResponseBytes = 64 << 20 // rest.DefaultMaxResponseBytes
 	dsnMinMaxResponseBytes     = 1 << 10
@@ -106,6 +108,8 @@ type Config struct {
 	// the largest answer body read, once decompressed; a larger one (a
 	// gzip bomb, an endless body) fails the statement.
 	MaxResponseBytes int64
+	CacheTTL         time.Duration // `cache_ttl` how long list and get answers are reused by later queries of the Connector; 0 (default): no cache
+	CacheMaxBytes    int64         // `cache_max_bytes` most bytes of answers the cache keeps, default 64 MiB
 
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
@@ -157,6 +161,7 @@ func NewConfig() *Config {
 		MaxWriteRows: dsnDefaultMaxWriteRows,
 
 		MaxResponseBytes: dsnDefaultMaxResponseBytes,
+		CacheMaxBytes:    dsnDefaultCacheBytes,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -481,6 +486,12 @@ func (c *Config) FormatDSN() string {
 	}
 	if c.MaxResponseBytes != dsnDefaultMaxResponseBytes {
 		q.Set("max_response_bytes", strconv.FormatInt(c.MaxResponseBytes, 10))
+	}
+	if c.CacheTTL != 0 {
+		q.Set("cache_ttl", c.CacheTTL.String())
+	}
+	if c.CacheMaxBytes != dsnDefaultCacheBytes {
+		q.Set("cache_max_bytes", strconv.FormatInt(c.CacheMaxBytes, 10))
 	}
 	if c.TLSCAFile != "" {
 		q.Set("tls_ca_file", c.TLSCAFile)

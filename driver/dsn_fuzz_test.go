@@ -98,6 +98,9 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "/?max_response_bytes=1048576",
 		tBase + "/?max_response_bytes=1023&max_response_bytes=99999999999999999999",
 		tBase + "/?proxy_password=a+b%20c&proxy_user=u+v",
+		tBase + "/?cache_ttl=30s&cache_max_bytes=1048576",
+		tBase + "/?cache_ttl=0&cache_max_bytes=0",
+		tBase + "/?cache_ttl=-5s",
 	}
 	for _, s := range seeds {
 		f.Add(s)

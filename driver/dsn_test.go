@@ -286,7 +286,7 @@ func TestNewConfigDefaults(t *testing.T) {
 	c := NewConfig()
 	want := &Config{Host: "api.twilio.com", TLS: true, Nodes: 2, PageSize: 1000, Timeout: 30 * time.Second,
 		LogLevel: slog.LevelError, Proxy: ProxyConfig{AuthScheme: "NONE", SSLType: "AUTO"},
-		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, MaxResponseBytes: 64 << 20}
+		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, MaxResponseBytes: 64 << 20, CacheMaxBytes: 64 << 20}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v", c)
 	}
@@ -315,6 +315,8 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		c.AllowBulkWrites = true
 		c.MaxWriteRows = 5000
 		c.MaxResponseBytes = 8 << 20
+		c.CacheTTL = 45 * time.Second
+		c.CacheMaxBytes = 1 << 20
 		c.TLSCAFile = "/etc/ssl/private-ca.pem"
 	})
 	apiKey := NewConfig()
@@ -347,7 +349,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		})
 	}
 	// Canonical form: keys sorted, defaults omitted, scheme upper-cased.
-	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&edge=dublin&log_level=DEBUG&max_concurrency=40&max_response_bytes=8388608&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
+	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&cache_max_bytes=1048576&cache_ttl=45s&edge=dublin&log_level=DEBUG&max_concurrency=40&max_response_bytes=8388608&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
 	if got := full.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN\n got %s\nwant %s", got, want)
 	}

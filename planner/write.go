@@ -106,7 +106,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 				return nil, fmt.Errorf("twilio: INSERT INTO %s needs a value for %s", t.Name, p.Name)
 			}
 			if p.Required && p.InPath && req.sid == "" {
-				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(sidKind(t)))
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(t.SidKind()))
 			}
 		}
 		w.requests = append(w.requests, req)
@@ -340,6 +340,8 @@ func rowWithSid(t *schema.Table, sid string) []driver.Value {
 // run lists the targets if needed, then sends every request in order. Rows
 // are the resources as Twilio returned them (none for DELETE).
 func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
+	// What a write changes is read from Twilio, never from the cache.
+	ctx = rest.WithoutCache(ctx)
 	reqs := w.requests
 	if w.target != nil {
 		var err error

@@ -45,6 +45,7 @@ type Options struct {
 	// ProxyUser and ProxyPassword are hidden, like the API credentials,
 	// from every excerpt of a body an error quotes.
 	ProxyUser, ProxyPassword string
+	Cache                    *Cache // GET answers reused for a time; nil: none
 }
 
 // Client sends requests for one account.
@@ -53,6 +54,7 @@ type Client struct {
 	rt      http.RoundTripper
 	account string
 	creds   []credential // hidden from the text of errors (ScrubError)
+	cache   *Cache
 }
 
 // New returns a Client. It sends nothing.
@@ -72,6 +74,7 @@ func New(opts Options) (*Client, error) {
 			MaxResponseBytes: opts.MaxResponseBytes, inFlight: newSemaphore(opts.MaxInFlight), creds: creds},
 		account: opts.AccountSid,
 		creds:   creds,
+		cache:   opts.Cache,
 	}, nil
 }
 
@@ -103,7 +106,27 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values) ([]byte
 	// The query goes in the URL, not in twilio-go's data argument: twilio-go
 	// strips every ".digits" from encoded GET parameters, which would change
 	// values such as a FriendlyName "v1.2".
-	return c.send(ctx, http.MethodGet, target, nil)
+	if !cacheable(ctx, c.cache) {
+		return c.send(ctx, http.MethodGet, target, nil)
+	}
+	if body, ok := c.cache.get(target); ok {
+		return body, nil
+	}
+	version := c.cache.version(target)
+	body, err := c.send(ctx, http.MethodGet, target, nil)
+	if err == nil {
+		c.cache.put(target, body, version)
+	}
+	return body, err
+}
+
+// Cache is the client's cache of GET answers; nil when there is none.
+func (c *Client) Cache() *Cache { return c.cache }
+
+// CachedFor reports how long the answer to a GET of path (relative to the
+// account, or absolute) with query stays cached, for EXPLAIN.
+func (c *Client) CachedFor(path string, query url.Values) (time.Duration, bool) {
+	return c.cache.Fresh(c.FirstPageURI(path, query))
 }
 
 // Post sends form to path and returns the body of a 2xx answer.
@@ -111,13 +134,25 @@ func (c *Client) Post(ctx context.Context, path string, form url.Values) ([]byte
 	if form == nil {
 		form = url.Values{}
 	}
-	return c.send(ctx, http.MethodPost, c.resolve(path), form)
+	return c.write(ctx, http.MethodPost, c.resolve(path), form)
 }
 
 // Delete deletes the resource at path.
 func (c *Client) Delete(ctx context.Context, path string) error {
-	_, err := c.send(ctx, http.MethodDelete, c.resolve(path), nil)
+	_, err := c.write(ctx, http.MethodDelete, c.resolve(path), nil)
 	return err
+}
+
+// write sends a POST or DELETE, dropping the cached answers of the resource
+// it writes before (a read that starts now must not see the old rows) and
+// after (one that fetched meanwhile may have cached them), whatever the
+// outcome: a write that failed may still have been applied.
+func (c *Client) write(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
+	if c.cache != nil {
+		c.cache.invalidate(target)
+		defer c.cache.invalidate(target)
+	}
+	return c.send(ctx, method, target, form)
 }
 
 func (c *Client) send(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
