@@ -23,7 +23,7 @@ import (
 // are rewritten into Twilio's error shape so they decode as one.
 type Transport struct {
 	Base    *url.URL          // scheme and host that replace https://api.twilio.com; nil keeps them
-	Limiter *Limiter          // nil: no limit
+	Limiter RequestLimiter    // nil: no limit
 	Next    http.RoundTripper // nil: http.DefaultTransport
 	Logger  *slog.Logger      // nil: no log
 	Retry   RetryPolicy       // zero: no retries
@@ -42,6 +42,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err := t.attempt(ctx, req, attempt)
 		retry, wait := t.shouldRetry(ctx, req.Method, resp, err, attempt, deadline)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.Limiter != nil {
+			if !retry {
+				wait = t.Retry.backoff(attempt, resp)
+			}
+			t.Limiter.Throttled(wait) // a shared limiter slows every process down
+		}
 		if !retry {
 			if err != nil && !idempotent(req.Method) && sent(err) && transient(ctx, err) {
 				return nil, &OutcomeUnknownError{Method: req.Method, Path: req.URL.Path, Err: err}
@@ -63,9 +69,11 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // attempt sends req once and reads the whole answer.
 func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, error) {
 	if t.Limiter != nil {
-		if err := t.Limiter.Wait(ctx); err != nil {
+		release, err := t.Limiter.Acquire(ctx)
+		if err != nil {
 			return nil, err
 		}
+		defer release()
 	}
 	if err := t.inFlight.acquire(ctx); err != nil {
 		return nil, err
