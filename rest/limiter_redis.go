@@ -20,7 +20,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// RedisOptions configure a RedisLimiter. See doc_redis.go for the design.
+// RedisOptions configure a RedisLimiter (design in limiter_redis_doc.go).
 type RedisOptions struct {
 	URL       string      // redis://[user@]host:port/db or rediss://…; a password in it is refused
 	Password  string      // the Redis password (AUTH); never printed
