@@ -423,3 +423,42 @@ func TestSharedLimiterSurvivesRedisOutage(t *testing.T) {
 		t.Errorf("after Redis came back %.1f requests/s, want the shared 50 ± 20%%", after)
 	}
 }
+
+func TestSharedLimiterUnreachableFromTheStart(t *testing.T) {
+	// A port nothing listens on: the first request finds Redis gone, the
+	// query runs under the fallback and the outage is logged once.
+	redis := redistest.Start(t)
+	redis.Stop()
+	srv := twiliotest.NewServer(limiterTestSize)
+	defer srv.Close()
+	cfg, err := ParseDSN(limiterDSN(srv, url.Values{"limiter": {redis.URL}, "page_size": {limiterTestPage}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	cfg.Logger = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := OpenDB(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for range 3 {
+		if n, err := countRows(db, limiterTestQuery); err != nil || n != limiterTestRows {
+			t.Fatalf("query with Redis unreachable: %d rows, %v", n, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(logs.String(), "Redis is unreachable"); n != 1 {
+		t.Fatalf("%d WARN records for one outage, want 1:\n%s", n, logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

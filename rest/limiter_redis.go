@@ -61,6 +61,7 @@ const (
 	redisHorizon = 4 * time.Second
 	// Polling for a concurrency slot while every slot is taken.
 	slotPollMin, slotPollMax = 5 * time.Millisecond, 50 * time.Millisecond
+	maxUnsent                = 4096
 )
 
 // RedisLimiter is a RequestLimiter whose budget lives in Redis and is
@@ -95,6 +96,7 @@ type RedisLimiter struct {
 	held map[string]struct{} // leases taken and not yet released
 
 	releases chan string
+	unsent   []string // releases held back while Redis was unreachable (background goroutine only)
 	stop     chan struct{}
 	done     chan struct{}
 	closed   sync.Once
@@ -435,6 +437,7 @@ func (l *RedisLimiter) background() {
 		case <-probe.C:
 			if l.down.Load() && l.probe() {
 				l.markUp()
+				l.flushReleases(nil) // the slots given back during the outage
 			}
 		}
 	}
@@ -463,7 +466,14 @@ func (l *RedisLimiter) flushReleases(ids []string) {
 			more = false
 		}
 	}
-	if len(ids) == 0 || l.down.Load() {
+	if l.down.Load() {
+		// Kept for when Redis is back (a blink leaves the leases there);
+		// past a bound they are left to expire.
+		l.unsent = append(l.unsent, ids[:min(len(ids), maxUnsent-len(l.unsent))]...)
+		return
+	}
+	ids, l.unsent = append(ids, l.unsent...), nil
+	if len(ids) == 0 {
 		return
 	}
 	members := make([]any, len(ids))
@@ -474,6 +484,7 @@ func (l *RedisLimiter) flushReleases(ids []string) {
 	defer cancel()
 	if err := l.rdb.ZRem(ctx, l.keys.slots, members...).Err(); err != nil {
 		l.markDown(err)
+		l.unsent = append(l.unsent, ids[:min(len(ids), maxUnsent)]...)
 	}
 }
 

@@ -289,3 +289,33 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestRedisLimiterReleasesAfterABlink(t *testing.T) {
+	srv := redistest.Start(t)
+	l := newTestRedisLimiter(t, srv, RedisOptions{Nodes: 50, MaxInFlight: 2, LeaseTTL: time.Minute, Key: "blink"})
+	release, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Redis stops answering for 1.5 s (it keeps its data): the release
+	// times out, and must reach Redis once it answers again rather than
+	// wait a minute for the lease to expire.
+	if err := srv.Do("CLIENT PAUSE 1500 ALL", "OK"); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	deadline := time.Now().Add(4 * time.Second)
+	for {
+		n, err := srv.Reply("ZCARD blink:slots")
+		if err == nil && n == "0" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lease released during the blink is still in Redis (ZCARD %s, %v)", n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if l.Shared() != true {
+		t.Fatal("the limiter did not return to Redis after the blink")
+	}
+}
