@@ -462,3 +462,57 @@ func TestSharedLimiterUnreachableFromTheStart(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestSharedLimiterOverTLSWithPassword(t *testing.T) {
+	const password = "S3cretRedisPassw0rd"
+	redis := redistest.StartWith(t, redistest.Options{TLS: true, Password: password})
+	srv := twiliotest.NewServer(limiterTestSize)
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, password string
+		shared         bool
+	}{{"right password", password, true}, {"wrong password", "WrongPassw0rdXyz", false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := dir + "/" + strings.ReplaceAll(tc.name, " ", "-")
+			if err := os.WriteFile(file, []byte(tc.password+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := ParseDSN(limiterDSN(srv, url.Values{"limiter": {redis.URL}, "limiter_password_file": {file},
+				"tls_ca_file": {redis.CAFile}, "page_size": {limiterTestPage}, "max_concurrency": {"4"},
+				"limiter_key": {"tls:" + strings.ReplaceAll(tc.name, " ", "-")}}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logs bytes.Buffer
+			var mu sync.Mutex
+			cfg.Logger = slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				return logs.Write(p)
+			}), &slog.HandlerOptions{Level: slog.LevelWarn}))
+			db, err := OpenDB(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if n, err := countRows(db, limiterTestQuery); err != nil || n != limiterTestRows {
+				t.Fatalf("query: %d rows, %v", n, err)
+			}
+			// The shared budget's state is in Redis only when the limiter used it.
+			exists, err := redis.Reply("EXISTS rate:" + cfg.redisKey())
+			if err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if got := exists == "1"; got != tc.shared {
+				t.Fatalf("rate key in Redis: %v, want %v (logs:\n%s)", got, tc.shared, logs.String())
+			}
+			if warned := strings.Contains(logs.String(), "Redis is unreachable"); warned == tc.shared {
+				t.Fatalf("WARN logged: %v, want %v:\n%s", warned, !tc.shared, logs.String())
+			}
+			dsnAssertNoSecret(t, logs.String(), password, tc.password)
+		})
+	}
+}

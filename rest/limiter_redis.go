@@ -295,7 +295,14 @@ func (l *RedisLimiter) Throttled(d time.Duration) {
 
 // reserve takes a turn in the shared rate and, when id is set, a slot, in
 // one round trip.
-func (l *RedisLimiter) reserve(ctx context.Context, id string) (*redis_rate.Result, companion, error) {
+func (l *RedisLimiter) reserve(ctx context.Context, id string) (_ *redis_rate.Result, _ companion, err error) {
+	// redis_rate type-asserts Redis's answer; should an answer it does not
+	// expect ever come, the request falls back instead of the program dying.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("unexpected answer from Redis: %v", p)
+		}
+	}()
 	comp := &companion{keys: l.keys, max: l.maxSlots, lease: id, ttl: l.leaseTTL}
 	res, err := l.gcra.AllowN(withCompanion(ctx, comp), l.keys.rate, l.limit, 1)
 	if err != nil {

@@ -120,9 +120,25 @@ func (p piggyback) EvalSha(ctx context.Context, sha string, keys []string, args 
 	pipe := p.Client.Pipeline()
 	slot := pipe.EvalSha(ctx, slotScript.Hash(), c.scriptKeys(), c.args()...)
 	cmd := pipe.EvalSha(ctx, sha, keys, args...)
-	_, _ = pipe.Exec(ctx) // each command carries its own error
-	_ = c.take(slot)      // on NOSCRIPT (Redis restarted) the caller sends it alone
+	execPipe(ctx, pipe, slot, cmd)
+	_ = c.take(slot) // on NOSCRIPT (Redis restarted) the caller sends it alone
 	return cmd
+}
+
+// execPipe sends a pipeline. A failure before any command ran (a refused
+// AUTH, a broken connection) leaves the commands without a value or an
+// error; they get the pipeline's error, which redis_rate expects to find
+// in its command rather than a nil value.
+func execPipe(ctx context.Context, pipe redis.Pipeliner, cmds ...*redis.Cmd) {
+	_, err := pipe.Exec(ctx)
+	if err == nil {
+		return
+	}
+	for _, c := range cmds {
+		if c.Err() == nil && c.Val() == nil {
+			c.SetErr(err)
+		}
+	}
 }
 
 func (p piggyback) Eval(ctx context.Context, script string, keys []string, args ...any) *redis.Cmd {
@@ -133,7 +149,7 @@ func (p piggyback) Eval(ctx context.Context, script string, keys []string, args 
 	pipe := p.Client.Pipeline()
 	slot := pipe.Eval(ctx, slotScriptSource, c.scriptKeys(), c.args()...)
 	cmd := pipe.Eval(ctx, script, keys, args...)
-	_, _ = pipe.Exec(ctx)
+	execPipe(ctx, pipe, slot, cmd)
 	_ = c.take(slot)
 	return cmd
 }

@@ -6,6 +6,8 @@ package redistest
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"os"
@@ -18,9 +20,11 @@ import (
 
 // Server is one redis-server.
 type Server struct {
-	Addr string // 127.0.0.1:port
-	URL  string // redis://127.0.0.1:port/0
+	Addr   string // 127.0.0.1:port
+	URL    string // redis://127.0.0.1:port/0, or rediss://… with TLS
+	CAFile string // with TLS: the PEM of the CA that signed the server's certificate
 
+	opts Options
 	t    testing.TB
 	bin  string
 	dir  string
@@ -29,8 +33,20 @@ type Server struct {
 	exit chan struct{}
 }
 
+// Options change how the server runs.
+type Options struct {
+	Password string // requirepass; "": none
+	TLS      bool   // TLS only, with a certificate for 127.0.0.1 signed by a new CA (CAFile)
+}
+
 // Start starts a redis-server for t and stops it at t's end.
 func Start(t testing.TB) *Server {
+	t.Helper()
+	return StartWith(t, Options{})
+}
+
+// StartWith starts a redis-server with opts for t and stops it at t's end.
+func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -39,9 +55,13 @@ func Start(t testing.TB) *Server {
 		}
 		t.Skip("redis-server is not installed (apt-get install -y redis-server)")
 	}
-	s := &Server{t: t, bin: bin, dir: t.TempDir(), port: freePort(t)}
+	s := &Server{t: t, bin: bin, dir: t.TempDir(), port: freePort(t), opts: opts}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
 	s.URL = "redis://" + s.Addr + "/0"
+	if opts.TLS {
+		s.URL = "rediss://" + s.Addr + "/0"
+		s.CAFile = writeCertificates(t, s.dir)
+	}
 	s.start()
 	t.Cleanup(s.Stop)
 	return s
@@ -59,9 +79,17 @@ func freePort(t testing.TB) int {
 
 func (s *Server) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin,
-		"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port), "--dir", s.dir,
-		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning")
+	args := []string{"--bind", "127.0.0.1", "--port", strconv.Itoa(s.port), "--dir", s.dir,
+		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"}
+	if s.opts.Password != "" {
+		args = append(args, "--requirepass", s.opts.Password)
+	}
+	if s.opts.TLS {
+		args = append(args, "--port", "0", "--tls-port", strconv.Itoa(s.port),
+			"--tls-cert-file", s.dir+"/server.pem", "--tls-key-file", s.dir+"/server.key",
+			"--tls-ca-cert-file", s.CAFile, "--tls-auth-clients", "no")
+	}
+	s.cmd = exec.Command(s.bin, args...)
 	out, err := os.Create(s.dir + "/redis.log")
 	if err != nil {
 		s.t.Fatal(err)
@@ -117,16 +145,34 @@ func (s *Server) Do(command, want string) error {
 // Reply sends one command (words separated by spaces, inline protocol) and
 // returns the first line of the answer without its type byte.
 func (s *Server) Reply(command string) (string, error) {
-	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
+	var c net.Conn
+	var err error
+	if s.opts.TLS {
+		pool := x509.NewCertPool()
+		pem, _ := os.ReadFile(s.CAFile)
+		pool.AppendCertsFromPEM(pem)
+		c, err = tls.DialWithDialer(&net.Dialer{Timeout: time.Second}, "tcp", s.Addr, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
+	} else {
+		c, err = net.DialTimeout("tcp", s.Addr, time.Second)
+	}
 	if err != nil {
 		return "", err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	r := bufio.NewReader(c)
+	if s.opts.Password != "" {
+		if _, err := fmt.Fprintf(c, "AUTH %s\r\n", s.opts.Password); err != nil {
+			return "", err
+		}
+		if line, err := r.ReadString('\n'); err != nil || !strings.HasPrefix(line, "+OK") {
+			return "", fmt.Errorf("AUTH failed: %q %v", strings.TrimSpace(line), err)
+		}
+	}
 	if _, err := fmt.Fprintf(c, "%s\r\n", command); err != nil {
 		return "", err
 	}
-	line, err := bufio.NewReader(c).ReadString('\n')
+	line, err := r.ReadString('\n')
 	if err != nil {
 		return "", err
 	}
