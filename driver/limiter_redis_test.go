@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/twiliosql/twiliosql/internal/redistest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -427,6 +429,8 @@ func TestSharedLimiterSurvivesRedisOutage(t *testing.T) {
 func TestSharedLimiterUnreachableFromTheStart(t *testing.T) {
 	// A port nothing listens on: the first request finds Redis gone, the
 	// query runs under the fallback and the outage is logged once.
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last: after Redis stops
 	redis := redistest.Start(t)
 	redis.Stop()
 	srv := twiliotest.NewServer(limiterTestSize)
@@ -465,6 +469,8 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestSharedLimiterOverTLSWithPassword(t *testing.T) {
 	const password = "S3cretRedisPassw0rd"
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last: after Redis stops
 	redis := redistest.StartWith(t, redistest.Options{TLS: true, Password: password})
 	srv := twiliotest.NewServer(limiterTestSize)
 	defer srv.Close()
