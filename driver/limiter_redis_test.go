@@ -297,7 +297,9 @@ func TestSharedLimiterHoldsBudgetAcrossProcesses(t *testing.T) {
 	if shared.throttled != 0 {
 		t.Errorf("with the shared limiter %d requests met a 429, want none", shared.throttled)
 	}
-	if local.perSecond < 150 {
+	// About 200 on an idle machine; CPU-starved under the whole suite with
+	// -race it still sends well over twice the budget.
+	if local.perSecond < 100 {
 		t.Errorf("four local limiters sent %.1f requests/s, want about 200 (else the test cannot tell the limiters apart)", local.perSecond)
 	}
 	if localCapped.throttled < 50 {
