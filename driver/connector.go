@@ -8,6 +8,7 @@ import (
 	sqldriver "database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,12 +24,14 @@ const Version = "0.1.0"
 
 // Connector opens connections that share one configuration, one HTTP client
 // and one rate limiter: the request budget of a *sql.DB holds however many
-// connections its pool opens.
+// connections its pool opens (and, with `limiter=redis://…`, however many
+// processes share the Redis key). (*sql.DB).Close calls Close.
 type Connector struct {
 	cfg    *Config
 	env    *planner.Env
 	client *rest.Client
 	logger *slog.Logger
+	shared *rest.RedisLimiter // nil: the local limiter
 }
 
 // NewConnector validates cfg and returns a Connector. It sends nothing;
@@ -41,16 +44,23 @@ func NewConnector(cfg *Config) (*Connector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	limiter, err := rest.NewLimiter(cfg.Nodes)
-	if err != nil {
-		return nil, err
-	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(levelHandler{level: cfg.LogLevel, next: slog.Default().Handler()})
 	}
 	transport, err := baseTransport(cfg)
 	if err != nil {
+		return nil, err
+	}
+	var limiter rest.RequestLimiter
+	var shared *rest.RedisLimiter
+	maxInFlight := cfg.MaxConcurrency
+	if cfg.Limiter.URL != "" {
+		if shared, err = sharedLimiter(cfg, logger); err != nil {
+			return nil, err
+		}
+		limiter, maxInFlight = shared, 0 // the shared limiter caps concurrency across processes
+	} else if limiter, err = rest.NewLimiter(cfg.Nodes); err != nil {
 		return nil, err
 	}
 	userAgent := []string{"twiliosql/" + Version}
@@ -66,7 +76,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		Transport:   transport,
 		Timeout:     cfg.Timeout,
 		Retry:       retryPolicy(cfg),
-		MaxInFlight: cfg.MaxConcurrency,
+		MaxInFlight: maxInFlight,
 		UserAgent:   userAgent,
 		Logger:      logger,
 
@@ -76,6 +86,9 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		Cache:            rest.NewCache(cfg.CacheTTL, cfg.CacheMaxBytes),
 	})
 	if err != nil {
+		if shared != nil {
+			shared.Close()
+		}
 		return nil, err
 	}
 	return &Connector{
@@ -91,6 +104,7 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		},
 		client: client,
 		logger: logger,
+		shared: shared,
 	}, nil
 }
 
@@ -99,6 +113,42 @@ func NewConnector(cfg *Config) (*Connector, error) {
 // 1000-row page of Calls is about 2 MB of JSON), so that memory stays
 // bounded however many queries run at once and whatever the parallelism.
 const connectorPages = 24
+
+// sharedLimiter is the Redis-backed limiter of `limiter=redis://…`.
+func sharedLimiter(cfg *Config, logger *slog.Logger) (*rest.RedisLimiter, error) {
+	var tc *tls.Config
+	if strings.HasPrefix(cfg.Limiter.URL, "rediss://") && cfg.TLSCAFile != "" {
+		pool, err := caPool(cfg.TLSCAFile)
+		if err != nil {
+			return nil, err
+		}
+		tc = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	l, err := rest.NewRedisLimiter(rest.RedisOptions{
+		URL:              cfg.Limiter.URL,
+		Password:         cfg.Limiter.Password,
+		TLSConfig:        tc,
+		Key:              cfg.redisKey(),
+		Nodes:            cfg.Nodes,
+		MaxInFlight:      cfg.MaxConcurrency,
+		FallbackReplicas: cfg.Limiter.FallbackReplicas,
+		LeaseTTL:         cfg.Limiter.LeaseTTL,
+		Logger:           logger,
+	})
+	if err != nil {
+		return nil, &ConfigError{Key: "limiter", Problem: "cannot be used: " + strings.TrimPrefix(err.Error(), "twilio: ")}
+	}
+	return l, nil
+}
+
+// Close releases what the connector holds outside the process: the shared
+// limiter's connections to Redis. database/sql calls it from (*sql.DB).Close.
+func (c *Connector) Close() error {
+	if c.shared != nil {
+		return c.shared.Close()
+	}
+	return nil
+}
 
 // OpenDB returns a *sql.DB for cfg, as pgx's stdlib.OpenDB does.
 func OpenDB(cfg *Config) (*sql.DB, error) {
@@ -186,4 +236,7 @@ func caPool(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
-var _ sqldriver.Connector = (*Connector)(nil)
+var (
+	_ sqldriver.Connector = (*Connector)(nil)
+	_ io.Closer           = (*Connector)(nil)
+)

@@ -11,7 +11,7 @@ package driver
 // HOST defaults to api.twilio.com. Credentials missing from the DSN are read from
 // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY and TWILIO_API_SECRET.
 //
-// Secrets (the auth token, the API secret and the proxy password) never appear in
+// Secrets (the auth token, the API secret, the proxy and Redis passwords) never appear in
 // the output of String, GoString, Format or LogValue, nor in any error this file
 // returns.
 
@@ -111,6 +111,10 @@ type Config struct {
 	CacheTTL         time.Duration // `cache_ttl` how long list and get answers are reused by later queries of the Connector; 0 (default): no cache
 	CacheMaxBytes    int64         // `cache_max_bytes` most bytes of answers the cache keeps, default 64 MiB
 
+	// Limiter shares the request budget (and max_concurrency) with other
+	// processes through Redis (`limiter`, `limiter_key`, …); see LimiterConfig.
+	Limiter LimiterConfig
+
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
 	Transport http.RoundTripper // nil = a clone of http.DefaultTransport; when set (tests, mocks), the proxy and tls_ca_file settings do not apply
@@ -166,6 +170,7 @@ func NewConfig() *Config {
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
 		},
+		Limiter: LimiterConfig{FallbackReplicas: 1},
 	}
 }
 
@@ -402,7 +407,8 @@ func dsnIsLoopback(host string) bool {
 
 // FormatDSN returns the canonical DSN for c, secrets included (ParseDSN of it
 // yields an equal Config, Logger and Transport aside). Keys at their default
-// value are omitted; the others are sorted.
+// value are omitted; the others are sorted. The Redis password is never in a
+// DSN: only limiter_password_file, the file it is read from.
 func (c *Config) FormatDSN() string {
 	var b strings.Builder
 	b.WriteString(dsnScheme + "://")
@@ -505,6 +511,7 @@ func (c *Config) FormatDSN() string {
 	if s := strings.ToUpper(c.Proxy.SSLType); s != "" && s != proxySSLAuto {
 		q.Set("proxy_ssltype", s)
 	}
+	c.Limiter.formatDSN(q)
 	if len(q) > 0 {
 		b.WriteByte('?')
 		b.WriteString(q.Encode()) // sorted by key

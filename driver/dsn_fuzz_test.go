@@ -101,6 +101,11 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "/?cache_ttl=30s&cache_max_bytes=1048576",
 		tBase + "/?cache_ttl=0&cache_max_bytes=0",
 		tBase + "/?cache_ttl=-5s",
+		tBase + "/?limiter=redis://127.0.0.1:6379/0&limiter_key=k:1&limiter_fallback_replicas=4",
+		tBase + "/?limiter=rediss%3A%2F%2Fsvc%40redis.example.com%3A6380%2F15",
+		tBase + "/?limiter=redis://:R3disPassSECRET@r:6379",
+		tBase + "/?limiter=redis://r:6379/16&limiter_key=a%20b",
+		tBase + "/?limiter_fallback_replicas=2",
 	}
 	for _, s := range seeds {
 		f.Add(s)
@@ -137,7 +142,7 @@ func FuzzParseDSN(f *testing.F) {
 		// Printing must not reveal a secret: compare with the same Config whose
 		// secrets are empty (a secret may equal a non-secret value printed anyway).
 		bare := cfg.Clone()
-		bare.AuthToken, bare.APISecret, bare.Proxy.Password = "", "", ""
+		bare.AuthToken, bare.APISecret, bare.Proxy.Password, bare.Limiter.Password = "", "", "", ""
 		js, err := json.Marshal(cfg)
 		if err != nil {
 			t.Fatalf("json.Marshal: %v", err)
@@ -146,7 +151,7 @@ func FuzzParseDSN(f *testing.F) {
 		outs := []string{cfg.String(), cfg.GoString(), cfg.LogValue().String(), string(js)}
 		bareOuts := []string{bare.String(), bare.GoString(), bare.LogValue().String(), string(bareJS)}
 		for i, out := range outs {
-			for _, s := range []string{cfg.AuthToken, cfg.APISecret, cfg.Proxy.Password} {
+			for _, s := range []string{cfg.AuthToken, cfg.APISecret, cfg.Proxy.Password, cfg.Limiter.Password} {
 				if s != "" && !strings.Contains(dsnRedacted, s) && strings.Count(out, s) > strings.Count(bareOuts[i], s) {
 					t.Fatalf("printed Config leaks a secret: %s", out)
 				}

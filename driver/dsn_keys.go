@@ -152,6 +152,23 @@ var dsnKeys = map[string]dsnKey{
 		c.Proxy.PasswordFile = v
 		return dsnCheckFile(v)
 	}},
+	"limiter": {set: func(c *Config, v string) string {
+		c.Limiter.URL = v
+		return dsnCheckLimiterURL(v)
+	}},
+	"limiter_key": {set: func(c *Config, v string) string {
+		c.Limiter.Key = v
+		return dsnCheckLimiterKey(v)
+	}},
+	"limiter_password_file": {set: func(c *Config, v string) string {
+		c.Limiter.PasswordFile = v
+		return dsnCheckFile(v)
+	}},
+	"limiter_fallback_replicas": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, 1, dsnMaxFallbackReplicas)
+		c.Limiter.FallbackReplicas = n
+		return p
+	}},
 	"proxy_ssltype": {set: func(c *Config, v string) string {
 		c.Proxy.SSLType = strings.ToUpper(v)
 		return dsnCheckEnum(c.Proxy.SSLType, v, dsnProxySSLTypes)

@@ -42,17 +42,17 @@ func dsnRedactURL(s string) string {
 
 // String returns c with its secrets redacted; %v and %+v of Config and *Config use it.
 func (c Config) String() string {
-	return fmt.Sprintf("{AccountSid:%s AuthToken:%s APIKey:%s APISecret:%s Host:%s TLS:%t Nodes:%d PageSize:%d Timeout:%s Name:%s Region:%s Edge:%s LogLevel:%s Proxy:%s Logger:%s Transport:%s}",
+	return fmt.Sprintf("{AccountSid:%s AuthToken:%s APIKey:%s APISecret:%s Host:%s TLS:%t Nodes:%d PageSize:%d Timeout:%s Name:%s Region:%s Edge:%s LogLevel:%s Proxy:%s Limiter:%s Logger:%s Transport:%s}",
 		c.AccountSid, dsnRedact(c.AuthToken), c.APIKey, dsnRedact(c.APISecret), dsnRedactURL(c.Host), c.TLS,
-		c.Nodes, c.PageSize, c.Timeout, c.Name, c.Region, c.Edge, c.LogLevel, c.Proxy.String(),
+		c.Nodes, c.PageSize, c.Timeout, c.Name, c.Region, c.Edge, c.LogLevel, c.Proxy.String(), c.Limiter.String(),
 		dsnDescribe(c.Logger), dsnDescribe(c.Transport))
 }
 
 // GoString returns c as Go syntax with its secrets redacted; %#v uses it.
 func (c Config) GoString() string {
-	return fmt.Sprintf("driver.Config{AccountSid:%q, AuthToken:%q, APIKey:%q, APISecret:%q, Host:%q, TLS:%t, Nodes:%d, PageSize:%d, Timeout:%d, Name:%q, Region:%q, Edge:%q, LogLevel:%d, Proxy:%s, Logger:%s, Transport:%s}",
+	return fmt.Sprintf("driver.Config{AccountSid:%q, AuthToken:%q, APIKey:%q, APISecret:%q, Host:%q, TLS:%t, Nodes:%d, PageSize:%d, Timeout:%d, Name:%q, Region:%q, Edge:%q, LogLevel:%d, Proxy:%s, Limiter:%s, Logger:%s, Transport:%s}",
 		c.AccountSid, dsnRedact(c.AuthToken), c.APIKey, dsnRedact(c.APISecret), dsnRedactURL(c.Host), c.TLS,
-		c.Nodes, c.PageSize, int64(c.Timeout), c.Name, c.Region, c.Edge, int(c.LogLevel), c.Proxy.GoString(),
+		c.Nodes, c.PageSize, int64(c.Timeout), c.Name, c.Region, c.Edge, int(c.LogLevel), c.Proxy.GoString(), c.Limiter.GoString(),
 		dsnGoDescribe(c.Logger, "(*slog.Logger)(nil)"), dsnGoDescribe(c.Transport, "http.RoundTripper(nil)"))
 }
 
@@ -89,6 +89,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("tls_ca_file", c.TLSCAFile),
 		slog.String("auth_token_file", c.AuthTokenFile),
 		slog.String("api_secret_file", c.APISecretFile),
+		slog.Any("limiter", c.Limiter.LogValue()),
 	)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ const (
 	tToken  = "ZqX9tokenSECRETvalue42"    // distinctive secret: must never leak
 	tSecret = "Kw7apiSECRETvalueMustHide" // distinctive API secret
 	tProxyP = "Pr0xyPassSECRET!xyz"       // distinctive proxy password (any characters allowed)
+	tRedisP = "R3disPassSECRET#abc"       // distinctive Redis password
 )
 
 var dsnEnvVars = []string{envAccountSid, envAuthToken, envAPIKey, envAPISecret}
@@ -155,6 +157,26 @@ func TestParseDSNTable(t *testing.T) {
 		{name: "proxy ssltype bad", dsn: tBase + "/?proxy_ssltype=sometimes", err: `proxy_ssltype "sometimes" is not supported: use AUTO, ALWAYS, NEVER or TUNNEL`},
 		{name: "proxy_enabled bad", dsn: tBase + "/?proxy_enabled=yes", err: `proxy_enabled "yes" is not a boolean`},
 
+		// The shared limiter.
+		{name: "limiter redis", dsn: tBase + "/?limiter=redis://10.0.0.5:6379/2", want: dsnWant(func(c *Config) { c.Limiter.URL = "redis://10.0.0.5:6379/2" })},
+		{name: "limiter rediss with user, key and replicas", dsn: tBase + "/?limiter=rediss://svc@redis.example.com&limiter_key=billing:twilio&limiter_fallback_replicas=8",
+			want: dsnWant(func(c *Config) {
+				c.Limiter = LimiterConfig{URL: "rediss://svc@redis.example.com", Key: "billing:twilio", FallbackReplicas: 8}
+			})},
+		{name: "limiter percent-encoded", dsn: tBase + "/?limiter=redis%3A%2F%2F%5B%3A%3A1%5D%3A6380%2F", want: dsnWant(func(c *Config) { c.Limiter.URL = "redis://[::1]:6380/" })},
+		{name: "limiter scheme", dsn: tBase + "/?limiter=http://r:6379", err: `limiter "http://r:6379" is not usable: use redis://host:port/db, or rediss://host:port/db for TLS, with the password in a file named by limiter_password_file`},
+		{name: "limiter password in url", dsn: tBase + "/?limiter=redis://:" + tProxyP[:15] + "@r:6379", err: `limiter must not hold a password: put it in a file and name the file with limiter_password_file`},
+		{name: "limiter user and password in url", dsn: tBase + "/?limiter=redis://u:" + tProxyP[:15] + "@r:bad", err: `limiter is not a valid URL: use redis://host:port/db`},
+		{name: "limiter no host", dsn: tBase + "/?limiter=redis:///0", err: `limiter "redis:///0" is not usable`},
+		{name: "limiter bad port", dsn: tBase + "/?limiter=redis://r:99999/0", err: `limiter host port must be a number from 1 to 65535`},
+		{name: "limiter db out of range", dsn: tBase + "/?limiter=redis://r:6379/16", err: `names database "16": use a database number from 0 to 15`},
+		{name: "limiter db not a number", dsn: tBase + "/?limiter=redis://r/x/y", err: `names database "x/y"`},
+		{name: "limiter options", dsn: tBase + "/?limiter=redis://r/0%3Fdial_timeout%3D1s", err: `has options after the database number`},
+		{name: "limiter key chars", dsn: tBase + "/?limiter=redis://r&limiter_key=a%20b", err: `limiter_key "a b" is not a usable key: use 1 to 128 letters, digits and : _ . -`},
+		{name: "limiter key without limiter", dsn: tBase + "/?limiter_key=k", err: `limiter_key is set but limiter is not`},
+		{name: "limiter replicas without limiter", dsn: tBase + "/?limiter_fallback_replicas=3", err: `limiter_fallback_replicas is set but limiter is not`},
+		{name: "limiter replicas zero", dsn: tBase + "/?limiter=redis://r&limiter_fallback_replicas=0", err: `limiter_fallback_replicas "0" is out of range: use an integer from 1 to 1000`},
+
 		// Structure errors.
 		{name: "unknown key", dsn: tBase + "/?pagesize=10", err: `pagesize is not a known DSN key (did you mean page_size?): use one of account_sid, allow_bulk_writes, api_secret_file,`},
 		{name: "duplicate key", dsn: tBase + "/?nodes=2&nodes=3", err: `nodes is given more than once`},
@@ -286,7 +308,7 @@ func TestNewConfigDefaults(t *testing.T) {
 	c := NewConfig()
 	want := &Config{Host: "api.twilio.com", TLS: true, Nodes: 2, PageSize: 1000, Timeout: 30 * time.Second,
 		LogLevel: slog.LevelError, Proxy: ProxyConfig{AuthScheme: "NONE", SSLType: "AUTO"},
-		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, MaxResponseBytes: 64 << 20, CacheMaxBytes: 64 << 20}
+		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, MaxResponseBytes: 64 << 20, CacheMaxBytes: 64 << 20, Limiter: LimiterConfig{FallbackReplicas: 1}}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v", c)
 	}
@@ -318,6 +340,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		c.CacheTTL = 45 * time.Second
 		c.CacheMaxBytes = 1 << 20
 		c.TLSCAFile = "/etc/ssl/private-ca.pem"
+		c.Limiter = LimiterConfig{URL: "rediss://twiliosql@redis.internal:6380/3", Key: "etl:twilio", FallbackReplicas: 6}
 	})
 	apiKey := NewConfig()
 	apiKey.AccountSid, apiKey.APIKey, apiKey.APISecret = tSid, tKey, tSecret
@@ -349,7 +372,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		})
 	}
 	// Canonical form: keys sorted, defaults omitted, scheme upper-cased.
-	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&cache_max_bytes=1048576&cache_ttl=45s&edge=dublin&log_level=DEBUG&max_concurrency=40&max_response_bytes=8388608&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
+	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&cache_max_bytes=1048576&cache_ttl=45s&edge=dublin&limiter=rediss%3A%2F%2Ftwiliosql%40redis.internal%3A6380%2F3&limiter_fallback_replicas=6&limiter_key=etl%3Atwilio&log_level=DEBUG&max_concurrency=40&max_response_bytes=8388608&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
 	if got := full.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN\n got %s\nwant %s", got, want)
 	}
@@ -406,6 +429,11 @@ func TestConfigValidateProgrammatic(t *testing.T) {
 		{"no credentials", func(c *Config) { c.AccountSid, c.AuthToken = "", "" }, `no credentials`},
 		{"sid swapped with token", func(c *Config) { c.AccountSid = tToken }, `AccountSid (not shown: it does not start with AC) is not an Account SID`},
 		{"proxy password in url", func(c *Config) { c.Proxy.URL = "http://u:" + tProxyP + "@p:1" }, `proxy_url must not hold credentials`},
+		{"limiter", func(c *Config) { c.Limiter.URL = "redis://127.0.0.1:6379/0"; c.Limiter.Password = tProxyP }, ""},
+		{"limiter password in url", func(c *Config) { c.Limiter.URL = "redis://:" + tProxyP + "@r:1" }, `limiter must not hold a password`},
+		{"limiter password without url", func(c *Config) { c.Limiter.Password = tProxyP }, `limiter_password_file is set but limiter is not`},
+		{"limiter replicas zero", func(c *Config) { c.Limiter.FallbackReplicas = 0 }, `limiter_fallback_replicas "0" is out of range`},
+		{"limiter lease too short", func(c *Config) { c.Limiter.URL = "redis://r"; c.Limiter.LeaseTTL = time.Millisecond }, `LeaseTTL 1ms is too short: use 100ms or more`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -449,6 +477,7 @@ func dsnSecretConfig() *Config {
 	c := dsnWant(nil)
 	c.APIKey, c.APISecret = tKey, tSecret // not a valid combination; only printed here
 	c.Proxy = ProxyConfig{Enabled: true, URL: "http://bob:" + tProxyP + "@proxy:3128", AuthScheme: "BASIC", User: "bob", Password: tProxyP, SSLType: "AUTO"}
+	c.Limiter = LimiterConfig{URL: "redis://u:" + tRedisP + "@r:6379/0", Password: tRedisP, FallbackReplicas: 3}
 	c.Logger = slog.Default()
 	c.Transport = &http.Transport{ProxyConnectHeader: http.Header{"Proxy-Authorization": {tProxyP}}}
 	return c
@@ -456,7 +485,7 @@ func dsnSecretConfig() *Config {
 
 func TestRedactConfigFormatting(t *testing.T) {
 	c := dsnSecretConfig()
-	secrets := []string{tToken, tSecret, tProxyP}
+	secrets := []string{tToken, tSecret, tProxyP, tRedisP}
 	type holder struct {
 		C Config
 		P *Config
@@ -466,6 +495,7 @@ func TestRedactConfigFormatting(t *testing.T) {
 		outputs = append(outputs,
 			fmt.Sprintf(verb, *c), fmt.Sprintf(verb, c),
 			fmt.Sprintf(verb, c.Proxy), fmt.Sprintf(verb, &c.Proxy),
+			fmt.Sprintf(verb, c.Limiter), fmt.Sprintf(verb, &c.Limiter),
 			fmt.Sprintf(verb, holder{*c, c}), fmt.Sprintf(verb, []any{c, *c}))
 	}
 	outputs = append(outputs, c.String(), c.GoString(), c.Proxy.String(), c.Proxy.GoString(), fmt.Sprint(c), fmt.Sprintln(*c))
@@ -473,7 +503,7 @@ func TestRedactConfigFormatting(t *testing.T) {
 		dsnAssertNoSecret(t, out, secrets...)
 	}
 	s := c.String()
-	for _, frag := range []string{"AuthToken:REDACTED", "APISecret:REDACTED", "Password:REDACTED", "AccountSid:" + tSid, "User:bob", "Transport:*http.Transport"} {
+	for _, frag := range []string{"AuthToken:REDACTED", "APISecret:REDACTED", "Password:REDACTED", "AccountSid:" + tSid, "User:bob", "Transport:*http.Transport", "Limiter:{URL:REDACTED Key: Password:REDACTED FallbackReplicas:3"} {
 		if !strings.Contains(s, frag) {
 			t.Errorf("String() = %s\nwant it to contain %s", s, frag)
 		}
@@ -501,8 +531,8 @@ func TestRedactConfigLogValue(t *testing.T) {
 		l.Info("attr", slog.Any("cfg", c))
 	}
 	out := buf.String()
-	dsnAssertNoSecret(t, out, tToken, tSecret, tProxyP)
-	for _, frag := range []string{`"auth_token":"REDACTED"`, `cfg.api_secret=REDACTED`, `cfg.proxy.password=REDACTED`, `"account_sid":"` + tSid + `"`} {
+	dsnAssertNoSecret(t, out, tToken, tSecret, tProxyP, tRedisP)
+	for _, frag := range []string{`"auth_token":"REDACTED"`, `cfg.api_secret=REDACTED`, `cfg.proxy.password=REDACTED`, `cfg.limiter.password=REDACTED`, `"account_sid":"` + tSid + `"`} {
 		if !strings.Contains(out, frag) {
 			t.Errorf("log output lacks %s:\n%s", frag, out)
 		}
@@ -537,6 +567,9 @@ func TestRedactParseErrors(t *testing.T) {
 		"twilio://" + tSid + ":" + tToken + "@/?proxy_url=http://u:" + tProxyP + "@p:bad",
 		"twilio://" + tSid + ":" + tToken + "@/?proxy_enabled=true&proxy_url=http://p:1&proxy_auth_scheme=BASIC&proxy_password=" + tProxyP,
 		"twilio://" + tSid + ":" + tToken + "@/?nodes=0",
+		"twilio://" + tSid + ":" + tToken + "@/?limiter=redis://:" + url.QueryEscape(tRedisP) + "@r:6379",
+		"twilio://" + tSid + ":" + tToken + "@/?limiter=redis://u:" + url.QueryEscape(tRedisP) + "@r:bad/0",
+		"twilio://" + tSid + ":" + tToken + "@/?limiter=redis://u:" + url.QueryEscape(tRedisP) + "@r%zz",
 		"twilio://" + tSid + "@/",   // env token is invalid
 		"twilio:///",                // env token without sid
 		"twilio://" + tSid2 + ":@/", // empty DSN secret, env token invalid
@@ -547,7 +580,7 @@ func TestRedactParseErrors(t *testing.T) {
 			t.Errorf("ParseDSN(<DSN with secret>) succeeded: %s", strings.ReplaceAll(dsn, tToken, "<<SECRET>>"))
 			continue
 		}
-		dsnAssertNoSecret(t, err.Error(), tToken, tSecret, tProxyP, tToken+"%")
+		dsnAssertNoSecret(t, err.Error(), tToken, tSecret, tProxyP, tToken+"%", tRedisP)
 	}
 }
 

@@ -89,6 +89,9 @@ func (c *Config) validate(l dsnCredLabels) *ConfigError {
 	if !okLevel {
 		return dsnErr("log_level", "%s is not supported: use ERROR, WARN, INFO or DEBUG", dsnQuote(c.LogLevel.String()))
 	}
+	if cerr := c.Limiter.validate(); cerr != nil {
+		return cerr
+	}
 	return c.Proxy.validate()
 }
 

@@ -27,12 +27,14 @@ func (c *Config) readSecretFiles(dsnHasSecret bool) *ConfigError {
 		{"auth_token_file", c.AuthTokenFile, &c.AuthToken},
 		{"api_secret_file", c.APISecretFile, &c.APISecret},
 		{"proxy_password_file", c.Proxy.PasswordFile, &c.Proxy.Password},
+		{"limiter_password_file", c.Limiter.PasswordFile, &c.Limiter.Password},
 	}
 	for _, f := range files {
 		if f.path == "" {
 			continue
 		}
-		if f.key != "proxy_password_file" && dsnHasSecret {
+		accountSecret := f.key == "auth_token_file" || f.key == "api_secret_file"
+		if accountSecret && dsnHasSecret {
 			return dsnErr(f.key, "is set but the DSN also has a secret after the user name: give the secret once")
 		}
 		if f.key == "proxy_password_file" && *f.dest != "" {

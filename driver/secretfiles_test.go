@@ -23,6 +23,7 @@ func TestSecretFiles(t *testing.T) {
 	secret := write("secret", "FileSecret0123456789\n")
 	proxyPass := write("proxy", "  proxy-pass  \n")
 	empty := write("empty", "\n")
+	redisPass := write("redis", "redis-pass\n")
 
 	tests := []struct {
 		name string
@@ -36,6 +37,9 @@ func TestSecretFiles(t *testing.T) {
 			want: func(c *Config) bool { return c.APISecret == "FileSecret0123456789" }},
 		{name: "proxy password from a file", dsn: "twilio://" + sid + ":tok@/?proxy_enabled=true&proxy_url=http://p:3128&proxy_auth_scheme=BASIC&proxy_user=u&proxy_password_file=" + proxyPass,
 			want: func(c *Config) bool { return c.Proxy.Password == "proxy-pass" }},
+		{name: "Redis password from a file", dsn: "twilio://" + sid + ":tok@/?limiter=redis://127.0.0.1:6379/0&limiter_password_file=" + redisPass,
+			want: func(c *Config) bool { return c.Limiter.Password == "redis-pass" && c.Limiter.PasswordFile == redisPass }},
+		{name: "Redis password file without limiter", dsn: "twilio://" + sid + ":tok@/?limiter_password_file=" + redisPass, err: "limiter_password_file is set but limiter is not"},
 		{name: "missing file", dsn: "twilio://" + sid + "@/?auth_token_file=" + filepath.Join(dir, "nope"), err: "cannot be read (no such file)"},
 		{name: "empty file", dsn: "twilio://" + sid + "@/?auth_token_file=" + empty, err: "is empty: the file must hold the secret"},
 		{name: "secret given twice", dsn: "twilio://" + sid + ":tok@/?auth_token_file=" + token, err: "give the secret once"},
@@ -57,14 +61,14 @@ func TestSecretFiles(t *testing.T) {
 			}
 			// The DSN names the file, never its content, and parses back the same.
 			out := cfg.FormatDSN()
-			if strings.Contains(out, "FileToken") || strings.Contains(out, "FileSecret") || strings.Contains(out, "proxy-pass") {
+			if strings.Contains(out, "FileToken") || strings.Contains(out, "FileSecret") || strings.Contains(out, "proxy-pass") || strings.Contains(out, "redis-pass") {
 				t.Errorf("FormatDSN shows a secret read from a file: %s", out)
 			}
 			back, err := ParseDSN(out)
 			if err != nil {
 				t.Fatalf("ParseDSN(FormatDSN()) = %v", err)
 			}
-			if back.AuthToken != cfg.AuthToken || back.APISecret != cfg.APISecret || back.Proxy.Password != cfg.Proxy.Password {
+			if back.AuthToken != cfg.AuthToken || back.APISecret != cfg.APISecret || back.Proxy.Password != cfg.Proxy.Password || back.Limiter.Password != cfg.Limiter.Password {
 				t.Errorf("round trip lost a secret")
 			}
 		})

@@ -30,7 +30,7 @@ type Options struct {
 	Username   string // Account SID or API key SID
 	Password   string // Auth Token or API key secret
 	Base       *url.URL
-	Limiter    *Limiter
+	Limiter    RequestLimiter    // nil: no limit; *Limiter or *RedisLimiter
 	Transport  http.RoundTripper // under our Transport; nil: http.DefaultTransport
 	Timeout    time.Duration     // per attempt of an HTTP request; 0: none beyond the context
 	Retry      RetryPolicy       // zero: no retries

@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -44,3 +45,28 @@ func (l *Limiter) Nodes() int { return l.nodes }
 
 // Limit is the sustained rate in requests per second.
 func (l *Limiter) Limit() float64 { return float64(l.lim.Limit()) }
+
+// RequestLimiter decides when each attempt of a request may go out. The
+// Transport takes either the process-local *Limiter or a *RedisLimiter
+// whose budget is shared by every process using the same Redis key.
+type RequestLimiter interface {
+	// Acquire blocks until one attempt may be sent, or ctx is done. The
+	// caller calls release once the attempt's answer has been read.
+	Acquire(ctx context.Context) (release func(), err error)
+	// Throttled reports that Twilio answered 429 and asked for a wait of d.
+	Throttled(d time.Duration)
+}
+
+// Acquire waits on the rate; a local limiter holds nothing to release.
+func (l *Limiter) Acquire(ctx context.Context) (func(), error) {
+	if err := l.lim.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return func() {}, nil
+}
+
+// Throttled does nothing: the retry's own backoff slows this process, and
+// no other process shares a local limiter.
+func (l *Limiter) Throttled(time.Duration) {}
+
+var _ RequestLimiter = (*Limiter)(nil)

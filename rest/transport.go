@@ -28,7 +28,7 @@ import (
 // decode as one, with an excerpt scrubbed of the credentials sent.
 type Transport struct {
 	Base    *url.URL          // scheme and host that replace https://api.twilio.com; nil keeps them
-	Limiter *Limiter          // nil: no limit
+	Limiter RequestLimiter    // nil: no limit
 	Next    http.RoundTripper // nil: http.DefaultTransport
 	Logger  *slog.Logger      // nil: no log
 	Retry   RetryPolicy       // zero: no retries
@@ -67,6 +67,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		resp, err, left := t.attempt(ctx, req, attempt)
 		retry, wait := t.shouldRetry(ctx, req.Method, resp, err, left, attempt, deadline)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.Limiter != nil {
+			if !retry {
+				wait = t.Retry.backoff(attempt, resp)
+			}
+			t.Limiter.Throttled(wait) // a shared limiter slows every process down
+		}
 		if !retry {
 			if !idempotent(req.Method) {
 				// Once a write may have reached Twilio, every way it fails
@@ -132,9 +138,11 @@ func (t *Transport) target(u *url.URL) *url.URL {
 // the request may have reached the server.
 func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, error, bool) {
 	if t.Limiter != nil {
-		if err := t.Limiter.Wait(ctx); err != nil {
+		release, err := t.Limiter.Acquire(ctx)
+		if err != nil {
 			return nil, err, false
 		}
+		defer release()
 	}
 	if err := t.inFlight.acquire(ctx); err != nil {
 		return nil, err, false

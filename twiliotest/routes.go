@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const apiPrefix = "/2010-04-01/Accounts/"
@@ -35,6 +36,7 @@ type handler func(c *ctx) (int, any)
 type methods map[string]handler
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	s.chaos.requests.Add(1)
 	c := &ctx{s: s, st: s.st, method: r.Method, path: r.URL.Path, req: r}
 	c.q, _ = url.ParseQuery(r.URL.RawQuery)
@@ -43,7 +45,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
 		c.form, _ = url.ParseQuery(string(body))
 	}
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form}
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form, Time: arrived}
 	rp := s.serve(c, w, &rec)
 	rec.Status = rp.status
 	// Logged before answering: once the client has its answer, Requests has it.

@@ -43,6 +43,7 @@ type Request struct {
 	Form   url.Values // POST body parameters (nil for other methods)
 	Status int        // HTTP status answered; 0 if none was (connection reset, client gone)
 	Fault  string     // injected fault, e.g. "500" (see the Fault constants); "" if none
+	Time   time.Time  // when the request arrived (to judge rates and concurrency)
 }
 
 // Size is the number of seeded rows per resource. A zero field means the
@@ -180,7 +181,7 @@ func (s *Server) Requests() []Request {
 	defer s.logMu.Unlock()
 	out := make([]Request, len(s.log))
 	for i, r := range s.log {
-		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Status: r.Status, Fault: r.Fault}
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Status: r.Status, Fault: r.Fault, Time: r.Time}
 	}
 	return out
 }
