@@ -18,6 +18,8 @@ type fromItem struct {
 	// virtual, when set, yields the rows of an in-memory table
 	// (information_schema, SHOW, dual): no request is made.
 	virtual func(env *Env) [][]driver.Value
+	// derived, when set, is a query in FROM whose result is the table.
+	derived *derivedTable
 	left    bool           // LEFT JOIN: null-extended when ON matches nothing
 	on      sqlparser.Expr // the join condition; nil for the first table and comma joins
 }
@@ -32,7 +34,11 @@ func (f *fromItem) label() string {
 }
 
 // listable reports whether the item can be read without Sids.
-func (f *fromItem) listable() bool { return f.virtual != nil || f.table.Supports(schema.List) }
+func (f *fromItem) listable() bool { return f.local() || f.table.Supports(schema.List) }
+
+// local reports whether the item is read without requests of its own to
+// push filters into: an in-memory table or a derived table.
+func (f *fromItem) local() bool { return f.virtual != nil || f.derived != nil }
 
 // queryScope resolves columns over every table of a FROM clause, bare or
 // qualified by a table's name or alias.
@@ -154,13 +160,13 @@ func (s *queryScope) refs(e sqlparser.Expr) (map[int]bool, bool) {
 
 // planFrom reads a FROM clause: tables, aliases, comma joins and INNER and
 // LEFT JOINs in a left-deep chain.
-func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
+func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) {
 	var items []*fromItem
 	var add func(te sqlparser.TableExpr) error
 	add = func(te sqlparser.TableExpr) error {
 		switch x := te.(type) {
 		case *sqlparser.AliasedTableExpr:
-			it, err := fromTable(x)
+			it, err := fromTable(x, env, a)
 			if err != nil {
 				return err
 			}
@@ -179,7 +185,7 @@ func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
 			if !ok {
 				return unsupported("a join with a parenthesised right side: write the joins one after another")
 			}
-			it, err := fromTable(right)
+			it, err := fromTable(right, env, a)
 			if err != nil {
 				return err
 			}
@@ -217,6 +223,9 @@ func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
 	seen := map[string]bool{}
 	for _, it := range items {
 		l := strings.ToLower(it.label())
+		if seen[l] && it.derived != nil {
+			return nil, fmt.Errorf("twilio: %s names two tables in FROM: give each its own alias", it.label())
+		}
 		if seen[l] {
 			return nil, fmt.Errorf("twilio: %s appears twice in FROM: give each an alias (FROM %s a JOIN %s b …)", it.label(), it.table.Name, it.table.Name)
 		}
@@ -253,10 +262,13 @@ func usingCondition(left []*fromItem, right *fromItem, cols sqlparser.Columns) (
 	return on, nil
 }
 
-func fromTable(ate *sqlparser.AliasedTableExpr) (*fromItem, error) {
+func fromTable(ate *sqlparser.AliasedTableExpr, env *Env, a args) (*fromItem, error) {
+	if sub, ok := ate.Expr.(*sqlparser.Subquery); ok {
+		return derivedItem(sub, ate.As.String(), env, a)
+	}
 	name, ok := ate.Expr.(sqlparser.TableName)
 	if !ok {
-		return nil, unsupported("a subquery in FROM: use IN (SELECT …) in WHERE, or a JOIN")
+		return nil, unsupported(sqlparser.String(ate.Expr) + " in FROM")
 	}
 	if vt, ok, err := lookupVirtual(name); ok || err != nil {
 		if err != nil {

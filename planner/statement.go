@@ -71,9 +71,7 @@ func Prepare(query string) (*Statement, error) {
 		return nil, syntaxError(trimmed, err)
 	}
 	switch ast.(type) {
-	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
-	case *sqlparser.Union:
-		return nil, errors.New("twilio: UNION is not supported: run the SELECTs one by one")
+	case *sqlparser.Select, *sqlparser.Union, *sqlparser.ParenSelect, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return nil, errors.New("twilio: Twilio has no transactions: run each statement on its own")
 	case *sqlparser.Show:
@@ -96,8 +94,11 @@ func (s *Statement) IsQuery() bool {
 	if s.explain != nil || s.meta != nil {
 		return true
 	}
-	_, ok := s.ast.(*sqlparser.Select)
-	return ok
+	switch s.ast.(type) {
+	case *sqlparser.Select, *sqlparser.Union, *sqlparser.ParenSelect:
+		return true
+	}
+	return false
 }
 
 func countInputs(ast sqlparser.Statement) int {
@@ -181,8 +182,8 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 		return plan.open(ctx, env)
 	}
 	switch st := s.ast.(type) {
-	case *sqlparser.Select:
-		plan, err := planSelect(st, env, args(nv))
+	case sqlparser.SelectStatement:
+		plan, err := planQuery(st, env, args(nv))
 		if err != nil {
 			return nil, err
 		}

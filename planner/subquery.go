@@ -23,7 +23,7 @@ type subqueries struct {
 // subquery is one planned subquery and, once run, its values.
 type subquery struct {
 	ast  *sqlparser.Subquery
-	plan *selectPlan
+	plan queryPlan
 	ran  bool
 	vals []driver.Value // the first column of every row
 	strs map[string]bool
@@ -37,11 +37,7 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 	if got := s.lookup(sub); got != nil {
 		return got, nil
 	}
-	sel, ok := sub.Select.(*sqlparser.Select)
-	if !ok {
-		return nil, unsupported("UNION in a subquery")
-	}
-	plan, err := planSelect(sel, s.env, s.args)
+	plan, err := planQuery(sub.Select, s.env, s.args)
 	if err != nil {
 		var unknown *unknownColumnError
 		if errors.As(err, &unknown) {
@@ -173,7 +169,7 @@ func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) 
 	if err != nil {
 		return typed{}, err
 	}
-	if n := len(q.plan.columns); n != 1 {
+	if n := len(q.plan.resultColumns()); n != 1 {
 		return typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
 	}
 	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
@@ -196,10 +192,10 @@ func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
 	if err != nil {
 		return typed{}, err
 	}
-	if n := len(q.plan.columns); n != 1 {
+	if n := len(q.plan.resultColumns()); n != 1 {
 		return typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
 	}
-	return typed{typ: q.plan.columns[0].Type, eval: func([]driver.Value) (driver.Value, error) {
+	return typed{typ: q.plan.resultColumns()[0].Type, eval: func([]driver.Value) (driver.Value, error) {
 		switch len(q.vals) {
 		case 0:
 			return nil, nil
