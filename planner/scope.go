@@ -20,8 +20,11 @@ type fromItem struct {
 	virtual func(env *Env) [][]driver.Value
 	// derived, when set, is a query in FROM whose result is the table.
 	derived *derivedTable
-	left    bool           // LEFT JOIN: null-extended when ON matches nothing
-	on      sqlparser.Expr // the join condition; nil for the first table and comma joins
+	left    bool // LEFT JOIN: null-extended when ON matches nothing
+	// pos is the item's place in FROM as written, which SELECT * follows;
+	// a RIGHT JOIN reads its right table first.
+	pos int
+	on  sqlparser.Expr // the join condition; nil for the first table and comma joins
 }
 
 func (f *fromItem) scope() tableScope { return tableScope{table: f.table, alias: f.alias} }
@@ -170,6 +173,7 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 			if err != nil {
 				return err
 			}
+			it.pos = len(items)
 			items = append(items, it)
 			return nil
 		case *sqlparser.ParenTableExpr:
@@ -189,12 +193,19 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 			if err != nil {
 				return err
 			}
+			it.pos = len(items)
 			switch x.Join {
 			case sqlparser.JoinStr, sqlparser.StraightJoinStr:
 			case sqlparser.LeftJoinStr:
 				it.left = true
 			case sqlparser.RightJoinStr:
-				return unsupported("RIGHT JOIN: swap the tables and write a LEFT JOIN")
+				// A RIGHT JOIN B is B LEFT JOIN A, with A's columns first.
+				if len(items) != 1 {
+					return fmt.Errorf("twilio: RIGHT JOIN %s follows another join, which is not supported: write the RIGHT JOIN first (A RIGHT JOIN B ON … JOIN C ON …) or a LEFT JOIN with the tables swapped", it.label())
+				}
+				it.left = true
+				items[0], it = it, items[0]
+				it.left, items[0].left = true, false
 			default:
 				return unsupported(strings.ToUpper(x.Join) + ": write JOIN … ON or LEFT JOIN … ON")
 			}
@@ -208,7 +219,7 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 				it.on = x.Condition.On
 			}
 			if it.left && it.on == nil {
-				return fmt.Errorf("twilio: LEFT JOIN %s needs an ON condition", it.label())
+				return fmt.Errorf("twilio: %s %s needs an ON condition", strings.ToUpper(x.Join), it.label())
 			}
 			items = append(items, it)
 			return nil

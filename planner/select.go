@@ -225,7 +225,8 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 	for _, se := range exprs {
 		switch x := se.(type) {
 		case *sqlparser.StarExpr:
-			items := p.items
+			items := slices.Clone(p.items)
+			slices.SortStableFunc(items, func(a, b *fromItem) int { return a.pos - b.pos })
 			if q := x.TableName.Name.String(); q != "" {
 				it, err := p.qscope.itemNamed(q, &sqlparser.ColName{Name: sqlparser.NewColIdent("*"), Qualifier: x.TableName})
 				if err != nil {
