@@ -149,6 +149,7 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 	for _, st := range p.joins {
 		st.explain(x, prefix, p.env().PageSize, outer)
 	}
+	p.explainCorrelated(x, prefix)
 	if p.where != nil || len(p.joins) > 0 {
 		detail := ""
 		if p.where != nil {
