@@ -40,13 +40,16 @@ func (t outerTerm) render(exprs []sqlparser.Expr) (string, bool) {
 		if cn, isCol := node.(*sqlparser.ColName); isCol {
 			if j := t.col(cn); j >= 0 && j < len(exprs) {
 				e := exprs[j]
-				if hasSubquery(e) || e == nil {
+				if e == nil || hasSubquery(e) {
 					ok = false
+					return
 				}
+				// Written with the plain formatter: the inner expression's
+				// names belong to the inner query.
 				if _, bare := e.(*sqlparser.ColName); bare {
-					buf.Myprintf("%v", e)
+					buf.WriteString(sqlparser.String(e))
 				} else {
-					buf.Myprintf("(%v)", e)
+					buf.WriteString("(" + sqlparser.String(e) + ")")
 				}
 				return
 			}

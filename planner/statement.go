@@ -66,7 +66,15 @@ func Prepare(query string) (*Statement, error) {
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
 	}
-	ast, err := sqlparser.ParseStrictDDL(trimmed)
+	parsed := trimmed
+	if startsWithWith(trimmed) {
+		rewritten, err := rewriteWith(trimmed)
+		if err != nil {
+			return nil, err
+		}
+		parsed = rewritten
+	}
+	ast, err := sqlparser.ParseStrictDDL(parsed)
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
@@ -130,7 +138,6 @@ var unparsable = []struct {
 	re   *regexp.Regexp
 	what string
 }{
-	{regexp.MustCompile(`(?is)^\s*with\s`), "common table expressions (WITH …) are not supported: use a subquery in IN or run the queries separately"},
 	{regexp.MustCompile(`(?is)\bover\s*\(`), "window functions (… OVER (…)) are not supported: use GROUP BY"},
 	{regexp.MustCompile(`(?is)\bilike\b`), "ILIKE is not SQL this driver speaks: LIKE already ignores case"},
 	{regexp.MustCompile(`\$[0-9]+`), "$1-style placeholders are not supported: use ? or :name"},
