@@ -29,6 +29,10 @@ type correlated struct {
 	// pushedKey describes a correlation Twilio serves ("r.CallSid =
 	// c.Sid"); "" when none does.
 	pushedKey string
+	// keyTable is set when that correlation is the subquery table's Sid:
+	// each run is one fetch of keyOuter's value.
+	keyTable *schema.Table
+	keyOuter string
 	// scanAST reads the subquery's one table with its uncorrelated filters,
 	// for running the subquery on rows in memory; nil when the subquery is
 	// not of one table.
@@ -186,6 +190,9 @@ func (cq *correlated) analyse() {
 			f, isFilter := t.Filter(column.Name)
 			if (idx == sidColumn(t) && t.Supports(schema.Get)) || (isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0) {
 				cq.pushedKey = strings.Replace(exprText(term), string(side[1].(*sqlparser.SQLVal).Val), "{"+cq.outerTextOf(side[1])+"}", 1)
+				if idx == sidColumn(t) && t.Supports(schema.Get) && len(splitAnd(where)) == 1 && len(sel.From) == 1 {
+					cq.keyTable, cq.keyOuter = t, cq.outerTextOf(side[1])
+				}
 				break
 			}
 		}

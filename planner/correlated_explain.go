@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
 )
 
 // explainCorrelated describes the plan's correlated subqueries: the
@@ -17,7 +19,7 @@ func (p *selectPlan) explainCorrelated(x *explainer, prefix string) {
 
 func (cq *correlated) explain(x *explainer, prefix string) {
 	start := len(x.rows)
-	defer cq.showOuter(x.rows[start:])
+	defer func() { cq.showOuter(x.rows[start:]) }()
 	outer := strings.Join(cq.outText, ", ")
 	if cq.scanAST != nil && cq.pushedKey == "" {
 		if scan, err := planSelect(cq.scanAST, cq.env, cq.args); err == nil {
@@ -26,7 +28,24 @@ func (cq *correlated) explain(x *explainer, prefix string) {
 			return
 		}
 	}
-	// One run, with the outer values as placeholders.
+	if t := cq.keyTable; t != nil {
+		// Each run is one fetch by Sid; the rest is done here.
+		x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, "{"+cq.keyOuter+"}"), nil, exactly(1), "by Sid; a missing one is no row")
+	} else {
+		cq.explainRun(x, prefix)
+	}
+	detail := fmt.Sprintf("%s runs once per distinct %s, each result kept", cq.text, outer)
+	if cq.pushedKey != "" {
+		detail += fmt.Sprintf("; Twilio filters each run on %s", cq.pushedKey)
+		if cq.scanAST != nil {
+			detail += fmt.Sprintf("; after %d distinct values, its table is read once and the rest run here", maxFanout)
+		}
+	}
+	x.add(prefix+"run", "", "", nil, estimate{0, -1}, detail)
+}
+
+// explainRun describes one run, with the outer values as placeholders.
+func (cq *correlated) explainRun(x *explainer, prefix string) {
 	shown := make([]driver.Value, len(cq.outText))
 	for i, t := range cq.outText {
 		shown[i] = "{" + t + "}"
@@ -38,14 +57,6 @@ func (cq *correlated) explain(x *explainer, prefix string) {
 	if err == nil {
 		trial.explain(x, prefix)
 	}
-	detail := fmt.Sprintf("%s runs once per distinct %s, each result kept", cq.text, outer)
-	if cq.pushedKey != "" {
-		detail += fmt.Sprintf("; Twilio filters each run on %s", cq.pushedKey)
-		if cq.scanAST != nil {
-			detail += fmt.Sprintf("; after %d distinct values, its table is read once and the rest run here", maxFanout)
-		}
-	}
-	x.add(prefix+"run", "", "", nil, estimate{0, -1}, detail)
 }
 
 // showOuter writes the outer columns' arguments as {column} in the steps'
