@@ -166,6 +166,9 @@ func derivedHandWritten() []dialect {
 		d("correlated", "SELECT m.Sid FROM Messages m WHERE m.NumSegments > (SELECT AVG(k.NumSegments) FROM Messages k WHERE k.Direction = m.Direction AND k.Status = m.Status)", "", false),
 		d("correlated", "SELECT n.PhoneNumber, (SELECT COUNT(*) FROM Calls c WHERE c.`To` = n.PhoneNumber) FROM InboundPhoneNumbers n", "", false),
 		d("correlated", "SELECT c.Sid FROM Calls c JOIN Recordings r ON r.CallSid = c.Sid WHERE r.Duration = (SELECT MAX(x.Duration) FROM Recordings x WHERE x.CallSid = c.Sid)", "", false),
+		d("correlated", "SELECT c.Status, COUNT(*) FROM Calls c GROUP BY c.Status HAVING COUNT(*) > (SELECT COUNT(*) FROM Messages m WHERE m.Status = c.Status) ORDER BY 1", "", true),
+		d("correlated", "SELECT c.Sid, (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) FROM Calls c ORDER BY c.Sid LIMIT 3", "", true),
+		d("correlated", "SELECT c.Sid FROM Calls c WHERE c.Direction = 'inbound' ORDER BY (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) DESC, c.Sid LIMIT 10", "", true),
 		// Common table expressions.
 		d("cte", "WITH busy AS (SELECT * FROM Calls WHERE Status = 'busy') SELECT COUNT(*) FROM busy", "", false),
 		d("cte", "WITH a AS (SELECT Sid, Status, Duration FROM Calls), b AS (SELECT * FROM a WHERE Duration > 30) SELECT Status, COUNT(*) FROM b GROUP BY Status ORDER BY Status", "", true),

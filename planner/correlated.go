@@ -41,12 +41,19 @@ type correlated struct {
 	env     *Env
 	args    args
 	subs    *subqueries // the enclosing query's: its context at run time
+	// grouped is set when the outer columns are read from grouped rows
+	// (HAVING), which the driving rows cannot be counted with.
+	grouped bool
 
 	// run-time state
 	cache   map[string]*subquery
 	lookups int              // runs that made requests of their own
 	rows    [][]driver.Value // the table read once; nil until then
 	scanned bool
+	// manyKeys is set when the driving rows, counted before any run, hold
+	// more than maxFanout distinct keys: every run then reads the table
+	// read once.
+	manyKeys bool
 }
 
 const outerArgPrefix = "twilio_outer_"
@@ -67,7 +74,7 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 	if len(f.found) == 0 {
 		return nil, nil
 	}
-	cq := &correlated{text: sqlparser.String(sub), env: c.subs.env, args: c.subs.args, subs: c.subs, cache: map[string]*subquery{}}
+	cq := &correlated{text: sqlparser.String(sub), env: c.subs.env, args: c.subs.args, subs: c.subs, cache: map[string]*subquery{}, grouped: c.agg != nil}
 	// One argument per distinct outer column.
 	argOf := map[*sqlparser.ColName]string{}
 	byIndex := map[int]string{}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"context"
 	"database/sql/driver"
 	"io"
 
@@ -63,7 +64,62 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 // than Twilio: when Twilio cannot filter on the correlation, or after
 // maxFanout runs that it could.
 func (cq *correlated) inMemory() bool {
-	return cq.scanAST != nil && (cq.pushedKey == "" || cq.lookups >= maxFanout)
+	return cq.scanAST != nil && (cq.pushedKey == "" || cq.manyKeys || cq.lookups >= maxFanout)
+}
+
+// countsKeys reports whether the plan reads its driving rows before the
+// first result row to count its correlated subqueries' keys, as a join
+// counts its keys: it does when a correlation could go either way (looked
+// up key by key, or its table read once) and no small LIMIT streams.
+func (p *selectPlan) countsKeys() bool {
+	if p.limit >= 0 && !p.holdsRows() && p.group == nil && p.offset+p.limit <= maxFanout {
+		return false
+	}
+	for _, cq := range p.subs.correlated {
+		if cq.pushedKey != "" && cq.scanAST != nil && !cq.grouped {
+			return true
+		}
+	}
+	return false
+}
+
+// countKeys reads every row of src, marks the correlated subqueries with
+// more than maxFanout distinct keys among them, and yields the rows again.
+func (p *selectPlan) countKeys(ctx context.Context, src source) (source, error) {
+	defer src.close()
+	var rows [][]driver.Value
+	for {
+		row, err := src.next(ctx)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, append([]driver.Value(nil), row...))
+	}
+	for _, cq := range p.subs.correlated {
+		if cq.pushedKey == "" || cq.scanAST == nil || cq.grouped {
+			continue
+		}
+		keys := map[string]bool{}
+		vals := make([]driver.Value, len(cq.outer))
+		for _, row := range rows {
+			for i, f := range cq.outer {
+				v, err := f(row)
+				if err != nil {
+					return nil, err
+				}
+				vals[i] = v
+			}
+			keys[rowKey(vals)] = true
+			if len(keys) > maxFanout {
+				cq.manyKeys = true
+				break
+			}
+		}
+	}
+	return &sliceSource{rows: rows}, nil
 }
 
 // scan reads the subquery's table once, with its uncorrelated filters.

@@ -38,7 +38,7 @@ func (cq *correlated) explain(x *explainer, prefix string) {
 	if cq.pushedKey != "" {
 		detail += fmt.Sprintf("; Twilio filters each run on %s", cq.pushedKey)
 		if cq.scanAST != nil {
-			detail += fmt.Sprintf("; after %d distinct values, its table is read once and the rest run here", maxFanout)
+			detail += fmt.Sprintf("; with more than %d distinct values, its table is read once instead and every run is done here", maxFanout)
 		}
 	}
 	x.add(prefix+"run", "", "", nil, estimate{0, -1}, detail)

@@ -403,6 +403,11 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 		}
 		src = js
 	}
+	if p.countsKeys() {
+		if src, err = p.countKeys(ctx, src); err != nil {
+			return nil, err
+		}
+	}
 	if p.group != nil {
 		return p.aggregate(ctx, src)
 	}
