@@ -32,6 +32,8 @@ var derivedEfficiencyCases = []efficiencyCase{
 		"IN pushed in: one listing per value"},
 	{"derived-grouped", "SELECT COUNT(*) FROM (SELECT Status, COUNT(*) AS n FROM Calls GROUP BY Status) s WHERE n > 10", 0, 1,
 		"every call, one page; the filter on a count stays outside"},
+	{"derived-group-key", "SELECT * FROM (SELECT Status, COUNT(*) AS n, AVG(Duration) FROM Calls GROUP BY Status) s WHERE Status = 'busy'", 0, 1,
+		"a filter on the GROUP BY key goes in before grouping: Status=busy"},
 	{"derived-join-keys", "SELECT s.Sid, r.Sid FROM (SELECT Sid FROM Calls WHERE Status = 'failed') s JOIN Recordings r ON r.CallSid = s.Sid", 0, 4,
 		"one page of failed calls, one Recordings listing per call (3)"},
 	{"union-all-limit", "SELECT Sid FROM Calls WHERE Status = 'failed' UNION ALL SELECT Sid FROM Calls WHERE Status = 'busy' LIMIT 2", 0, 1,

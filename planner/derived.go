@@ -94,12 +94,16 @@ func (p *selectPlan) withPushed(terms []outerTerm, limit int64) (sqlparser.Selec
 	}
 	out := *p.ast
 	if len(terms) > 0 {
-		if p.exprs == nil || p.group != nil || p.limit >= 0 || p.offset > 0 {
+		exprs := p.exprs
+		if p.group != nil {
+			exprs = p.groupKeyExprs()
+		}
+		if exprs == nil || p.limit >= 0 || p.offset > 0 {
 			return nil, false
 		}
 		texts := make([]string, len(terms))
 		for i, t := range terms {
-			s, ok := t.render(p.exprs)
+			s, ok := t.render(exprs)
 			if !ok {
 				return nil, false
 			}
@@ -122,6 +126,36 @@ func (p *selectPlan) withPushed(terms []outerTerm, limit int64) (sqlparser.Selec
 		out.Limit = l
 	}
 	return &out, true
+}
+
+// groupKeyExprs are the expressions of the result columns that are GROUP
+// BY keys, nil for the others (aggregates): a filter on keys alone removes
+// whole groups, so it may run before grouping, in WHERE.
+func (p *selectPlan) groupKeyExprs() []sqlparser.Expr {
+	out := make([]sqlparser.Expr, len(p.ast.SelectExprs))
+	for i, se := range p.ast.SelectExprs {
+		ae, ok := se.(*sqlparser.AliasedExpr)
+		if !ok {
+			return nil
+		}
+		text := sqlparser.String(ae.Expr)
+		for _, g := range p.ast.GroupBy {
+			switch x := g.(type) {
+			case *sqlparser.SQLVal:
+				if x.Type == sqlparser.IntVal && string(x.Val) == strconv.Itoa(i+1) {
+					out[i] = ae.Expr
+				}
+			case *sqlparser.ColName:
+				if x.Qualifier.IsEmpty() && !ae.As.IsEmpty() && x.Name.EqualString(ae.As.String()) {
+					out[i] = ae.Expr
+				}
+			}
+			if sqlparser.String(g) == text {
+				out[i] = ae.Expr
+			}
+		}
+	}
+	return out
 }
 
 // derivedItem plans a query in FROM as it is written; pushDerived plans it
@@ -168,7 +202,11 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 			if hasSubquery(t) {
 				continue
 			}
-			terms = append(terms, outerTerm{expr: t, col: p.columnOf(i)})
+			term := outerTerm{expr: t, col: p.columnOf(i)}
+			if _, ok := it.derived.query.withPushed([]outerTerm{term}, -1); !ok {
+				continue // e.g. a filter on a count: it stays outside
+			}
+			terms = append(terms, term)
 			texts = append(texts, exprText(t))
 		}
 		limit := int64(-1)
