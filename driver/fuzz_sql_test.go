@@ -24,6 +24,10 @@ func FuzzSQLPath(f *testing.F) {
 		"UPDATE OutgoingCallerIds SET Name = 'x' WHERE Sid = '" + twiliotest.OutgoingCallerIdSid + "'",
 		"DELETE FROM Messages WHERE Status = 'delivered' LIMIT 1",
 		"INSERT INTO FeedbackSummary (StartDate, EndDate) VALUES ('2014-06-01', '2014-06-04')",
+		"SELECT COUNT(*) FROM (SELECT * FROM Calls WHERE Status = 'busy') s WHERE Duration > 1 LIMIT 2",
+		"SELECT Status FROM Calls UNION SELECT Status FROM Messages ORDER BY 1 LIMIT 2",
+		"SELECT c.Sid, (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) FROM Recordings x RIGHT JOIN Calls c ON x.CallSid = c.Sid LIMIT 4",
+		"WITH b AS (SELECT Sid FROM Calls WHERE Status = 'busy') SELECT * FROM b WHERE Sid IN (SELECT Sid FROM b) LIMIT 2",
 	} {
 		f.Add(seed)
 	}

@@ -27,6 +27,10 @@ func FuzzPlan(f *testing.F) {
 		"DESCRIBE Calls Status",
 		"EXPLAIN SELECT DISTINCT Status FROM Calls c JOIN Feedback f USING (Sid)",
 		"SELECT GROUP_CONCAT(DISTINCT Status ORDER BY Status SEPARATOR ';') FROM Calls",
+		"SELECT * FROM (SELECT Status s, COUNT(*) n FROM Calls GROUP BY Status) x WHERE s = 'busy' AND n > 1 LIMIT 2",
+		"SELECT Sid FROM Calls UNION ALL (SELECT Sid FROM Messages ORDER BY Sid LIMIT 1) UNION SELECT ? ORDER BY 1 DESC LIMIT 3",
+		"SELECT c.Sid FROM Recordings r RIGHT JOIN Calls c ON r.CallSid = c.Sid WHERE NOT EXISTS (SELECT 1 FROM Recordings k WHERE k.CallSid = c.Sid AND k.Duration > c.Duration)",
+		"WITH a AS (SELECT Sid, Duration FROM Calls), b AS (SELECT * FROM a WHERE Duration > (SELECT AVG(Duration) FROM a)) SELECT COUNT(*) FROM b",
 	} {
 		f.Add(seed)
 	}
@@ -41,8 +45,8 @@ func FuzzPlan(f *testing.F) {
 			return
 		}
 		switch x := st.ast.(type) {
-		case *sqlparser.Select:
-			_, _ = planSelect(x, testEnv(), a)
+		case sqlparser.SelectStatement:
+			_, _ = planQuery(x, testEnv(), a)
 		case *sqlparser.Insert:
 			_, _ = planInsert(x, testEnv(), a)
 		case *sqlparser.Update:
