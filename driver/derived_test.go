@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/twiliosql/twiliosql/twiliotest"
+	"go.uber.org/goleak"
 )
 
 // TestCTEArguments: "?" inside and after CTEs binds in written order, even
@@ -50,4 +51,33 @@ func TestExplainWith(t *testing.T) {
 			t.Errorf("EXPLAIN lacks %q:\n%s", want, text.String())
 		}
 	}
+}
+
+// TestNestedQueriesCloseWithoutLeaks: a result over derived tables, UNION
+// branches and correlated subqueries, closed after its first row, stops
+// every listing under it (each prefetching its next page).
+func TestNestedQueriesCloseWithoutLeaks(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+	db := efficiencyDB(t, srv, 20)
+	for _, q := range []string{
+		"SELECT * FROM (SELECT Sid, Duration FROM Calls) s WHERE Duration >= 0",
+		"SELECT Sid FROM Messages UNION ALL SELECT Sid FROM Calls",
+		"SELECT c.Sid, (SELECT COUNT(*) FROM Recordings r WHERE r.Duration > c.Duration) FROM Calls c",
+		"WITH m AS (SELECT Sid, Status FROM Messages) SELECT s.Sid FROM (SELECT * FROM m) s JOIN m x ON x.Sid = s.Sid",
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if !rows.Next() {
+			t.Fatalf("%s: no row (%v)", q, rows.Err())
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	srv.Close()
 }
