@@ -169,6 +169,7 @@ func TestSQLErrors(t *testing.T) {
 		{"UPDATE Calls c JOIN Recordings r ON r.CallSid = c.Sid SET c.Status = 'completed'", "UPDATE of several tables (a join) is not supported"},
 		{"SELECT * FROM (SELECT c.Sid, r.Sid FROM Calls c JOIN Recordings r ON r.CallSid = c.Sid) x", "two columns named Sid"},
 		{"SELECT Sid FROM Calls UNION SELECT Sid, Status FROM Calls", "as many columns each"},
+		{"SELECT COUNT(*) FROM (SELECT Sid FROM Calls) WHERE Sid <> ''", "a derived table needs an alias"},
 		{"SHOW PROCESSLIST", "SHOW PROCESSLIST is not supported: use SHOW TABLES"},
 		{"SHOW COLUMNS FROM Nope", `unknown table "Nope"`},
 		{"SELECT (SELECT Sid FROM Calls) FROM dual", "returned 200 rows where one value was expected"},

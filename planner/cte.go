@@ -278,3 +278,37 @@ func aliased(toks []sqlToken, j int) bool {
 func quoteIdent(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
+
+// missingDerivedAlias reports whether a statement has a derived table
+// without an alias (FROM (SELECT …) WHERE …), which MySQL's grammar, and
+// so the parser, refuses with a bare syntax error.
+func missingDerivedAlias(text string) bool {
+	toks, err := tokenize(text)
+	if err != nil {
+		return false
+	}
+	var sig []sqlToken
+	for _, t := range toks {
+		if t.typ != sqlparser.COMMENT {
+			sig = append(sig, t)
+		}
+	}
+	for j := 0; j+2 < len(sig); j++ {
+		switch sig[j].typ {
+		case sqlparser.FROM, sqlparser.JOIN, sqlparser.STRAIGHT_JOIN, ',':
+		default:
+			continue
+		}
+		if sig[j+1].typ != '(' || sig[j+2].typ != sqlparser.SELECT {
+			continue
+		}
+		close, err := matching(sig, j+1)
+		if err != nil {
+			return false
+		}
+		if close+1 >= len(sig) || !aliased(sig, close) {
+			return true
+		}
+	}
+	return false
+}

@@ -7,6 +7,23 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
+// Query nodes. The nodes added for derived tables, UNION and correlated
+// subqueries keep a node's shape apart from how it runs, the way
+// go-mysql-server keeps sql/plan apart from sql/rowexec, as a step toward
+// one plan/exec split for the whole planner:
+//
+//	union.go       unionPlan: branches, kinds of union, ORDER BY, LIMIT
+//	union_exec.go  unionSource: branch after branch, duplicates removed
+//	derived.go     derivedTable: the query in FROM and what was pushed in
+//	derived_exec.go rowsSource: a nested result read as a table's rows
+//	correlated.go  correlated: the rewritten subquery, its outer columns
+//	correlated_exec.go one run per distinct key, or the table read once
+//	*_explain.go   EXPLAIN, from the same nodes that run
+//
+// Pushing an outer filter into a nested query is done on its syntax
+// (withPushed) and the nested query planned again, so whatever the planner
+// pushes to Twilio for a plain query it pushes for a wrapped one.
+
 // queryPlan is a planned query expression: a SELECT (*selectPlan) or a
 // UNION (*unionPlan). It is what a statement, a derived table and a
 // subquery run. Its shape (the fields the planner fills in) is kept apart

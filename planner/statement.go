@@ -157,6 +157,9 @@ var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!
 
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
+	if missingDerivedAlias(q) {
+		msg += "; a derived table needs an alias: FROM (SELECT …) AS s"
+	}
 	if reservedColumns.MatchString(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
