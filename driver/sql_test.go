@@ -62,7 +62,7 @@ func TestMetadata(t *testing.T) {
 		{"SELECT t.TABLE_NAME, COUNT(*) FROM information_schema.tables t JOIN information_schema.columns c ON c.TABLE_NAME = t.TABLE_NAME AND c.TABLE_SCHEMA = t.TABLE_SCHEMA WHERE t.TABLE_SCHEMA = 'twilio' GROUP BY t.TABLE_NAME ORDER BY 2 DESC LIMIT 1",
 			nil, [][]string{{"InboundPhoneNumbers", "35"}}, 1},
 		{"SELECT SCHEMA_NAME FROM information_schema.schemata ORDER BY 1", nil, [][]string{{"information_schema"}, {"twilio"}}, 2},
-		{"SELECT DATABASE(), 1 + 1, UPPER('x')", []string{"database()", "1 + 1", "UPPER('x')"}, [][]string{{"twilio", "2", "X"}}, 1},
+		{"SELECT DATABASE(), 1 + 1, UPPER('x')", []string{"DATABASE()", "1 + 1", "UPPER('x')"}, [][]string{{"twilio", "2", "X"}}, 1},
 		{"SELECT COUNT(*) AS n FROM information_schema.columns WHERE TABLE_SCHEMA = 'twilio'", []string{"n"}, [][]string{{"127"}}, 1},
 	}
 	for _, tt := range tests {

@@ -255,7 +255,7 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 			return col.Name, col.Nullable || it.left
 		}
 	}
-	return exprText(x.Expr), true
+	return labelOf(x), true
 }
 
 // exprText is an expression as SQL text for a result column's name, as

@@ -67,10 +67,11 @@ func Prepare(query string) (*Statement, error) {
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
 	}
-	ast, err := sqlparser.ParseStrictDDL(trimmed)
+	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(trimmed))
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
+	recordLabels(trimmed, ast)
 	switch ast.(type) {
 	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Union:
@@ -145,12 +146,9 @@ func refuseUnparsable(q string) error {
 	return nil
 }
 
-// reservedColumns are column names MySQL reserves; they need backticks.
-var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!|\\)|\\s+(in|like|is|between|not)\\b)")
-
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
-	if reservedColumns.MatchString(q) {
+	if needsBacktickHint(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
 	return errors.New(msg)
