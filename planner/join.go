@@ -63,7 +63,7 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 			return err
 		}
 		step.key = key
-		if it.virtual == nil && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
+		if !it.local() && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
 			return fmt.Errorf("twilio: %s has no list in the Twilio API, so it can only be joined on its Sid: e.g. JOIN %s f ON f.Sid = c.Sid", it.table.Name, it.table.Name)
 		}
 		avail[step.index] = true
@@ -121,7 +121,7 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 				continue // keys are matched as text: only text columns
 			}
 			k := &joinKey{col: idx - it.offset, outer: outer.eval, text: exprText(side[1]), name: column.Name}
-			if it.virtual == nil {
+			if !it.local() {
 				if k.col == sidColumn(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
 				} else if f, ok := it.table.Filter(column.Name); ok && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0 {
@@ -261,7 +261,7 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 	if !st.decided {
 		st.decided = true
 		st.cache = map[string][][]driver.Value{}
-		st.pushed = st.key != nil && (st.key.bySid || st.key.filter.Param != "") && st.item.virtual == nil && !st.access.bySid && !st.access.none
+		st.pushed = st.key != nil && (st.key.bySid || st.key.filter.Param != "") && !st.item.local() && !st.access.bySid && !st.access.none
 		if st.pushed && counted && st.item.table.Supports(schema.List) {
 			keys := map[string]bool{}
 			for _, r := range rows {
