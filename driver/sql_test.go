@@ -49,7 +49,7 @@ func TestMetadata(t *testing.T) {
 		{"SHOW FIELDS IN `Recordings` WHERE `Key` <> ''", nil, [][]string{{"CallSid", "varchar", "YES", "MUL", "NULL", ""}, {"ConferenceSid", "varchar", "YES", "MUL", "NULL", ""}, {"DateCreated", "datetime", "YES", "MUL", "NULL", ""}, {"Sid", "varchar", "YES", "PRI", "NULL", ""}}, 4},
 		{"SHOW FULL COLUMNS FROM Messages LIKE 'Sender'", []string{"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"}, nil, 0},
 		{"SHOW FULL COLUMNS FROM InboundPhoneNumbers LIKE 'Beta'", nil,
-			[][]string{{"Beta", "tinyint(1)", "NULL", "YES", "MUL", "NULL", "", "select,insert,update,delete", "pushed to Twilio as Beta: =, IN, OR; Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly"}}, 1},
+			[][]string{{"Beta", "tinyint(1)", "NULL", "YES", "MUL", "NULL", "", "select,insert,update,delete", "pushed to Twilio as Beta: =, IN, OR; Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly; sent only for false"}}, 1},
 		{"DESCRIBE Feedback", []string{"Field", "Type", "Null", "Key", "Default", "Extra"}, nil, 6},
 		{"DESC Calls `To`", nil, [][]string{{"To", "varchar", "YES", "MUL", "NULL", ""}}, 1},
 		{"DESCRIBE Calls 'Date%'", nil, nil, 2},

@@ -106,7 +106,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 				return nil, fmt.Errorf("twilio: INSERT INTO %s needs a value for %s", t.Name, p.Name)
 			}
 			if p.Required && p.InPath && req.sid == "" {
-				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(sidKind(t)))
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(t.SidKind()))
 			}
 		}
 		w.requests = append(w.requests, req)
