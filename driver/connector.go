@@ -69,6 +69,10 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		MaxInFlight: cfg.MaxConcurrency,
 		UserAgent:   userAgent,
 		Logger:      logger,
+
+		MaxResponseBytes: cfg.MaxResponseBytes,
+		ProxyUser:        cfg.Proxy.User,
+		ProxyPassword:    cfg.Proxy.Password,
 	})
 	if err != nil {
 		return nil, err

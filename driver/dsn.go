@@ -50,6 +50,10 @@ const (
 	dsnMaxConcurrency      = 1000
 	dsnMaxScanParallelism  = 64
 
+	dsnDefaultMaxResponseBytes = 64 << 20 // rest.DefaultMaxResponseBytes
+	dsnMinMaxResponseBytes     = 1 << 10
+	dsnMaxMaxResponseBytes     = 1 << 30
+
 	proxyAuthNone   = "NONE"
 	proxyAuthBasic  = "BASIC"
 	proxyAuthDigest = "DIGEST"
@@ -87,11 +91,15 @@ type Config struct {
 	ScanParallelism int           // `scan_parallelism` 0..64: time slices of one date-range scan fetched at once; 0 (default): 8 × nodes, at most max_concurrency; 1: none
 	MaxRetries      int           // `max_retries` 0..20, default 8: retries of a 429 (any method) or a 5xx/reset (GET, DELETE)
 	RetryTimeout    time.Duration // `retry_timeout` total time one request may spend retrying, default 1m
-	AllowBulkWrites bool          // `allow_bulk_writes`: permit UPDATE or DELETE without WHERE (default false)
+	AllowBulkWrites bool          // `allow_bulk_writes`: permit bulk writes, UPDATE or DELETE without WHERE, with an always-true WHERE, or matching every row without a Sid or pushed filter (default false)
 	MaxWriteRows    int           // `max_write_rows` 1..1000000, default 100: most resources one statement may change
 	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
 	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
 	APISecretFile   string        // `api_secret_file` file holding the API key secret
+	// `max_response_bytes` 1024..1073741824, default 67108864 (64 MiB):
+	// the largest answer body read, once decompressed; a larger one (a
+	// gzip bomb, an endless body) fails the statement.
+	MaxResponseBytes int64
 
 	// Not settable from a DSN (programmatic use through OpenDB(cfg)):
 	Logger    *slog.Logger      // nil = slog.Default() handler filtered at LogLevel
@@ -141,6 +149,8 @@ func NewConfig() *Config {
 		MaxRetries:   dsnDefaultMaxRetries,
 		RetryTimeout: dsnDefaultRetryTimeout,
 		MaxWriteRows: dsnDefaultMaxWriteRows,
+
+		MaxResponseBytes: dsnDefaultMaxResponseBytes,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -462,6 +472,9 @@ func (c *Config) FormatDSN() string {
 	}
 	if c.MaxWriteRows != dsnDefaultMaxWriteRows {
 		q.Set("max_write_rows", strconv.Itoa(c.MaxWriteRows))
+	}
+	if c.MaxResponseBytes != dsnDefaultMaxResponseBytes {
+		q.Set("max_response_bytes", strconv.FormatInt(c.MaxResponseBytes, 10))
 	}
 	if c.TLSCAFile != "" {
 		q.Set("tls_ca_file", c.TLSCAFile)

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
 	"strings"
@@ -94,6 +95,8 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "/#frag",
 		tBase + "host:port/",
 		tBase + "/?timeout=-1&log_level=trace",
+		tBase + "/?max_response_bytes=1048576",
+		tBase + "/?max_response_bytes=1023&max_response_bytes=99999999999999999999",
 		tBase + "/?proxy_password=a+b%20c&proxy_user=u+v",
 	}
 	for _, s := range seeds {
@@ -132,8 +135,13 @@ func FuzzParseDSN(f *testing.F) {
 		// secrets are empty (a secret may equal a non-secret value printed anyway).
 		bare := cfg.Clone()
 		bare.AuthToken, bare.APISecret, bare.Proxy.Password = "", "", ""
-		outs := []string{cfg.String(), cfg.GoString(), cfg.LogValue().String()}
-		bareOuts := []string{bare.String(), bare.GoString(), bare.LogValue().String()}
+		js, err := json.Marshal(cfg)
+		if err != nil {
+			t.Fatalf("json.Marshal: %v", err)
+		}
+		bareJS, _ := json.Marshal(bare)
+		outs := []string{cfg.String(), cfg.GoString(), cfg.LogValue().String(), string(js)}
+		bareOuts := []string{bare.String(), bare.GoString(), bare.LogValue().String(), string(bareJS)}
 		for i, out := range outs {
 			for _, s := range []string{cfg.AuthToken, cfg.APISecret, cfg.Proxy.Password} {
 				if s != "" && !strings.Contains(dsnRedacted, s) && strings.Count(out, s) > strings.Count(bareOuts[i], s) {

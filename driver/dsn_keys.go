@@ -114,6 +114,11 @@ var dsnKeys = map[string]dsnKey{
 		c.MaxWriteRows = n
 		return p
 	}},
+	"max_response_bytes": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, dsnMinMaxResponseBytes, dsnMaxMaxResponseBytes)
+		c.MaxResponseBytes = int64(n)
+		return p
+	}},
 	"tls_ca_file": {set: func(c *Config, v string) string {
 		c.TLSCAFile = v
 		return dsnCheckFile(v)

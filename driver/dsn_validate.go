@@ -73,6 +73,9 @@ func (c *Config) validate(l dsnCredLabels) *ConfigError {
 	if c.MaxWriteRows < 1 || c.MaxWriteRows > dsnMaxMaxWriteRows {
 		return dsnErr("max_write_rows", "%q is out of range: use an integer from 1 to %d", strconv.Itoa(c.MaxWriteRows), dsnMaxMaxWriteRows)
 	}
+	if c.MaxResponseBytes < dsnMinMaxResponseBytes || c.MaxResponseBytes > dsnMaxMaxResponseBytes {
+		return dsnErr("max_response_bytes", "%q is out of range: use an integer from %d to %d (bytes)", strconv.FormatInt(c.MaxResponseBytes, 10), dsnMinMaxResponseBytes, dsnMaxMaxResponseBytes)
+	}
 	okLevel := false
 	for _, l := range dsnLogLevels {
 		okLevel = okLevel || c.LogLevel == l

@@ -20,19 +20,19 @@ import (
 // Each "?" becomes ":vN" with its place in the original text, so arguments
 // bind as written even when a CTE's text moves or repeats.
 
-// sqlToken is a token with its place in the text: text[start:end].
-type sqlToken struct {
+// parsedToken is a token of sqlparser's Tokenizer with its place in the text: text[start:end].
+type parsedToken struct {
 	typ        int
 	val        string
 	start, end int
 }
 
-func tokenize(text string) ([]sqlToken, error) {
+func tokenize(text string) ([]parsedToken, error) {
 	if strings.Contains(text, "/*!") {
 		return nil, errors.New("twilio: MySQL-specific comments (/*! … */) are not supported in a WITH statement: remove them")
 	}
 	tk := sqlparser.NewStringTokenizer(text)
-	var out []sqlToken
+	var out []parsedToken
 	prev := 0
 	for {
 		typ, val := tk.Scan()
@@ -47,7 +47,7 @@ func tokenize(text string) ([]sqlToken, error) {
 			start++
 		}
 		end := min(max(tk.Position-1, start), len(text))
-		out = append(out, sqlToken{typ: typ, val: string(val), start: start, end: end})
+		out = append(out, parsedToken{typ: typ, val: string(val), start: start, end: end})
 		prev = end
 	}
 }
@@ -84,7 +84,7 @@ func rewriteWith(text string) (string, error) {
 		return "", err
 	}
 	// Comments go; "?" is numbered in the original order.
-	var toks []sqlToken
+	var toks []parsedToken
 	args := 0
 	for _, t := range all {
 		if t.typ == sqlparser.COMMENT {
@@ -148,7 +148,7 @@ func rewriteWith(text string) (string, error) {
 }
 
 // near shows where a WITH went wrong.
-func near(text string, toks []sqlToken, i int) string {
+func near(text string, toks []parsedToken, i int) string {
 	if i >= len(toks) {
 		return " (the statement ends there)"
 	}
@@ -156,7 +156,7 @@ func near(text string, toks []sqlToken, i int) string {
 }
 
 // matching finds the ")" that closes the "(" at toks[open].
-func matching(toks []sqlToken, open int) (int, error) {
+func matching(toks []parsedToken, open int) (int, error) {
 	depth := 0
 	for j := open; j < len(toks); j++ {
 		switch toks[j].typ {
@@ -175,7 +175,7 @@ func matching(toks []sqlToken, open int) (int, error) {
 // render writes tokens back as text (each token's original spelling, a
 // space where any whitespace or comment was), with references to the CTEs where a table is named
 // replaced by their queries.
-func render(text string, toks []sqlToken, ctes []cte) string {
+func render(text string, toks []parsedToken, ctes []cte) string {
 	var b strings.Builder
 	// fromList[d]: the tokens at paren depth d are in a FROM list, where a
 	// comma introduces another table.
@@ -217,7 +217,7 @@ func render(text string, toks []sqlToken, ctes []cte) string {
 // cteAt reports whether toks[j] names a CTE in a table's place: after FROM
 // or JOIN, or after a comma of a FROM list, and not qualified (db.t) or a
 // qualifier (t.col).
-func cteAt(text string, toks []sqlToken, j int, ctes []cte, inFrom bool) (cte, bool) {
+func cteAt(text string, toks []parsedToken, j int, ctes []cte, inFrom bool) (cte, bool) {
 	if j == 0 {
 		return cte{}, false
 	}
@@ -243,7 +243,7 @@ func cteAt(text string, toks []sqlToken, j int, ctes []cte, inFrom bool) (cte, b
 
 // nameToken reports whether a token can name a table: an identifier, or a
 // keyword MySQL does not reserve (Status, Date) written as a word.
-func nameToken(text string, t sqlToken) bool {
+func nameToken(text string, t parsedToken) bool {
 	if t.typ == sqlparser.ID {
 		return true
 	}
@@ -263,7 +263,7 @@ func nameToken(text string, t sqlToken) bool {
 }
 
 // tokenName is the name a token spells: a quoted identifier unquoted.
-func tokenName(text string, t sqlToken) string {
+func tokenName(text string, t parsedToken) string {
 	if t.typ == sqlparser.ID {
 		return t.val
 	}
@@ -271,7 +271,7 @@ func tokenName(text string, t sqlToken) string {
 }
 
 // aliased reports whether the table named at toks[j] is given an alias.
-func aliased(toks []sqlToken, j int) bool {
+func aliased(toks []parsedToken, j int) bool {
 	return j+1 < len(toks) && (toks[j+1].typ == sqlparser.AS || toks[j+1].typ == sqlparser.ID)
 }
 
@@ -287,7 +287,7 @@ func missingDerivedAlias(text string) bool {
 	if err != nil {
 		return false
 	}
-	var sig []sqlToken
+	var sig []parsedToken
 	for _, t := range toks {
 		if t.typ != sqlparser.COMMENT {
 			sig = append(sig, t)

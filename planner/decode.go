@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -179,6 +180,10 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", s)
+		}
+		// -2^63 is exact in a float64; 2^63 is the first value out of range.
+		if !(f >= math.MinInt64 && f < math.MaxInt64) {
+			return nil, fmt.Errorf("%s is out of range for a BIGINT column", s)
 		}
 		return int64(f), nil
 	case schema.Float:

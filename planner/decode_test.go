@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -75,6 +76,9 @@ func referenceValue(raw json.RawMessage, typ schema.Type) (driver.Value, error) 
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", text)
+		}
+		if f < math.MinInt64 || f >= math.MaxInt64 || f != f {
+			return nil, fmt.Errorf("%s is out of range", text)
 		}
 		return int64(f), nil
 	case schema.Float:

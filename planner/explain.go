@@ -275,6 +275,10 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		}
 		return
 	}
+	if p.rangeScan != nil && it == p.items[p.drive] {
+		p.rangeScan.explain(x, prefix, notes)
+		return
+	}
 	lists := acc.listings()
 	first := len(x.rows) + 1
 	for i, q := range lists {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
@@ -73,13 +71,6 @@ import (
 // fetch one page ahead, so reading never waits on later slices' pages),
 // plus the Sids of at most slicePages pages per slice that may still split.
 
-// rangeFilters names, per table, the date filter a listing may be split on.
-var rangeFilters = map[string]string{"Calls": "StartTime", "Messages": "DateSent", "Recordings": "DateCreated"}
-
-// retentionDays bounds how far back a date filter may reach (Twilio refuses
-// Messages filters past 400 days).
-var retentionDays = map[string]int64{"Messages": 400}
-
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound
 	openAbove = math.MaxInt64 // a slice with no upper day bound
@@ -127,8 +118,7 @@ type parallelScan struct {
 	dayCol     int
 	sidCol     int
 	createdCol int // DateCreated, the list order's column: the density of a page
-	param      string
-	base       url.Values // the listing's query without the range bounds
+	plan       *rangeScan
 	pageSize   int
 	retention  int64 // earliest day an open-below slice may be bounded by; openBelow: any
 	workers    int
@@ -152,71 +142,26 @@ type parallelScan struct {
 	undated map[string]struct{}
 }
 
-// newParallelScan returns a parallel source continuing first (the first
-// page of the listing with filters q), or nil when the listing is not a range
-// scan that can be split.
-func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Values, pageSize int, first *listSource) *parallelScan {
-	if env.ScanParallelism <= 1 || first.nextURI == "" {
+// newParallelScan runs the range scan r, continuing first (the first page
+// of its whole range), or returns nil when no page follows that one.
+func newParallelScan(ctx context.Context, env *Env, r *rangeScan, first *listSource) *parallelScan {
+	if r == nil || first.nextURI == "" {
 		return nil
 	}
-	name, ok := rangeFilters[t.Name]
-	if !ok {
-		return nil
-	}
-	f, ok := t.Filter(name)
-	if !ok || !f.DayGranular {
-		return nil
-	}
-	col, ok := t.Column(f.Column)
-	if !ok || q.Has(f.Param) {
-		return nil // one day cannot be split
-	}
-	sidCol, ok := t.Column("Sid")
-	if !ok {
-		return nil // rows could not be told apart after a split
-	}
-	createdCol, ok := t.Column("DateCreated")
-	if !ok {
-		createdCol = col
-	}
-	lo, hi := int64(openBelow), int64(openAbove)
-	if v := q.Get(f.Param + ">"); v != "" {
-		d, ok := parseDayParam(v)
-		if !ok {
-			return nil
-		}
-		lo = d
-	}
-	if v := q.Get(f.Param + "<"); v != "" {
-		d, ok := parseDayParam(v)
-		if !ok {
-			return nil
-		}
-		hi = d
-	}
-	if lo == openBelow && hi == openAbove {
-		// Without a bound on the column, rows where it is NULL are in the
-		// listing but in no slice.
-		return nil
-	}
-	base := cloneValues(q)
-	base.Del(f.Param + ">")
-	base.Del(f.Param + "<")
-	base.Set("PageSize", strconv.Itoa(pageSize))
+	t, lo, hi := r.table, r.lo, r.hi
 	sctx, cancel := context.WithCancel(ctx)
 	p := &parallelScan{
 		cursor:     first.cursor,
 		client:     first.client,
 		table:      t,
-		dayCol:     col,
-		sidCol:     sidCol,
-		createdCol: createdCol,
-		param:      f.Param,
-		base:       base,
-		pageSize:   max(1, pageSize),
+		plan:       r,
+		dayCol:     r.dayCol,
+		sidCol:     r.sidCol,
+		createdCol: r.createdCol,
+		pageSize:   r.pageSize,
 		retention:  openBelow,
-		workers:    env.ScanParallelism,
-		maxHeld:    heldPerWorker * env.ScanParallelism,
+		workers:    r.workers,
+		maxHeld:    r.maxHeld,
 		ctx:        sctx,
 		cancel:     cancel,
 	}
@@ -226,7 +171,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true}
 	p.head = s0
 	info := p.inspect(items)
-	if keep, ok := retentionDays[t.Name]; ok {
+	if keep := r.retention; keep > 0 {
 		newest := dayOf(env.now())
 		if info.dated && info.maxDay > newest {
 			newest = info.maxDay
@@ -416,14 +361,7 @@ func (p *parallelScan) sidOf(item json.RawMessage) string {
 
 // uriOf is the first page of a slice.
 func (p *parallelScan) uriOf(s *rangeSlice) string {
-	q := cloneValues(p.base)
-	if s.lo != openBelow {
-		q.Set(p.param+">", formatUnixDay(s.lo))
-	}
-	if s.hi != openAbove {
-		q.Set(p.param+"<", formatUnixDay(s.hi))
-	}
-	return p.client.FirstPageURI(p.table.ListPath, q)
+	return p.client.FirstPageURI(p.table.ListPath, p.plan.sliceQuery(s.lo, s.hi))
 }
 
 // work fetches pages for the slices, earliest in reading order first, until

@@ -26,7 +26,8 @@ type Env struct {
 	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
 	Logger   *slog.Logger     // nil: no log
 
-	// AllowBulkWrites permits UPDATE and DELETE without WHERE.
+	// AllowBulkWrites permits bulk writes: UPDATE and DELETE without WHERE,
+	// with an always-true WHERE, or matching every row unnarrowed.
 	AllowBulkWrites bool
 	// MaxWriteRows caps the resources one statement may change; 0: 100.
 	MaxWriteRows int
@@ -74,10 +75,11 @@ func Prepare(query string) (*Statement, error) {
 		}
 		parsed = rewritten
 	}
-	ast, err := sqlparser.ParseStrictDDL(parsed)
+	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(parsed))
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
+	recordLabels(parsed, ast)
 	switch ast.(type) {
 	case *sqlparser.Select, *sqlparser.Union, *sqlparser.ParenSelect, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
@@ -152,15 +154,12 @@ func refuseUnparsable(q string) error {
 	return nil
 }
 
-// reservedColumns are column names MySQL reserves; they need backticks.
-var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!|\\)|\\s+(in|like|is|between|not)\\b)")
-
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
 	if missingDerivedAlias(q) {
 		msg += "; a derived table needs an alias: FROM (SELECT …) AS s"
 	}
-	if reservedColumns.MatchString(q) {
+	if needsBacktickHint(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
 	return errors.New(msg)

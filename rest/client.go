@@ -39,6 +39,12 @@ type Options struct {
 	MaxInFlight int
 	UserAgent   []string // extensions appended to twilio-go's User-Agent
 	Logger      *slog.Logger
+	// MaxResponseBytes bounds an answer's body once decompressed; 0:
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	// ProxyUser and ProxyPassword are hidden, like the API credentials,
+	// from every excerpt of a body an error quotes.
+	ProxyUser, ProxyPassword string
 }
 
 // Client sends requests for one account.
@@ -59,8 +65,10 @@ func New(opts Options) (*Client, error) {
 	}
 	tw.SetAccountSid(opts.AccountSid)
 	return &Client{
-		tw:      tw,
-		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout, inFlight: newSemaphore(opts.MaxInFlight)},
+		tw: tw,
+		rt: &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout,
+			MaxResponseBytes: opts.MaxResponseBytes, inFlight: newSemaphore(opts.MaxInFlight),
+			creds: []credential{{opts.Username, opts.Password}, {opts.ProxyUser, opts.ProxyPassword}}},
 		account: opts.AccountSid,
 	}, nil
 }
@@ -114,20 +122,31 @@ func (c *Client) send(ctx context.Context, method, target string, form url.Value
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	state := &sendState{}
 	// A shallow copy of twilio-go's client whose HTTP client carries ctx:
 	// twilio-go has no context parameter of its own.
 	tw := *c.tw
 	tw.HTTPClient = &http.Client{
-		Transport:     boundTransport{ctx: ctx, next: c.rt},
+		Transport:     boundTransport{ctx: context.WithValue(ctx, sendStateKey{}, state), next: c.rt},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	path, _, _ := strings.Cut(target, "?")
 	resp, err := tw.SendRequest(method, APIBase+target, form, nil)
 	if err != nil {
+		var unknown *OutcomeUnknownError
+		if errors.As(err, &unknown) {
+			return nil, unknown // it says what the context did, if anything
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, wrapSendError(fromTwilio(err, method, path), method, path)
+		err = wrapSendError(fromTwilio(err, method, path), method, path)
+		if method == http.MethodDelete && state.ambiguous && IsNotFound(err) {
+			// An earlier attempt failed after it may have been applied; the
+			// resource being gone now is that attempt's doing.
+			return nil, nil
+		}
+		return nil, err
 	}
 	body, err := readBody(resp.Body)
 	if err != nil {
