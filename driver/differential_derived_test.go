@@ -179,6 +179,10 @@ func derivedHandWritten() []dialect {
 		d("correlated", "SELECT c.Status, COUNT(*) FROM Calls c GROUP BY c.Status HAVING COUNT(*) > (SELECT COUNT(*) FROM Messages m WHERE m.Status = c.Status) ORDER BY 1", "", true),
 		d("correlated", "SELECT c.Sid, (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) FROM Calls c ORDER BY c.Sid LIMIT 3", "", true),
 		d("correlated", "SELECT c.Sid FROM Calls c WHERE c.Direction = 'inbound' ORDER BY (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) DESC, c.Sid LIMIT 10", "", true),
+		d("correlated", "SELECT COUNT(*) FROM Calls c WHERE EXISTS (SELECT 1 FROM (SELECT CallSid FROM Recordings) r WHERE r.CallSid = c.Sid)", "", false),
+		d("correlated", "SELECT c.Status, (SELECT COUNT(*) FROM Messages m WHERE m.Status = c.Status) AS n FROM Calls c GROUP BY c.Status ORDER BY 1", "", true),
+		d("derived", "SELECT COUNT(*) FROM (SELECT Sid FROM Calls WHERE Duration > 10 LIMIT 20) s", "", false),
+		d("union", "SELECT COUNT(*) FROM (SELECT Sid, Status FROM Calls UNION ALL SELECT Sid, Status FROM Messages) u WHERE Status IN ('busy', 'failed')", "", false),
 		// Common table expressions.
 		d("cte", "WITH busy AS (SELECT * FROM Calls WHERE Status = 'busy') SELECT COUNT(*) FROM busy", "", false),
 		d("cte", "WITH a AS (SELECT Sid, Status, Duration FROM Calls), b AS (SELECT * FROM a WHERE Duration > 30) SELECT Status, COUNT(*) FROM b GROUP BY Status ORDER BY Status", "", true),

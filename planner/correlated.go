@@ -165,7 +165,7 @@ func (cq *correlated) analyse() {
 		return
 	}
 	items, err := planFrom(sel.From, cq.env, cq.args)
-	if err != nil || len(items) != 1 || items[0].local() || !items[0].table.Supports(schema.List) {
+	if err != nil || len(items) != 1 || !items[0].listable() {
 		return
 	}
 	it := items[0]
