@@ -53,7 +53,7 @@ func TestDifferentialDerivedSQLite(t *testing.T) {
 		return emptyLeft >= 0
 	}
 	g := &derivedGen{r: rand.New(rand.NewPCG(9, 2026)), data: data}
-	queries = append(queries, g.queries(110, keep)...)
+	queries = append(queries, g.queries(170, keep)...)
 	counts := map[string]int{}
 	var empty atomic.Int64
 	t.Run("queries", func(t *testing.T) {
@@ -288,7 +288,7 @@ func (g *derivedGen) queries(n int, keep func(dialect) bool) []dialect {
 		tb := genTables[g.r.IntN(len(genTables))]
 		col := g.pick(tb.strs)
 		num := g.pick(tb.nums)
-		switch g.r.IntN(10) {
+		switch g.r.IntN(14) {
 		case 0:
 			add("derived", fmt.Sprintf("SELECT Sid, %s FROM (SELECT * FROM %s) s WHERE %s", col, tb.name, g.pred(tb, "")), false)
 		case 1:
@@ -315,6 +315,15 @@ func (g *derivedGen) queries(n int, keep func(dialect) bool) []dialect {
 				on = " AND " + g.pred(recs, "r")
 			}
 			add("right", fmt.Sprintf("SELECT c.Sid, r.Sid, r.%s FROM Recordings r RIGHT JOIN Calls c ON r.CallSid = c.Sid%s WHERE %s", g.pick(recs.nums), on, g.pred(calls, "c")), false)
+		case 9:
+			add("cte", fmt.Sprintf("WITH a AS (SELECT * FROM %s WHERE %s), b AS (SELECT Sid, %s FROM a WHERE %s) SELECT %s, COUNT(*) FROM b GROUP BY %s ORDER BY %s", tb.name, g.pred(tb, ""), col, g.pred(tb, ""), col, col, col), true)
+		case 10:
+			add("derived", fmt.Sprintf("SELECT s.Sid, r.Sid FROM (SELECT Sid, Status, Duration FROM Calls WHERE %s) s LEFT JOIN Recordings r ON r.CallSid = s.Sid AND %s", g.pred(calls, ""), g.pred(recs, "r")), false)
+		case 11:
+			other := genTables[g.r.IntN(len(genTables))]
+			add("union", fmt.Sprintf("SELECT k, COUNT(*) FROM (SELECT %s k FROM %s WHERE %s UNION ALL SELECT Status FROM %s WHERE %s) u GROUP BY k ORDER BY k", col, tb.name, g.pred(tb, ""), other.name, g.pred(other, "")), true)
+		case 12:
+			add("correlated", fmt.Sprintf("SELECT c.Sid FROM Calls c WHERE c.Sid %sIN (SELECT r.CallSid FROM Recordings r WHERE r.Duration %s c.Duration AND %s) AND %s", []string{"", "NOT "}[g.r.IntN(2)], []string{">", "<"}[g.r.IntN(2)], g.pred(recs, "r"), g.pred(calls, "c")), false)
 		default:
 			add("correlated", fmt.Sprintf("SELECT t.Sid FROM %s t WHERE t.%s > (SELECT AVG(k.%s) FROM %s k WHERE k.%s = t.%s) AND %s", tb.name, num, num, tb.name, col, col, g.pred(tb, "t")), false)
 		}
