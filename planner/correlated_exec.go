@@ -39,7 +39,8 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 	a := cq.bind(vals)
 	var plan queryPlan
 	var err error
-	if cq.inMemory() {
+	inMemory := cq.inMemory()
+	if inMemory {
 		if err := cq.scan(); err != nil {
 			return nil, err
 		}
@@ -56,9 +57,17 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 	if err := q.run(ctx, env); err != nil {
 		return nil, err
 	}
-	cq.cache[key] = q
+	if !inMemory || len(cq.cache) < maxCachedRuns {
+		// A run that made requests is always kept; one done on rows in
+		// memory is kept while the cache is small, so that a million
+		// distinct keys do not hold a million results.
+		cq.cache[key] = q
+	}
 	return q, nil
 }
+
+// maxCachedRuns bounds the results kept of runs done in memory.
+const maxCachedRuns = 4096
 
 // inMemory reports whether the next run reads the table read once rather
 // than Twilio: when Twilio cannot filter on the correlation, or after
