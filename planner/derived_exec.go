@@ -6,23 +6,32 @@ import (
 )
 
 // rowsSource reads a nested query's result as the rows of a table: a
-// derived table, a branch of a UNION. Each row is a new slice, so callers
-// may keep it.
+// derived table, a branch of a UNION. As a listing's rows, a row is valid
+// until the next one is read, unless fresh: then each is a new slice the
+// caller may keep (sorting, grouping, a join's scanned side).
 type rowsSource struct {
 	rows  *Rows
 	width int
+	fresh bool
+	buf   []driver.Value
 }
 
-func openQuerySource(ctx context.Context, env *Env, q queryPlan) (source, error) {
+func openQuerySource(ctx context.Context, env *Env, q queryPlan, fresh bool) (source, error) {
 	rows, err := q.open(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	return &rowsSource{rows: rows, width: len(q.resultColumns())}, nil
+	return &rowsSource{rows: rows, width: len(q.resultColumns()), fresh: fresh}, nil
 }
 
 func (s *rowsSource) next(context.Context) ([]driver.Value, error) {
-	dest := make([]driver.Value, s.width)
+	dest := s.buf
+	if s.fresh || dest == nil {
+		dest = make([]driver.Value, s.width)
+	}
+	if !s.fresh {
+		s.buf = dest
+	}
 	if err := s.rows.Next(dest); err != nil {
 		return nil, err
 	}

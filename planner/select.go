@@ -427,7 +427,7 @@ func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSiz
 	t := it.table
 	switch {
 	case it.derived != nil:
-		return openQuerySource(ctx, env, it.derived.query)
+		return openQuerySource(ctx, env, it.derived.query, fresh)
 	case it.virtual != nil:
 		return &sliceSource{rows: it.virtual(env)}, nil
 	case acc.none:

@@ -17,7 +17,9 @@ func (p *unionPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 	if p.limit == 0 {
 		return &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{}, project: project, limit: 0}, nil
 	}
-	first, err := openQuerySource(ctx, env, p.branches[0])
+	// Rows are handed on as they come (each branch's own until the next):
+	// the dedupe keeps keys, not rows.
+	first, err := openQuerySource(ctx, env, p.branches[0], false)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +56,7 @@ func (s *unionSource) next(ctx context.Context) ([]driver.Value, error) {
 			if s.i >= len(s.plan.branches) {
 				return nil, io.EOF
 			}
-			if s.cur, err = openQuerySource(ctx, s.env, s.plan.branches[s.i]); err != nil {
+			if s.cur, err = openQuerySource(ctx, s.env, s.plan.branches[s.i], false); err != nil {
 				return nil, err
 			}
 			continue
