@@ -245,3 +245,65 @@ func (p *selectPlan) columnOf(i int) func(*sqlparser.ColName) int {
 		return idx - it.offset
 	}
 }
+
+// queryEnv is the environment the derived table's query was planned in.
+func (d *derivedTable) queryEnv() *Env {
+	switch q := d.query.(type) {
+	case *selectPlan:
+		return q.env()
+	}
+	return &Env{}
+}
+
+// joinKeyArg is the argument a join key is bound to in a derived table's
+// query.
+const joinKeyArg = "twilio_join_key"
+
+// derivedKeyServed reports whether a join key on column col of a derived
+// table can go into its query as a filter Twilio serves: the column stands
+// for a column of the query's one table (a plain one, or a GROUP BY key)
+// that is its Sid or an exact-match filter, and nothing in the query (a
+// LIMIT) stops a filter from going in.
+func derivedKeyServed(q queryPlan, col int) bool {
+	p, ok := q.(*selectPlan)
+	if !ok || p.ast == nil || len(p.items) != 1 || p.items[0].local() || p.limit >= 0 || p.offset > 0 {
+		return false
+	}
+	exprs := p.exprs
+	if p.group != nil {
+		exprs = p.groupKeyExprs()
+	}
+	if col >= len(exprs) {
+		return false
+	}
+	cn, ok := exprs[col].(*sqlparser.ColName)
+	if !ok {
+		return false
+	}
+	idx, column, err := p.qscope.resolve(cn)
+	if err != nil {
+		return false
+	}
+	t := p.items[0].table
+	if idx == sidColumn(t) && t.Supports(schema.Get) {
+		return true
+	}
+	f, isFilter := t.Filter(column.Name)
+	return isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0
+}
+
+// keyedQuery is a derived table's query with "column = :twilio_join_key"
+// pushed in.
+func (d *derivedTable) keyedQuery(col int, name string) (sqlparser.SelectStatement, bool) {
+	ref := &sqlparser.ColName{Name: sqlparser.NewColIdent(name)}
+	term := outerTerm{
+		expr: &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: ref, Right: sqlparser.NewValArg([]byte(":" + joinKeyArg))},
+		col: func(cn *sqlparser.ColName) int {
+			if cn == ref {
+				return col
+			}
+			return -1
+		},
+	}
+	return d.query.withPushed([]outerTerm{term}, -1)
+}

@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
+	"io"
 )
 
 // rowsSource reads a nested query's result as the rows of a table: a
@@ -39,3 +41,33 @@ func (s *rowsSource) next(context.Context) ([]driver.Value, error) {
 }
 
 func (s *rowsSource) close() { s.rows.Close() }
+
+// fetchDerivedKey runs a derived table's query for one join key, the key
+// pushed into it as a filter.
+func (st *joinStep) fetchDerivedKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+	d := st.item.derived
+	ast, ok := d.keyedQuery(st.key.col, st.key.name)
+	if !ok {
+		return nil, fmt.Errorf("twilio: internal: the join key %s cannot go into derived table %s", st.key.name, d.alias)
+	}
+	q, err := planQuery(ast, env, append(append(args(nil), st.args...), driver.NamedValue{Name: joinKeyArg, Value: key}))
+	if err != nil {
+		return nil, err
+	}
+	src, err := openQuerySource(ctx, env, q, true)
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	var out [][]driver.Value
+	for {
+		row, err := src.next(ctx)
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+}

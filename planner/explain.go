@@ -316,7 +316,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 		on += "; a row without a match is kept with NULLs"
 	}
 	if it.derived != nil {
-		it.derived.explain(x, prefix, kind)
+		st.explainDerived(x, prefix, kind)
 		return
 	}
 	if it.virtual != nil {

@@ -24,6 +24,7 @@ type joinStep struct {
 	on     evalFunc
 	key    *joinKey
 	onText string
+	args   args // the statement's, for a derived table's runs
 
 	// run-time state
 	pushed  bool // decided: look keys up (true) or scan (false)
@@ -41,6 +42,9 @@ type joinKey struct {
 	outer  evalFunc // over the combined row
 	text   string   // the outer expression, for EXPLAIN
 	name   string   // the inner column
+	// derived is set when the inner table is a derived table whose column
+	// is one Twilio filters on: each key is pushed into its query.
+	derived bool
 }
 
 // planJoins finds each joined table's key and ON condition.
@@ -63,6 +67,10 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 			return err
 		}
 		step.key = key
+		step.args = p.subs.args
+		if it.derived != nil && key != nil {
+			key.derived = derivedKeyServed(it.derived.query, key.col)
+		}
 		if !it.local() && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
 			return fmt.Errorf("twilio: %s has no list in the Twilio API, so it can only be joined on its Sid: e.g. JOIN %s f ON f.Sid = c.Sid", it.table.Name, it.table.Name)
 		}
@@ -261,8 +269,8 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 	if !st.decided {
 		st.decided = true
 		st.cache = map[string][][]driver.Value{}
-		st.pushed = st.key != nil && (st.key.bySid || st.key.filter.Param != "") && !st.item.local() && !st.access.bySid && !st.access.none
-		if st.pushed && counted && st.item.table.Supports(schema.List) {
+		st.pushed = st.key != nil && (st.key.derived || (st.key.bySid || st.key.filter.Param != "") && !st.item.local()) && !st.access.bySid && !st.access.none
+		if st.pushed && counted && (st.key.derived || st.item.table.Supports(schema.List)) {
 			keys := map[string]bool{}
 			for _, r := range rows {
 				k, ok, err := st.key.keyOf(r)
@@ -368,6 +376,9 @@ func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]drive
 }
 
 func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+	if st.key.derived {
+		return st.fetchDerivedKey(ctx, env, key)
+	}
 	t := st.item.table
 	var acc access
 	switch {
