@@ -186,6 +186,10 @@ func derivedHandWritten() []dialect {
 		d("correlated", "SELECT c.Status, (SELECT COUNT(*) FROM Messages m WHERE m.Status = c.Status) AS n FROM Calls c GROUP BY c.Status ORDER BY 1", "", true),
 		d("derived", "SELECT COUNT(*) FROM (SELECT Sid FROM Calls WHERE Duration > 10 LIMIT 20) s", "", false),
 		d("union", "SELECT COUNT(*) FROM (SELECT Sid, Status FROM Calls UNION ALL SELECT Sid, Status FROM Messages) u WHERE Status IN ('busy', 'failed')", "", false),
+		// Two levels, each correlated with the one around it.
+		d("correlated", "SELECT c.Sid FROM Calls c WHERE EXISTS (SELECT 1 FROM Recordings r WHERE r.CallSid = c.Sid AND r.Duration >= (SELECT AVG(r2.Duration) FROM Recordings r2 WHERE r2.Source = r.Source AND r2.Status = c.Status))", "", false),
+		d("correlated", "SELECT c.Sid, (SELECT COUNT(*) FROM Calls k WHERE k.Status = c.Status AND EXISTS (SELECT 1 FROM Calls j WHERE j.Direction = k.Direction AND j.Sid = c.Sid)) AS n FROM Calls c WHERE c.Status IN ('busy', 'failed')", "", false),
+		d("derived", "SELECT c.Sid, s.n FROM Calls c JOIN (SELECT k.CallSid, COUNT(*) AS n FROM Recordings k JOIN (SELECT CallSid, Sid FROM Recordings) x ON x.CallSid = k.CallSid GROUP BY k.CallSid) s ON s.CallSid = c.Sid WHERE c.Status = 'completed'", "", false),
 		// Common table expressions.
 		d("cte", "WITH busy AS (SELECT * FROM Calls WHERE Status = 'busy') SELECT COUNT(*) FROM busy", "", false),
 		d("cte", "WITH a AS (SELECT Sid, Status, Duration FROM Calls), b AS (SELECT * FROM a WHERE Duration > 30) SELECT Status, COUNT(*) FROM b GROUP BY Status ORDER BY Status", "", true),

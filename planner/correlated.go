@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -85,7 +86,9 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 		}
 		name, ok := byIndex[idx]
 		if !ok {
-			name = fmt.Sprintf("%s%d", outerArgPrefix, len(cq.names)+1)
+			// Numbered past the arguments of enclosing correlated runs,
+			// which a nested subquery's arguments sit beside.
+			name = freshArg(c.subs.args, outerArgPrefix, len(cq.names))
 			byIndex[idx] = name
 			e, err := c.expr(col)
 			if err != nil {
@@ -137,6 +140,19 @@ func (cq *correlated) bind(vals []driver.Value) args {
 		a = append(a, driver.NamedValue{Name: cq.names[i], Value: v})
 	}
 	return a
+}
+
+// freshArg names an argument prefix+N not among a's, the (skip+1)th such
+// new name: arguments of nested runs sit beside those of the runs around
+// them and must not share a name.
+func freshArg(a args, prefix string, skip int) string {
+	highest := 0
+	for _, nv := range a {
+		if n, err := strconv.Atoi(strings.TrimPrefix(nv.Name, prefix)); err == nil && strings.HasPrefix(nv.Name, prefix) {
+			highest = max(highest, n)
+		}
+	}
+	return fmt.Sprintf("%s%d", prefix, highest+skip+1)
 }
 
 // isOuterArg reports whether an expression is one of the outer arguments.

@@ -255,9 +255,9 @@ func (d *derivedTable) queryEnv() *Env {
 	return &Env{}
 }
 
-// joinKeyArg is the argument a join key is bound to in a derived table's
-// query.
-const joinKeyArg = "twilio_join_key"
+// joinKeyArgPrefix names the argument a join key is bound to in a derived
+// table's query.
+const joinKeyArgPrefix = "twilio_join_key_"
 
 // derivedKeyServed reports whether a join key on column col of a derived
 // table can go into its query as a filter Twilio serves: the column stands
@@ -292,12 +292,11 @@ func derivedKeyServed(q queryPlan, col int) bool {
 	return isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0
 }
 
-// keyedQuery is a derived table's query with "column = :twilio_join_key"
-// pushed in.
-func (d *derivedTable) keyedQuery(col int, name string) (sqlparser.SelectStatement, bool) {
+// keyedQuery is a derived table's query with "column = :arg" pushed in.
+func (d *derivedTable) keyedQuery(col int, name, arg string) (sqlparser.SelectStatement, bool) {
 	ref := &sqlparser.ColName{Name: sqlparser.NewColIdent(name)}
 	term := outerTerm{
-		expr: &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: ref, Right: sqlparser.NewValArg([]byte(":" + joinKeyArg))},
+		expr: &sqlparser.ComparisonExpr{Operator: sqlparser.EqualStr, Left: ref, Right: sqlparser.NewValArg([]byte(":" + arg))},
 		col: func(cn *sqlparser.ColName) int {
 			if cn == ref {
 				return col

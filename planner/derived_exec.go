@@ -46,11 +46,11 @@ func (s *rowsSource) close() { s.rows.Close() }
 // pushed into it as a filter.
 func (st *joinStep) fetchDerivedKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
 	d := st.item.derived
-	ast, ok := d.keyedQuery(st.key.col, st.key.name)
+	ast, ok := d.keyedQuery(st.key.col, st.key.name, st.keyArg)
 	if !ok {
 		return nil, fmt.Errorf("twilio: internal: the join key %s cannot go into derived table %s", st.key.name, d.alias)
 	}
-	q, err := planQuery(ast, env, append(append(args(nil), st.args...), driver.NamedValue{Name: joinKeyArg, Value: key}))
+	q, err := planQuery(ast, env, append(append(args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: key}))
 	if err != nil {
 		return nil, err
 	}

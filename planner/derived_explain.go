@@ -29,14 +29,14 @@ func (st *joinStep) explainDerived(x *explainer, prefix, kind string) {
 		return
 	}
 	placeholder := "{" + k.text + "}"
-	if ast, ok := d.keyedQuery(k.col, k.name); ok {
-		if q, err := planQuery(ast, st.item.derived.queryEnv(), append(append(args(nil), st.args...), driver.NamedValue{Name: joinKeyArg, Value: placeholder})); err == nil {
+	if ast, ok := d.keyedQuery(k.col, k.name, st.keyArg); ok {
+		if q, err := planQuery(ast, st.item.derived.queryEnv(), append(append(args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: placeholder})); err == nil {
 			start := len(x.rows)
 			q.explain(x, prefix+d.alias+": ")
 			for _, r := range x.rows[start:] {
 				for j, v := range r {
 					if s, ok := v.(string); ok {
-						r[j] = strings.ReplaceAll(s, ":"+joinKeyArg, placeholder)
+						r[j] = strings.ReplaceAll(s, ":"+st.keyArg, placeholder)
 					}
 				}
 			}

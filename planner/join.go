@@ -24,7 +24,8 @@ type joinStep struct {
 	on     evalFunc
 	key    *joinKey
 	onText string
-	args   args // the statement's, for a derived table's runs
+	args   args   // the statement's, for a derived table's runs
+	keyArg string // the argument a derived table's runs bind the key to
 
 	// run-time state
 	pushed  bool // decided: look keys up (true) or scan (false)
@@ -70,6 +71,7 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 		step.args = p.subs.args
 		if it.derived != nil && key != nil {
 			key.derived = derivedKeyServed(it.derived.query, key.col)
+			step.keyArg = freshArg(p.subs.args, joinKeyArgPrefix, 0)
 		}
 		if !it.local() && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
 			return fmt.Errorf("twilio: %s has no list in the Twilio API, so it can only be joined on its Sid: e.g. JOIN %s f ON f.Sid = c.Sid", it.table.Name, it.table.Name)
