@@ -26,15 +26,15 @@ func dsnRedact(secret string) string {
 	return dsnRedacted
 }
 
-// dsnRedactURL shows a URL without its password (or hides it whole if unparsable and holding '@').
+// dsnRedactURL shows a URL without its user and password. A URL holding '@'
+// that does not parse into one with a user ("bob:pw@proxy:3128" parses
+// with scheme "bob") is hidden whole.
 func dsnRedactURL(s string) string {
 	if !strings.Contains(s, "@") {
 		return s
 	}
-	if u, err := url.Parse(s); err == nil {
-		if u.User != nil {
-			u.User = url.User(dsnRedacted)
-		}
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = url.User(dsnRedacted)
 		return u.String()
 	}
 	return dsnRedacted

@@ -2,6 +2,7 @@ package driver_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 // FuzzSQLPath sends arbitrary statements the whole way: text, planner,
 // requests, the emulator's answers, rows. Whatever the input, the driver
-// answers rows or an error; it never panics or hangs.
+// answers rows or an error; it never panics or hangs (a deadline reached
+// fails the target).
 func FuzzSQLPath(f *testing.F) {
 	for _, seed := range []string{
 		"SELECT * FROM Calls LIMIT 3",
@@ -24,30 +26,47 @@ func FuzzSQLPath(f *testing.F) {
 		"UPDATE OutgoingCallerIds SET Name = 'x' WHERE Sid = '" + twiliotest.OutgoingCallerIdSid + "'",
 		"DELETE FROM Messages WHERE Status = 'delivered' LIMIT 1",
 		"INSERT INTO FeedbackSummary (StartDate, EndDate) VALUES ('2014-06-01', '2014-06-04')",
+		"SELECT COUNT(*) FROM (SELECT * FROM Calls WHERE Status = 'busy') s WHERE Duration > 1 LIMIT 2",
+		"SELECT Status FROM Calls UNION SELECT Status FROM Messages ORDER BY 1 LIMIT 2",
+		"SELECT c.Sid, (SELECT COUNT(*) FROM Recordings r WHERE r.CallSid = c.Sid) FROM Recordings x RIGHT JOIN Calls c ON x.CallSid = c.Sid LIMIT 4",
+		"WITH b AS (SELECT Sid FROM Calls WHERE Status = 'busy') SELECT * FROM b WHERE Sid IN (SELECT Sid FROM b) LIMIT 2",
 	} {
 		f.Add(seed)
 	}
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 60, Messages: 60, Recordings: 20}))
-	defer srv.Close()
-	cfg, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		f.Fatal(err)
-	}
-	cfg.Nodes, cfg.PageSize, cfg.MaxWriteRows = 50, 25, 5
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer db.Close()
 	f.Fuzz(func(t *testing.T, q string) {
+		// A fresh emulator for each input: a statement that writes cannot
+		// change what the next one sees, so a failure reproduces alone.
+		srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 60, Messages: 60, Recordings: 20}))
+		defer srv.Close()
+		cfg, err := driver.ParseDSN(srv.DSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Nodes, cfg.PageSize, cfg.MaxWriteRows = 50, 25, 5
+		db, err := driver.OpenDB(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		// A hang is a failure, not an error like any other.
+		hung := func(stage string, err error) {
+			t.Helper()
+			if errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+				t.Fatalf("%q did not finish within 5 s (%s: %v)", q, stage, err)
+			}
+		}
 		rows, err := db.QueryContext(ctx, q)
 		if err != nil {
+			hung("query", err)
 			return
 		}
 		defer rows.Close()
-		cols, _ := rows.Columns()
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatalf("%q: Columns: %v", q, err)
+		}
 		dest := make([]any, len(cols))
 		for i := range dest {
 			dest[i] = new(any)
@@ -57,8 +76,7 @@ func FuzzSQLPath(f *testing.F) {
 				t.Fatalf("%q: Scan: %v", q, err)
 			}
 		}
-		if ctx.Err() != nil {
-			t.Fatalf("%q did not finish within 5 s", q)
-		}
+		hung("rows", rows.Err())
+		hung("close", rows.Close())
 	})
 }

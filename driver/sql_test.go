@@ -152,7 +152,7 @@ func TestResultColumnNames(t *testing.T) {
 func TestSQLErrors(t *testing.T) {
 	db, srv := open(t)
 	tests := []struct{ sql, want string }{
-		{"WITH x AS (SELECT Sid FROM Calls) SELECT * FROM x", "common table expressions (WITH …) are not supported: use a subquery in IN"},
+		{"WITH RECURSIVE x AS (SELECT Sid FROM Calls) SELECT * FROM x", "WITH RECURSIVE is not supported"},
 		{"SELECT Sid, ROW_NUMBER() OVER (ORDER BY Sid) FROM Calls", "window functions (… OVER (…)) are not supported: use GROUP BY"},
 		{"SELECT Sid FROM Calls WHERE Status ILIKE 'B%'", "ILIKE is not SQL this driver speaks: LIKE already ignores case"},
 		{"SELECT Sttus FROM Calls", `Calls has no column "Sttus" (did you mean Status`},
@@ -163,11 +163,13 @@ func TestSQLErrors(t *testing.T) {
 		{"SELECT * FROM Calls WHERE Duration > 'ten'", `Duration is a BIGINT but "ten" is not a number`},
 		{"SELECT * FROM Calls WHERE StartTime >= 'last week'", `StartTime is a DATETIME but "last week" is not a time`},
 		{"SELECT * FROM Calls WHERE EndTime BETWEEN '2026-01-01' AND 'now'", `EndTime is a DATETIME but "now" is not a time`},
-		{"SELECT * FROM Calls c RIGHT JOIN Recordings r ON r.CallSid = c.Sid", "RIGHT JOIN: swap the tables and write a LEFT JOIN"},
-		{"SELECT * FROM Calls WHERE Sid IN (SELECT CallSid FROM Recordings r WHERE r.Duration = Calls.Duration)", "correlated subqueries are not supported; write a JOIN instead"},
+		{"SELECT * FROM Calls c LEFT JOIN Messages m ON m.Sid = c.Sid RIGHT JOIN Recordings r ON r.CallSid = c.Sid", "write the RIGHT JOIN first"},
+		{"SELECT * FROM Calls WHERE Sid IN (SELECT CallSid FROM Recordings r WHERE r.Duration = Callz.Duration)", "those of the query around it"},
 		{"SELECT Status, Duration FROM Calls GROUP BY Status", "Duration is neither in GROUP BY nor inside an aggregate"},
 		{"UPDATE Calls c JOIN Recordings r ON r.CallSid = c.Sid SET c.Status = 'completed'", "UPDATE of several tables (a join) is not supported"},
-		{"SELECT * FROM (SELECT Sid FROM Calls) x", "a subquery in FROM"},
+		{"SELECT * FROM (SELECT c.Sid, r.Sid FROM Calls c JOIN Recordings r ON r.CallSid = c.Sid) x", "two columns named Sid"},
+		{"SELECT Sid FROM Calls UNION SELECT Sid, Status FROM Calls", "as many columns each"},
+		{"SELECT COUNT(*) FROM (SELECT Sid FROM Calls) WHERE Sid <> ''", "a derived table needs an alias"},
 		{"SHOW PROCESSLIST", "SHOW PROCESSLIST is not supported: use SHOW TABLES"},
 		{"SHOW COLUMNS FROM Nope", `unknown table "Nope"`},
 		{"SELECT (SELECT Sid FROM Calls) FROM dual", "returned 200 rows where one value was expected"},

@@ -130,8 +130,8 @@ func paramsText(q url.Values) string {
 func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, error) {
 	x := &explainer{cache: env.Client}
 	switch st := s.ast.(type) {
-	case *sqlparser.Select:
-		p, err := planSelect(st, env, a)
+	case sqlparser.SelectStatement:
+		p, err := planQuery(st, env, a)
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +183,7 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 		subSteps[sub] = len(x.rows)
 	}
 	d := p.items[p.drive]
-	limitPushed := len(p.items) == 1 && d.virtual == nil && p.pageSize < p.env().PageSize
+	limitPushed := len(p.items) == 1 && !d.local() && p.pageSize < p.env().PageSize
 	p.explainAccess(x, prefix, d, p.access, p.pageSize, limitPushed, subSteps)
 	// The most driving rows there can be, when Sids bound them.
 	outer := -1
@@ -193,6 +193,7 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 	for _, st := range p.joins {
 		st.explain(x, prefix, p.env().PageSize, outer)
 	}
+	p.explainCorrelated(x, prefix)
 	if p.where != nil || len(p.joins) > 0 {
 		detail := ""
 		if p.where != nil {
@@ -282,6 +283,9 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		return a + "; " + b
 	}
 	switch {
+	case it.derived != nil:
+		it.derived.explain(x, prefix, "read")
+		return
 	case it.virtual != nil:
 		x.add(prefix+"read "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request")
 		return
@@ -354,6 +358,10 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 	}
 	if it.left {
 		on += "; a row without a match is kept with NULLs"
+	}
+	if it.derived != nil {
+		st.explainDerived(x, prefix, kind)
+		return
 	}
 	if it.virtual != nil {
 		x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request"+on)

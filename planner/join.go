@@ -24,6 +24,8 @@ type joinStep struct {
 	on     evalFunc
 	key    *joinKey
 	onText string
+	args   args   // the statement's, for a derived table's runs
+	keyArg string // the argument a derived table's runs bind the key to
 
 	// run-time state
 	pushed  bool // decided: look keys up (true) or scan (false)
@@ -41,6 +43,9 @@ type joinKey struct {
 	outer  evalFunc // over the combined row
 	text   string   // the outer expression, for EXPLAIN
 	name   string   // the inner column
+	// derived is set when the inner table is a derived table whose column
+	// is one Twilio filters on: each key is pushed into its query.
+	derived bool
 }
 
 // planJoins finds each joined table's key and ON condition.
@@ -63,7 +68,12 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 			return err
 		}
 		step.key = key
-		if it.virtual == nil && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
+		step.args = p.subs.args
+		if it.derived != nil && key != nil {
+			key.derived = derivedKeyServed(it.derived.query, key.col)
+			step.keyArg = freshArg(p.subs.args, joinKeyArgPrefix, 0)
+		}
+		if !it.local() && key == nil && !step.access.bySid && !step.access.none && !it.table.Supports(schema.List) {
 			return fmt.Errorf("twilio: %s has no list in the Twilio API, so it can only be joined on its Sid: e.g. JOIN %s f ON f.Sid = c.Sid", it.table.Name, it.table.Name)
 		}
 		avail[step.index] = true
@@ -121,7 +131,7 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 				continue // keys are matched as text: only text columns
 			}
 			k := &joinKey{col: idx - it.offset, outer: outer.eval, text: exprText(side[1]), name: column.Name}
-			if it.virtual == nil {
+			if !it.local() {
 				if k.col == sidColumn(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
 				} else if f, ok := it.table.Filter(column.Name); ok && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0 {
@@ -261,8 +271,8 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 	if !st.decided {
 		st.decided = true
 		st.cache = map[string][][]driver.Value{}
-		st.pushed = st.key != nil && (st.key.bySid || st.key.filter.Param != "") && st.item.virtual == nil && !st.access.bySid && !st.access.none
-		if st.pushed && counted && st.item.table.Supports(schema.List) {
+		st.pushed = st.key != nil && (st.key.derived || (st.key.bySid || st.key.filter.Param != "") && !st.item.local()) && !st.access.bySid && !st.access.none
+		if st.pushed && counted && (st.key.derived || st.item.table.Supports(schema.List)) {
 			keys := map[string]bool{}
 			for _, r := range rows {
 				k, ok, err := st.key.keyOf(r)
@@ -368,6 +378,9 @@ func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]drive
 }
 
 func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+	if st.key.derived {
+		return st.fetchDerivedKey(ctx, env, key)
+	}
 	t := st.item.table
 	var acc access
 	switch {

@@ -18,8 +18,13 @@ type fromItem struct {
 	// virtual, when set, yields the rows of an in-memory table
 	// (information_schema, SHOW, dual): no request is made.
 	virtual func(env *Env) [][]driver.Value
-	left    bool           // LEFT JOIN: null-extended when ON matches nothing
-	on      sqlparser.Expr // the join condition; nil for the first table and comma joins
+	// derived, when set, is a query in FROM whose result is the table.
+	derived *derivedTable
+	left    bool // LEFT JOIN: null-extended when ON matches nothing
+	// pos is the item's place in FROM as written, which SELECT * follows;
+	// a RIGHT JOIN reads its right table first.
+	pos int
+	on  sqlparser.Expr // the join condition; nil for the first table and comma joins
 }
 
 func (f *fromItem) scope() tableScope { return tableScope{table: f.table, alias: f.alias} }
@@ -32,7 +37,11 @@ func (f *fromItem) label() string {
 }
 
 // listable reports whether the item can be read without Sids.
-func (f *fromItem) listable() bool { return f.virtual != nil || f.table.Supports(schema.List) }
+func (f *fromItem) listable() bool { return f.local() || f.table.Supports(schema.List) }
+
+// local reports whether the item is read without requests of its own to
+// push filters into: an in-memory table or a derived table.
+func (f *fromItem) local() bool { return f.virtual != nil || f.derived != nil }
 
 // queryScope resolves columns over every table of a FROM clause, bare or
 // qualified by a table's name or alias.
@@ -154,16 +163,17 @@ func (s *queryScope) refs(e sqlparser.Expr) (map[int]bool, bool) {
 
 // planFrom reads a FROM clause: tables, aliases, comma joins and INNER and
 // LEFT JOINs in a left-deep chain.
-func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
+func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) {
 	var items []*fromItem
 	var add func(te sqlparser.TableExpr) error
 	add = func(te sqlparser.TableExpr) error {
 		switch x := te.(type) {
 		case *sqlparser.AliasedTableExpr:
-			it, err := fromTable(x)
+			it, err := fromTable(x, env, a)
 			if err != nil {
 				return err
 			}
+			it.pos = len(items)
 			items = append(items, it)
 			return nil
 		case *sqlparser.ParenTableExpr:
@@ -179,16 +189,23 @@ func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
 			if !ok {
 				return unsupported("a join with a parenthesised right side: write the joins one after another")
 			}
-			it, err := fromTable(right)
+			it, err := fromTable(right, env, a)
 			if err != nil {
 				return err
 			}
+			it.pos = len(items)
 			switch x.Join {
 			case sqlparser.JoinStr, sqlparser.StraightJoinStr:
 			case sqlparser.LeftJoinStr:
 				it.left = true
 			case sqlparser.RightJoinStr:
-				return unsupported("RIGHT JOIN: swap the tables and write a LEFT JOIN")
+				// A RIGHT JOIN B is B LEFT JOIN A, with A's columns first.
+				if len(items) != 1 {
+					return fmt.Errorf("twilio: RIGHT JOIN %s follows another join, which is not supported: write the RIGHT JOIN first (A RIGHT JOIN B ON … JOIN C ON …) or a LEFT JOIN with the tables swapped", it.label())
+				}
+				it.left = true
+				items[0], it = it, items[0]
+				it.left, items[0].left = true, false
 			default:
 				return unsupported(strings.ToUpper(x.Join) + ": write JOIN … ON or LEFT JOIN … ON")
 			}
@@ -202,7 +219,7 @@ func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
 				it.on = x.Condition.On
 			}
 			if it.left && it.on == nil {
-				return fmt.Errorf("twilio: LEFT JOIN %s needs an ON condition", it.label())
+				return fmt.Errorf("twilio: %s %s needs an ON condition", strings.ToUpper(x.Join), it.label())
 			}
 			items = append(items, it)
 			return nil
@@ -217,6 +234,9 @@ func planFrom(from sqlparser.TableExprs) ([]*fromItem, error) {
 	seen := map[string]bool{}
 	for _, it := range items {
 		l := strings.ToLower(it.label())
+		if seen[l] && it.derived != nil {
+			return nil, fmt.Errorf("twilio: %s names two tables in FROM: give each its own alias", it.label())
+		}
 		if seen[l] {
 			return nil, fmt.Errorf("twilio: %s appears twice in FROM: give each an alias (FROM %s a JOIN %s b …)", it.label(), it.table.Name, it.table.Name)
 		}
@@ -253,10 +273,13 @@ func usingCondition(left []*fromItem, right *fromItem, cols sqlparser.Columns) (
 	return on, nil
 }
 
-func fromTable(ate *sqlparser.AliasedTableExpr) (*fromItem, error) {
+func fromTable(ate *sqlparser.AliasedTableExpr, env *Env, a args) (*fromItem, error) {
+	if sub, ok := ate.Expr.(*sqlparser.Subquery); ok {
+		return derivedItem(sub, ate.As.String(), env, a)
+	}
 	name, ok := ate.Expr.(sqlparser.TableName)
 	if !ok {
-		return nil, unsupported("a subquery in FROM: use IN (SELECT …) in WHERE, or a JOIN")
+		return nil, unsupported(sqlparser.String(ate.Expr) + " in FROM")
 	}
 	if vt, ok, err := lookupVirtual(name); ok || err != nil {
 		if err != nil {

@@ -37,6 +37,11 @@ type selectPlan struct {
 	limit    int64 // -1: none
 	pageSize int
 	subs     *subqueries
+	// ast is the SELECT as planned, and exprs the expression of each
+	// result column (nil with GROUP BY), so that an outer query can push
+	// filters into it when it is a derived table.
+	ast   *sqlparser.Select
+	exprs []sqlparser.Expr
 	// streaming joins look keys up row by row (a small LIMIT); otherwise
 	// the driving rows are read first and the keys counted.
 	streaming bool
@@ -64,7 +69,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 	}
 	if items == nil {
 		var err error
-		if items, err = planFrom(st.From); err != nil {
+		if items, err = planFrom(st.From, env, a); err != nil {
 			return nil, err
 		}
 	}
@@ -72,6 +77,9 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 	subs := &subqueries{env: env, args: a}
 	c := &compiler{cols: qs, args: a, now: env.now, subs: subs}
 	p := &selectPlan{scope: items[0].scope(), items: items, qscope: qs, distinct: st.Distinct != "", limit: -1, subs: subs, text: sqlparser.String(st)}
+	if items[0].virtual == nil || len(items) > 1 {
+		p.ast = st // SHOW's and DESCRIBE's tables are given, not written
+	}
 	if st.Where != nil {
 		p.where = st.Where.Expr
 	}
@@ -113,8 +121,11 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 	if err := p.planLimit(st.Limit, c); err != nil {
 		return nil, err
 	}
+	if err := p.pushDerived(pooled, st, env, a); err != nil {
+		return nil, err
+	}
 	p.pageSize = env.PageSize
-	if len(items) == 1 && items[0].virtual == nil && p.access.exact && p.access.deferred == nil &&
+	if len(items) == 1 && !items[0].local() && p.access.exact && p.access.deferred == nil &&
 		p.limit >= 0 && !p.holdsRows() && p.group == nil {
 		// Nothing is filtered locally: the first page need hold no more
 		// than the rows asked for.
@@ -161,7 +172,7 @@ func (p *selectPlan) termsOn(i int, terms []sqlparser.Expr) []sqlparser.Expr {
 func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
 	accs := make([]access, len(p.items))
 	for i, it := range p.items {
-		if it.virtual != nil {
+		if it.local() {
 			accs[i] = access{query: nil, exact: false}
 			continue
 		}
@@ -187,7 +198,7 @@ func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
 	}
 	d := p.items[p.drive]
 	p.access = accs[p.drive]
-	if d.virtual == nil {
+	if !d.local() {
 		if err := requireListing(d.table, p.access); err != nil {
 			return err
 		}
@@ -218,7 +229,8 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 	for _, se := range exprs {
 		switch x := se.(type) {
 		case *sqlparser.StarExpr:
-			items := p.items
+			items := slices.Clone(p.items)
+			slices.SortStableFunc(items, func(a, b *fromItem) int { return a.pos - b.pos })
 			if q := x.TableName.Name.String(); q != "" {
 				it, err := p.qscope.itemNamed(q, &sqlparser.ColName{Name: sqlparser.NewColIdent("*"), Qualifier: x.TableName})
 				if err != nil {
@@ -230,6 +242,7 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 				for i, col := range it.table.Columns {
 					p.columns = append(p.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
 					p.project = append(p.project, columnAt(it.offset+i))
+					p.exprs = append(p.exprs, &sqlparser.ColName{Name: sqlparser.NewColIdent(col.Name), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(it.label())}})
 				}
 			}
 		case *sqlparser.AliasedExpr:
@@ -240,6 +253,7 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 			name, nullable := p.resultName(x)
 			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
 			p.project = append(p.project, e.eval)
+			p.exprs = append(p.exprs, x.Expr)
 		default:
 			return unsupported(sqlparser.String(se))
 		}
@@ -393,6 +407,11 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 		}
 		src = js
 	}
+	if p.countsKeys() {
+		if src, err = p.countKeys(ctx, src); err != nil {
+			return nil, err
+		}
+	}
 	if p.group != nil {
 		return p.aggregate(ctx, src)
 	}
@@ -407,6 +426,8 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSize int, fresh bool) (source, error) {
 	t := it.table
 	switch {
+	case it.derived != nil:
+		return openQuerySource(ctx, env, it.derived.query, fresh)
 	case it.virtual != nil:
 		return &sliceSource{rows: it.virtual(env)}, nil
 	case acc.none:

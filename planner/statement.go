@@ -73,15 +73,21 @@ func Prepare(query string) (*Statement, error) {
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
 	}
-	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(trimmed))
+	parsed := trimmed
+	if startsWithWith(trimmed) {
+		rewritten, err := rewriteWith(trimmed)
+		if err != nil {
+			return nil, err
+		}
+		parsed = rewritten
+	}
+	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(parsed))
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
-	recordLabels(trimmed, ast)
+	recordLabels(parsed, ast)
 	switch ast.(type) {
-	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
-	case *sqlparser.Union:
-		return nil, errors.New("twilio: UNION is not supported: run the SELECTs one by one")
+	case *sqlparser.Select, *sqlparser.Union, *sqlparser.ParenSelect, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Begin, *sqlparser.Commit, *sqlparser.Rollback:
 		return nil, errors.New("twilio: Twilio has no transactions: run each statement on its own")
 	case *sqlparser.Show:
@@ -104,8 +110,11 @@ func (s *Statement) IsQuery() bool {
 	if s.explain != nil || s.meta != nil {
 		return true
 	}
-	_, ok := s.ast.(*sqlparser.Select)
-	return ok
+	switch s.ast.(type) {
+	case *sqlparser.Select, *sqlparser.Union, *sqlparser.ParenSelect:
+		return true
+	}
+	return false
 }
 
 func countInputs(ast sqlparser.Statement) int {
@@ -137,7 +146,6 @@ var unparsable = []struct {
 	re   *regexp.Regexp
 	what string
 }{
-	{regexp.MustCompile(`(?is)^\s*with\s`), "common table expressions (WITH …) are not supported: use a subquery in IN or run the queries separately"},
 	{regexp.MustCompile(`(?is)\bover\s*\(`), "window functions (… OVER (…)) are not supported: use GROUP BY"},
 	{regexp.MustCompile(`(?is)\bilike\b`), "ILIKE is not SQL this driver speaks: LIKE already ignores case"},
 	{regexp.MustCompile(`\$[0-9]+`), "$1-style placeholders are not supported: use ? or :name"},
@@ -154,6 +162,9 @@ func refuseUnparsable(q string) error {
 
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
+	if missingDerivedAlias(q) {
+		msg += "; a derived table needs an alias: FROM (SELECT …) AS s"
+	}
 	if needsBacktickHint(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
@@ -186,8 +197,8 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 		return plan.open(ctx, env)
 	}
 	switch st := s.ast.(type) {
-	case *sqlparser.Select:
-		plan, err := planSelect(st, env, args(nv))
+	case sqlparser.SelectStatement:
+		plan, err := planQuery(st, env, args(nv))
 		if err != nil {
 			return nil, err
 		}

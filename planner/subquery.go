@@ -18,12 +18,17 @@ type subqueries struct {
 	env  *Env
 	args args
 	list []*subquery
+	// correlated are the subqueries that use the outer row's columns: they
+	// run while the statement's rows are read, under ctx.
+	correlated   []*correlated
+	correlatedBy map[*sqlparser.Subquery]*correlated
+	ctx          context.Context
 }
 
 // subquery is one planned subquery and, once run, its values.
 type subquery struct {
 	ast  *sqlparser.Subquery
-	plan *selectPlan
+	plan queryPlan
 	ran  bool
 	vals []driver.Value // the first column of every row
 	strs map[string]bool
@@ -37,15 +42,11 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 	if got := s.lookup(sub); got != nil {
 		return got, nil
 	}
-	sel, ok := sub.Select.(*sqlparser.Select)
-	if !ok {
-		return nil, unsupported("UNION in a subquery")
-	}
-	plan, err := planSelect(sel, s.env, s.args)
+	plan, err := planQuery(sub.Select, s.env, s.args)
 	if err != nil {
 		var unknown *unknownColumnError
 		if errors.As(err, &unknown) {
-			return nil, fmt.Errorf("%w (a subquery can only use its own tables: correlated subqueries are not supported; write a JOIN instead)", err)
+			return nil, fmt.Errorf("%w (a subquery can use its own tables and those of the query around it)", err)
 		}
 		return nil, err
 	}
@@ -71,6 +72,7 @@ func (s *subqueries) run(ctx context.Context, env *Env) error {
 	if s == nil {
 		return nil
 	}
+	s.ctx = ctx
 	for _, q := range s.list {
 		if err := q.run(ctx, env); err != nil {
 			return err
@@ -160,24 +162,44 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 	return false
 }
 
-func (c *compiler) subquery(sub *sqlparser.Subquery, what string) (*subquery, error) {
+// subqueryRows plans a subquery and returns how to get its rows for an
+// outer row: the rows of its one run, or, when it is correlated, of its run
+// for the outer row's values. rows caps what a correlated run reads (EXISTS
+// needs one row, a scalar two, to tell it has too many; -1: all).
+func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
 	if c.subs == nil {
-		return nil, unsupported("a subquery " + what)
+		return nil, nil, unsupported("a subquery " + what)
 	}
-	return c.subs.add(sub)
+	cq, err := c.correlation(sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	if cq != nil {
+		cq.capRows(rows)
+		return cq.result, cq.columns, nil
+	}
+	q, err := c.subs.add(sub)
+	if err != nil {
+		return nil, nil, err
+	}
+	return func([]driver.Value) (*subquery, error) { return q, nil }, q.plan.resultColumns(), nil
 }
 
 // inSubquery compiles "x [NOT] IN (SELECT …)".
 func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
-	q, err := c.subquery(sub, "in IN")
+	get, cols, err := c.subqueryRows(sub, "in IN", -1)
 	if err != nil {
 		return typed{}, err
 	}
-	if n := len(q.plan.columns); n != 1 {
+	if n := len(cols); n != 1 {
 		return typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
 	}
 	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.eval(row)
+		if err != nil {
+			return nil, err
+		}
+		q, err := get(row)
 		if err != nil {
 			return nil, err
 		}
@@ -192,14 +214,18 @@ func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) 
 // scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
 // an error with more than one.
 func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
-	q, err := c.subquery(sub, "used as a value")
+	get, cols, err := c.subqueryRows(sub, "used as a value", 2)
 	if err != nil {
 		return typed{}, err
 	}
-	if n := len(q.plan.columns); n != 1 {
+	if n := len(cols); n != 1 {
 		return typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
 	}
-	return typed{typ: q.plan.columns[0].Type, eval: func([]driver.Value) (driver.Value, error) {
+	return typed{typ: cols[0].Type, eval: func(row []driver.Value) (driver.Value, error) {
+		q, err := get(row)
+		if err != nil {
+			return nil, err
+		}
 		switch len(q.vals) {
 		case 0:
 			return nil, nil
@@ -212,11 +238,15 @@ func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
 
 // exists compiles "EXISTS (SELECT …)" (uncorrelated).
 func (c *compiler) exists(x *sqlparser.ExistsExpr) (typed, error) {
-	q, err := c.subquery(x.Subquery, "in EXISTS")
+	get, _, err := c.subqueryRows(x.Subquery, "in EXISTS", 1)
 	if err != nil {
 		return typed{}, err
 	}
-	return typed{typ: schema.Bool, eval: func([]driver.Value) (driver.Value, error) {
+	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
+		q, err := get(row)
+		if err != nil {
+			return nil, err
+		}
 		return len(q.vals) > 0, nil
 	}}, nil
 }
