@@ -128,8 +128,7 @@ func TestFaultKinds(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := NewServer()
-			defer s.Close()
+			s := NewTestServer(t)
 			// Seed, then turn the faults on.
 			if a := sendOK(s, "POST", "Messages.json", msgForm("seed")); a.status != 201 {
 				t.Fatalf("seed: %d %s", a.status, a.body)
@@ -192,8 +191,7 @@ func TestFaultKinds(t *testing.T) {
 }
 
 func TestFaultScope(t *testing.T) {
-	s := NewServer(WithFaults(Faults{InternalError: 1, Methods: []string{"post", "DELETE"}}))
-	defer s.Close()
+	s := NewTestServer(t, WithFaults(Faults{InternalError: 1, Methods: []string{"post", "DELETE"}}))
 	// GET is not among Methods.
 	if a := sendOK(s, "GET", "Calls.json?PageSize=1", nil); a.status != 200 {
 		t.Fatalf("GET: %d", a.status)
@@ -232,8 +230,7 @@ func TestFaultScope(t *testing.T) {
 }
 
 func TestApplyThenFail(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	s.SetFaults(Faults{ApplyThenFail: 1})
 	msgs, calls := s.Count("Messages"), s.Count("Calls")
 
@@ -251,9 +248,11 @@ func TestApplyThenFail(t *testing.T) {
 	if a = sendOK(s, "GET", "Calls.json?PageSize=1", nil); a.status != 200 {
 		t.Fatalf("GET: %d", a.status)
 	}
+	before := len(s.SpecViolations())
 	if a = sendOK(s, "POST", "Messages.json", url.Values{"Body": {"no To"}}); a.status != 400 {
 		t.Fatalf("bad POST: %d", a.status)
 	}
+	s.forgetRequestViolations(before) // the missing To is the point
 
 	if s.Count("Messages") != msgs+2 || s.Count("Calls") != calls-1 {
 		t.Fatalf("messages %d calls %d", s.Count("Messages"), s.Count("Calls"))
@@ -343,8 +342,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestLatencyClientGone(t *testing.T) {
-	s := NewServer(WithLatency(time.Hour, 0))
-	defer s.Close()
+	s := NewTestServer(t, WithLatency(time.Hour, 0))
 	before := s.Count("Messages")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -421,8 +419,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestMaxConcurrent(t *testing.T) {
-	s := NewServer(WithMaxConcurrent(2), WithLatency(time.Hour, 0))
-	defer s.Close()
+	s := NewTestServer(t, WithMaxConcurrent(2), WithLatency(time.Hour, 0))
 	// Two requests held in flight by the latency.
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -469,8 +466,7 @@ func TestMaxConcurrent(t *testing.T) {
 
 // TestChaosConcurrent changes the settings while requests are served.
 func TestChaosConcurrent(t *testing.T) {
-	s := NewServer(WithSize(Size{Messages: 50}), WithMaxConcurrent(4))
-	defer s.Close()
+	s := NewTestServer(t, WithSize(Size{Messages: 50}), WithMaxConcurrent(4))
 	stop := make(chan struct{})
 	var knobs sync.WaitGroup
 	knobs.Go(func() {

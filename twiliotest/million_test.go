@@ -10,8 +10,7 @@ func TestMillionMessages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds a million messages")
 	}
-	s := NewServer(WithSize(Size{Messages: 1_000_000}))
-	defer s.Close()
+	s := NewTestServer(t, WithSize(Size{Messages: 1_000_000}))
 	if s.Count("Messages") != 1_000_000 {
 		t.Fatalf("count %d", s.Count("Messages"))
 	}
