@@ -229,7 +229,14 @@ func (j *judgement) unknownParams(op *openapi3.Operation, query url.Values, body
 			j.add(Violation{Field: name, Value: query.Get(name), Reason: "unknown query parameter: " + j.op + " does not declare it"}, true)
 		}
 	}
-	if body == nil {
+	if len(body) == 0 {
+		// The library skips an empty body; Twilio sees a request without
+		// any of the required parameters.
+		if mt := formSchema(op); mt != nil {
+			for _, name := range mt.Required {
+				j.add(Violation{Field: name, Reason: "required parameter missing"}, false)
+			}
+		}
 		return
 	}
 	form, err := url.ParseQuery(string(body))
@@ -238,11 +245,9 @@ func (j *judgement) unknownParams(op *openapi3.Operation, query url.Values, body
 		return
 	}
 	props := map[string]bool{}
-	if op.RequestBody != nil && op.RequestBody.Value != nil {
-		if mt := op.RequestBody.Value.Content.Get(formType); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-			for name := range mt.Schema.Value.Properties {
-				props[name] = true
-			}
+	if s := formSchema(op); s != nil {
+		for name := range s.Properties {
+			props[name] = true
 		}
 	}
 	for _, name := range sortedKeys(form) {
@@ -250,6 +255,18 @@ func (j *judgement) unknownParams(op *openapi3.Operation, query url.Values, body
 			j.add(Violation{Field: name, Value: form.Get(name), Reason: "unknown parameter: " + j.op + " has no such form field"}, true)
 		}
 	}
+}
+
+// formSchema is the schema of an operation's form body, or nil.
+func formSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	mt := op.RequestBody.Value.Content.Get(formType)
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	return mt.Schema.Value
 }
 
 func sortedKeys(v url.Values) []string {
