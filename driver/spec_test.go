@@ -74,9 +74,11 @@ type fakeT struct {
 	cleanups []func()
 }
 
-func (f *fakeT) Helper()                           {}
-func (f *fakeT) Cleanup(fn func())                 { f.cleanups = append(f.cleanups, fn) }
-func (f *fakeT) Errorf(format string, args ...any) { f.errors = append(f.errors, fmt.Sprintf(format, args...)) }
+func (f *fakeT) Helper()           {}
+func (f *fakeT) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
 func (f *fakeT) end() string {
 	for i := len(f.cleanups) - 1; i >= 0; i-- {
 		f.cleanups[i]()
