@@ -37,7 +37,8 @@ type Server struct {
 	validator  *validator // checks requests against the spec, always
 	judging    bool       // record violations and judge answers (WithSpecValidation)
 	violMu     sync.Mutex
-	violations []Violation
+	violations []Violation // the first maxViolations
+	dropped    int         // violations beyond them
 }
 
 // Request is one request the server received, as logged by Requests.

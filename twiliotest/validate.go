@@ -114,6 +114,12 @@ func (s *Server) FailOnViolations(t TB) {
 		for _, v := range s.SpecViolations() {
 			t.Errorf("twiliotest: %s", v)
 		}
+		s.violMu.Lock()
+		dropped := s.dropped
+		s.violMu.Unlock()
+		if dropped > 0 {
+			t.Errorf("twiliotest: and %d more spec violations (only the first %d are kept)", dropped, maxViolations)
+		}
 	})
 }
 
@@ -511,6 +517,15 @@ func (s *Server) recordViolations(vs []Violation) {
 		return
 	}
 	s.violMu.Lock()
+	room := max(0, maxViolations-len(s.violations))
+	if len(vs) > room {
+		s.dropped += len(vs) - room
+		vs = vs[:room]
+	}
 	s.violations = append(s.violations, vs...)
 	s.violMu.Unlock()
 }
+
+// maxViolations bounds the violations kept: a long-running server fed bad
+// requests must not grow without end.
+const maxViolations = 1000

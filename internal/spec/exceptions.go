@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -153,4 +154,15 @@ func dayFilters(doc *openapi3.T) error {
 		}
 	}
 	return nil
+}
+
+// ExceptionsMarkdown is the table of Exceptions as README's testing
+// section shows it (a test checks that README has it verbatim).
+func ExceptionsMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| Exception | Allowed | Where | Evidence in Twilio's spec |\n|---|---|---|---|\n")
+	for _, e := range Exceptions {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", e.Name, e.Allows, e.Where, e.Evidence)
+	}
+	return b.String()
 }

@@ -46,8 +46,9 @@ func License() string {
 	return string(b)
 }
 
-// Raw returns the uncompressed bytes of the current spec as vendored.
-func Raw() ([]byte, error) { return gunzip(currentFile) }
+// File returns a vendored spec, uncompressed, by its name in twilio-oai:
+// "twilio_api_v2010.json" or "twilio_api_v2010_2024-02-09_with_feedback.json".
+func File(name string) ([]byte, error) { return gunzip(name + ".gz") }
 
 var load = sync.OnceValues(func() (*openapi3.T, error) {
 	merged, err := mergedJSON()

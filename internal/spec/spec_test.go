@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,5 +28,17 @@ func TestLoad(t *testing.T) {
 	}
 	if len(doc.Servers) != 0 {
 		t.Errorf("servers %v", doc.Servers)
+	}
+}
+
+// README's testing section lists the exceptions exactly as the validator
+// applies them.
+func TestReadmeListsTheExceptions(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table := ExceptionsMarkdown(); !strings.Contains(string(readme), table) {
+		t.Errorf("README.md lacks the table of exceptions; put this in its testing section:\n%s", table)
 	}
 }
