@@ -290,10 +290,7 @@ func TestFaultDeterminism(t *testing.T) {
 		}
 		return faultsOf(s.Requests())
 	}
-	a, b, other := NewServer(WithSeed(5)), NewServer(WithSeed(5)), NewServer(WithSeed(6))
-	defer a.Close()
-	defer b.Close()
-	defer other.Close()
+	a, b, other := NewTestServer(t, WithSeed(5)), NewTestServer(t, WithSeed(5)), NewTestServer(t, WithSeed(6))
 	sendOK(b, "GET", "Calls.json", nil) // traffic before SetFaults does not matter
 	fa, fb, fo := run(a), run(b), run(other)
 	if !slices.Equal(fa, fb) {
@@ -318,18 +315,17 @@ func TestLatency(t *testing.T) {
 	const d = 50 * time.Millisecond
 	for _, tc := range []struct {
 		name  string
-		start func() *Server
+		start func(t *testing.T) *Server
 	}{
-		{"option", func() *Server { return NewServer(WithLatency(d, 5*time.Millisecond)) }},
-		{"setter", func() *Server {
-			s := NewServer()
+		{"option", func(t *testing.T) *Server { return NewTestServer(t, WithLatency(d, 5*time.Millisecond)) }},
+		{"setter", func(t *testing.T) *Server {
+			s := NewTestServer(t)
 			s.SetLatency(d, 0)
 			return s
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := tc.start()
-			defer s.Close()
+			s := tc.start(t)
 			a := sendOK(s, "GET", "Calls/"+FeedbackCallSid+".json", nil)
 			if a.status != 200 || a.took < d {
 				t.Fatalf("status %d in %v, want 200 in at least %v", a.status, a.took, d)
@@ -364,19 +360,18 @@ func TestRateLimit(t *testing.T) {
 	const n, burst = 10, 4
 	for _, tc := range []struct {
 		name  string
-		start func() *Server
+		start func(t *testing.T) *Server
 	}{
-		{"option", func() *Server { return NewServer(WithRateLimit(0.001, burst)) }},
-		{"setter", func() *Server {
-			s := NewServer()
+		{"option", func(t *testing.T) *Server { return NewTestServer(t, WithRateLimit(0.001, burst)) }},
+		{"setter", func(t *testing.T) *Server {
+			s := NewTestServer(t)
 			sendOK(s, "GET", "Calls.json?PageSize=1", nil)
 			s.SetRateLimit(0.001, burst)
 			return s
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := tc.start()
-			defer s.Close()
+			s := tc.start(t)
 			base := s.Stats()
 			before := s.Count("Messages")
 			answers := make([]answer, n)

@@ -186,6 +186,9 @@ func TestHandlerWithoutListener(t *testing.T) {
 	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("content type %q", ct)
 	}
+	if v := s.SpecViolations(); len(v) > 0 {
+		t.Fatal(v[0])
+	}
 }
 
 func TestDeterminism(t *testing.T) {
