@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/driver"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -206,5 +207,43 @@ func TestSpecEveryTableUnderTheValidator(t *testing.T) {
 	}
 	if v := srv.SpecViolations(); len(v) > 0 {
 		t.Errorf("%d spec violations, the first: %s", len(v), v[0])
+	}
+}
+
+// stripContentType is a transport that loses the Content-Type header, as
+// the driver did before it sent twilio-go's headers.
+type stripContentType struct{ next http.RoundTripper }
+
+func (s stripContentType) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Del("Content-Type")
+	return s.next.RoundTrip(r)
+}
+
+// An INSERT whose request loses its Content-Type gets Twilio's answer (no
+// parameters were read: 21604) and fails the test naming CreateMessage and
+// the header.
+func TestSpecDroppedContentTypeFailsTheTest(t *testing.T) {
+	ft := &fakeT{}
+	srv := twiliotest.NewTestServer(ft)
+	cfg, err := driver.ParseDSN(srv.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Transport = stripContentType{http.DefaultTransport}
+	db, err := driver.OpenDB(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", "hi")
+	if err == nil || !strings.Contains(err.Error(), "21604") {
+		t.Errorf("err = %v, want Twilio's 21604 (no To read)", err)
+	}
+	failures := ft.end()
+	for _, want := range []string{"request of CreateMessage", `field "Content-Type"`, "Twilio reads none of its parameters", `field "To": required parameter missing`} {
+		if !strings.Contains(failures, want) {
+			t.Errorf("the test's failure lacks %q:\n%s", want, failures)
+		}
 	}
 }
