@@ -53,6 +53,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form, Header: r.Header.Clone()}
 	rp := s.serve(c, w, &rec)
 	rec.Status = rp.status
+	if c.judge == nil && s.judging && rp.status >= 400 {
+		// Refused before the request was judged (401, a rate cap's 429):
+		// the answer still has to be Twilio's error shape.
+		c.judge = &judgement{method: r.Method, path: r.URL.Path, reject: -1}
+	}
 	if c.judge != nil && s.judging {
 		if rp.status != 0 && !rp.reset && rec.Fault != FaultUnavailable && rec.Fault != FaultTruncate {
 			h := w.Header().Clone()
