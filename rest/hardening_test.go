@@ -126,3 +126,30 @@ func TestHardening11_HonestPagingStillWorks(t *testing.T) {
 		t.Fatalf("pages %d, requests %d, err %v", pages, n.Load(), err)
 	}
 }
+
+// Whatever a server puts in next_page_uri, checkNext never panics, and what
+// it accepts is a path on the list endpoint itself.
+func FuzzCheckNext(f *testing.F) {
+	list := APIVersion + "/Accounts/" + testAccount + "/Calls.json"
+	for _, seed := range []string{
+		list + "?PageSize=50&Page=1&PageToken=PA1",
+		"/admin/x", "//evil.example" + list, "https://evil.example" + list,
+		list + "/../../AC1/Calls.json", list + "#frag", "%zz", "",
+		APIVersion + "/Accounts/" + testAccount + "%2FCalls.json",
+	} {
+		f.Add(seed)
+	}
+	c, err := New(Options{AccountSid: testAccount, Username: testAccount, Password: "token"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, next string) {
+		if err := c.checkNext(list+"?PageSize=50", next); err != nil || next == "" {
+			return
+		}
+		u, err := url.Parse(next)
+		if err != nil || u.Host != "" || u.Scheme != "" || u.EscapedPath() != list {
+			t.Fatalf("accepted %q", next)
+		}
+	})
+}
