@@ -142,10 +142,13 @@ func TestSpecEveryTableUnderTheValidator(t *testing.T) {
 
 	// Writes, table by table. INSERT and UPDATE return the rows, Sid first.
 	call := sidOf(run("INSERT INTO Calls (`To`, `From`, Url) VALUES (?, ?, ?)", "+15005550006", twiliotest.WhatsAppNumber, "https://demo.twilio.com/welcome/voice/"))
+	// Typed and list parameters: integers, booleans, repeated keys.
+	run("INSERT INTO Calls (`To`, `From`, Twiml, Timeout, Record, StatusCallback, StatusCallbackEvent, StatusCallbackMethod) VALUES (?, ?, ?, 30, true, ?, ?, 'POST')",
+		"+15005550006", twiliotest.WhatsAppNumber, "<Response><Say>hi</Say></Response>", "https://example.com/status", "initiated,answered,completed")
 	run("UPDATE Calls SET Status = 'canceled' WHERE Sid = ?", call)
 	run("DELETE FROM Calls WHERE Sid = ?", twiliotest.DeletableCallSid)
 
-	run("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", "hi")
+	run("INSERT INTO Messages (`From`, `To`, Body, StatusCallback) VALUES (?, ?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", "hi", "https://example.com/status")
 	msg := sidOf(run("SELECT Sid FROM Messages WHERE Status = 'delivered' LIMIT 1"))
 	run("UPDATE Messages SET Body = '' WHERE Sid = ?", msg)
 	run("DELETE FROM Messages WHERE Sid = ?", msg)
@@ -160,7 +163,7 @@ func TestSpecEveryTableUnderTheValidator(t *testing.T) {
 	run("UPDATE OutgoingCallerIds SET Name = 'Main office' WHERE Sid = ?", twiliotest.OutgoingCallerIdSid)
 	run("DELETE FROM OutgoingCallerIds WHERE Sid = ?", twiliotest.OutgoingCallerIdSid)
 
-	run("INSERT INTO Feedback (Sid, QualityScore) VALUES (?, 5)", twiliotest.FeedbackCallSid)
+	run("INSERT INTO Feedback (Sid, QualityScore, Issue) VALUES (?, 3, 'dropped-call,one-way-audio')", twiliotest.FeedbackCallSid)
 	run("UPDATE Feedback SET QualityScore = 4 WHERE Sid = ?", twiliotest.FeedbackCallSid)
 
 	summary := sidOf(run("INSERT INTO FeedbackSummary (StartDate, EndDate) VALUES ('2014-06-01', '2014-06-04')"))
