@@ -75,8 +75,7 @@ func TestDifferentialSQLite(t *testing.T) {
 		t.Skip("differential test skipped in -short mode")
 	}
 	size := twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60}
-	srv := twiliotest.NewServer(twiliotest.WithSize(size))
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(size))
 	// nodes=50: the rate limiter's 25 requests/s per node would make the
 	// in-process emulator wait.
 	db, err := sql.Open("twilio", srv.DSN()+"&nodes=50")

@@ -216,8 +216,7 @@ func TestDecodeMatchesReference(t *testing.T) {
 // TestDecodeEmulatorRows compares the decoder with the reference on every row
 // the emulator lists for each table.
 func TestDecodeEmulatorRows(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	client := testClient(t, srv)
 	for _, tbl := range schema.Tables() {
 		if !tbl.Supports(schema.List) {
