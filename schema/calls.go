@@ -45,7 +45,7 @@ var Calls = &Table{
 	Filters: []Filter{
 		{Column: "To", Param: "To", Ops: Eq, Exact: true},
 		{Column: "From", Param: "From", Ops: Eq, Exact: true},
-		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq, Exact: true},
+		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq, Exact: true, Pattern: SidPattern("CA")},
 		{Column: "Status", Param: "Status", Ops: Eq, Exact: true, Values: callStatuses},
 		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
 		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},

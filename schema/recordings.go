@@ -36,7 +36,7 @@ var Recordings = &Table{
 	},
 	Filters: []Filter{
 		{Column: "DateCreated", Param: "DateCreated", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
-		{Column: "CallSid", Param: "CallSid", Ops: Eq, Exact: true},
-		{Column: "ConferenceSid", Param: "ConferenceSid", Ops: Eq, Exact: true},
+		{Column: "CallSid", Param: "CallSid", Ops: Eq, Exact: true, Pattern: SidPattern("CA")},
+		{Column: "ConferenceSid", Param: "ConferenceSid", Ops: Eq, Exact: true, Pattern: SidPattern("CF")},
 	},
 }

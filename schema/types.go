@@ -6,6 +6,7 @@ package schema
 
 import (
 	"reflect"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -131,6 +132,10 @@ type Filter struct {
 	// enum); it refuses any other with 400 / 20001, so another value is
 	// not sent but checked here. Empty: any value.
 	Values []string
+	// Pattern is the spec's pattern for the parameter (a Sid: its prefix
+	// and 32 hex digits); Twilio refuses any other value with 400 / 20001,
+	// so another value is not sent but checked here. Nil: any value.
+	Pattern *regexp.Regexp
 	// Note says how Twilio matches, for SHOW FULL COLUMNS and EXPLAIN.
 	Note string
 }
@@ -142,6 +147,9 @@ func (f Filter) Serves(v string) bool {
 		return false
 	}
 	if len(f.Values) > 0 && !slices.Contains(f.Values, v) {
+		return false
+	}
+	if f.Pattern != nil && !f.Pattern.MatchString(v) {
 		return false
 	}
 	return len(f.Only) == 0 || slices.Contains(f.Only, v)
@@ -201,4 +209,10 @@ func (t *Table) SidKind() string {
 		return "a"
 	}
 	return t.SidPrefixes[0] + "…"
+}
+
+// SidPattern is the spec's pattern of a Sid with the given two-letter
+// prefix: the prefix and 32 hex digits.
+func SidPattern(prefix string) *regexp.Regexp {
+	return regexp.MustCompile("^" + prefix + "[0-9a-fA-F]{32}$")
 }
