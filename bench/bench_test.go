@@ -308,3 +308,43 @@ func latencyRange30Days(b *testing.B, startDelay time.Duration) {
 	b.ReportMetric(float64(throttled), "driver-429s")
 	b.ReportMetric(float64(peak)/(1<<20), "driver-peak-MiB")
 }
+
+// BenchmarkLatencyRange30DaysConcurrent runs 8 of BenchmarkLatencyRange30Days's
+// scans at once through one Connector at nodes=10 (250 requests a second;
+// the emulator refuses more), and reports the peak heap of the whole
+// process: the Connector's page budget, shared by the queries, bounds it.
+// Target: at most 128 MiB. Each scan's rows are checked by count and Sids.
+func BenchmarkLatencyRange30DaysConcurrent(b *testing.B) {
+	const rate, queries = 250.0, 8
+	e := startEmulator(b, emulatorSpec{Calls: 1_000_000, Latency: 200 * time.Millisecond, RPS: rate, Burst: 50})
+	db := openDriver(b, e.dsn("nodes=10"))
+	query := "SELECT * FROM Calls WHERE StartTime >= '2026-05-15' AND StartTime < '2026-06-14'"
+	wantRows, wantSum := db.scanSids(b, query)
+	time.Sleep(time.Second)
+	var took time.Duration
+	var peak uint64
+	var requests int
+	for b.Loop() {
+		e.resetRequests(b)
+		peak = max(peak, peakHeap(func() {
+			start := time.Now()
+			var wg sync.WaitGroup
+			for range queries {
+				wg.Go(func() {
+					if n, sum := db.scanSids(b, query); n != wantRows || sum != wantSum {
+						b.Errorf("a concurrent scan read %d rows, alone %d; or not the same rows", n, wantRows)
+					}
+				})
+			}
+			wg.Wait()
+			took += time.Since(start)
+		}))
+		requests = e.stats(b).Requests
+	}
+	bound := queries * math.Ceil(float64(wantRows)/pageSize) / rate
+	b.ReportMetric(float64(peak)/(1<<20), "driver-peak-MiB")
+	b.ReportMetric(took.Seconds()/float64(b.N), "driver-s")
+	b.ReportMetric(bound, "bound-s")
+	b.ReportMetric(took.Seconds()/float64(b.N)/bound, "driver/bound")
+	b.ReportMetric(float64(requests), "driver-requests")
+}

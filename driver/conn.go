@@ -3,6 +3,7 @@ package driver
 import (
 	"context"
 	sqldriver "database/sql/driver"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -71,9 +72,9 @@ func (c *conn) query(ctx context.Context, st *planner.Statement, args []sqldrive
 	r, err := st.Query(ctx, c.env(), args)
 	c.logStatement(ctx, "query", start, err)
 	if err != nil {
-		return nil, err
+		return nil, c.connector.client.ScrubError(err)
 	}
-	return &rows{r: r}, nil
+	return &rows{r: r, client: c.connector.client}, nil
 }
 
 // ExecContext runs a statement and reports how many resources it changed.
@@ -93,7 +94,9 @@ func (c *conn) exec(ctx context.Context, st *planner.Statement, args []sqldriver
 	res, err := st.Exec(ctx, c.env(), args)
 	c.logStatement(ctx, "exec", start, err)
 	if err != nil {
-		return nil, err
+		// A server's answer quoted in an error (a value that would not
+		// decode) may echo the credentials sent.
+		return nil, c.connector.client.ScrubError(err)
 	}
 	return res, nil
 }
@@ -104,10 +107,24 @@ func (c *conn) exec(ctx context.Context, st *planner.Statement, args []sqldriver
 func (c *conn) logStatement(ctx context.Context, kind string, start time.Time, err error) {
 	log := c.connector.logger
 	if err != nil {
-		log.LogAttrs(ctx, slog.LevelDebug, "twilio statement failed", slog.String("kind", kind), slog.String("error", err.Error()))
+		log.LogAttrs(ctx, slog.LevelDebug, "twilio statement failed", append([]slog.Attr{slog.String("kind", kind)}, errorAttrs(err)...)...)
 		return
 	}
 	log.LogAttrs(ctx, slog.LevelDebug, "twilio statement", slog.String("kind", kind), slog.Duration("took", time.Since(start)))
+}
+
+// errorAttrs describe a failed statement for the log without its text:
+// an error's message may quote the statement's arguments (a phone number
+// Twilio refused, a value that is not a Sid), which are never logged. The
+// caller has the whole error.
+func errorAttrs(err error) []slog.Attr {
+	attrs := []slog.Attr{slog.String("error_type", fmt.Sprintf("%T", err))}
+	var te *Error
+	if errors.As(err, &te) {
+		attrs = append(attrs, slog.Int("status", te.Status), slog.Int("code", te.Code), slog.String("path", te.Path))
+	}
+	attrs = append(attrs, slog.Bool("outcome_unknown", OutcomeUnknown(err)))
+	return attrs
 }
 
 // Ping fetches the account: wrong credentials fail with Twilio's 20003.
@@ -116,7 +133,7 @@ func (c *conn) Ping(ctx context.Context) error {
 		return sqldriver.ErrBadConn
 	}
 	_, err := c.connector.client.Get(ctx, c.connector.client.AccountPath(), nil)
-	return err
+	return c.connector.client.ScrubError(err)
 }
 
 // ResetSession keeps a pooled connection usable: there is no session state.

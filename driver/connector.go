@@ -79,6 +79,11 @@ func NewConnector(cfg *Config) (*Connector, error) {
 		MaxInFlight: maxInFlight,
 		UserAgent:   userAgent,
 		Logger:      logger,
+
+		MaxResponseBytes: cfg.MaxResponseBytes,
+		ProxyUser:        cfg.Proxy.User,
+		ProxyPassword:    cfg.Proxy.Password,
+		Cache:            rest.NewCache(cfg.CacheTTL, cfg.CacheMaxBytes),
 	})
 	if err != nil {
 		if shared != nil {
@@ -95,12 +100,19 @@ func NewConnector(cfg *Config) (*Connector, error) {
 			AllowBulkWrites: cfg.AllowBulkWrites,
 			MaxWriteRows:    cfg.MaxWriteRows,
 			ScanParallelism: cfg.scanParallelism(),
+			Pages:           planner.NewPageBudget(connectorPages),
 		},
 		client: client,
 		logger: logger,
 		shared: shared,
 	}, nil
 }
+
+// connectorPages is the page budget every query of a Connector shares:
+// listing pages fetched ahead of their reader by parallel range scans (a
+// 1000-row page of Calls is about 2 MB of JSON), so that memory stays
+// bounded however many queries run at once and whatever the parallelism.
+const connectorPages = 24
 
 // sharedLimiter is the Redis-backed limiter of `limiter=redis://…`.
 func sharedLimiter(cfg *Config, logger *slog.Logger) (*rest.RedisLimiter, error) {

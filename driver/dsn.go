@@ -49,6 +49,12 @@ const (
 	dsnMaxMaxWriteRows     = 1000000
 	dsnMaxConcurrency      = 1000
 	dsnMaxScanParallelism  = 64
+	dsnDefaultCacheBytes   = 64 << 20
+	dsnMaxCacheBytes       = 1 << 40
+
+	dsnDefaultMaxResponseBytes = 64 << 20 // rest.DefaultMaxResponseBytes
+	dsnMinMaxResponseBytes     = 1 << 10
+	dsnMaxMaxResponseBytes     = 1 << 30
 
 	proxyAuthNone   = "NONE"
 	proxyAuthBasic  = "BASIC"
@@ -66,6 +72,12 @@ const (
 
 // Config is the driver's configuration, parsed from a DSN by ParseDSN or built
 // programmatically (start from NewConfig) and passed to OpenDB.
+//
+// Printing a Config never shows its secrets: String, GoString, Format,
+// LogValue and MarshalJSON redact the auth token, the API secret and the
+// proxy password. The exception is Go's: fmt prints unexported struct
+// fields by reflection without calling their methods, so %v of a struct
+// that holds a Config in an unexported field shows the secrets.
 type Config struct {
 	AccountSid string        // AC…
 	AuthToken  string        // secret
@@ -87,11 +99,17 @@ type Config struct {
 	ScanParallelism int           // `scan_parallelism` 0..64: time slices of one date-range scan fetched at once; 0 (default): 8 × nodes, at most max_concurrency; 1: none
 	MaxRetries      int           // `max_retries` 0..20, default 8: retries of a 429 (any method) or a 5xx/reset (GET, DELETE)
 	RetryTimeout    time.Duration // `retry_timeout` total time one request may spend retrying, default 1m
-	AllowBulkWrites bool          // `allow_bulk_writes`: permit UPDATE or DELETE without WHERE (default false)
+	AllowBulkWrites bool          // `allow_bulk_writes`: permit bulk writes, UPDATE or DELETE without WHERE, with an always-true WHERE, or matching every row without a Sid or pushed filter (default false)
 	MaxWriteRows    int           // `max_write_rows` 1..1000000, default 100: most resources one statement may change
 	TLSCAFile       string        // `tls_ca_file` PEM file of CAs to trust besides the system's (private endpoints)
 	AuthTokenFile   string        // `auth_token_file` file holding the auth token (a mounted secret)
 	APISecretFile   string        // `api_secret_file` file holding the API key secret
+	// `max_response_bytes` 1024..1073741824, default 67108864 (64 MiB):
+	// the largest answer body read, once decompressed; a larger one (a
+	// gzip bomb, an endless body) fails the statement.
+	MaxResponseBytes int64
+	CacheTTL         time.Duration // `cache_ttl` how long list and get answers are reused by later queries of the Connector; 0 (default): no cache
+	CacheMaxBytes    int64         // `cache_max_bytes` most bytes of answers the cache keeps, default 64 MiB
 
 	// Limiter shares the request budget (and max_concurrency) with other
 	// processes through Redis (`limiter`, `limiter_key`, …); see LimiterConfig.
@@ -145,6 +163,9 @@ func NewConfig() *Config {
 		MaxRetries:   dsnDefaultMaxRetries,
 		RetryTimeout: dsnDefaultRetryTimeout,
 		MaxWriteRows: dsnDefaultMaxWriteRows,
+
+		MaxResponseBytes: dsnDefaultMaxResponseBytes,
+		CacheMaxBytes:    dsnDefaultCacheBytes,
 		Proxy: ProxyConfig{
 			AuthScheme: proxyAuthNone,
 			SSLType:    proxySSLAuto,
@@ -468,6 +489,15 @@ func (c *Config) FormatDSN() string {
 	}
 	if c.MaxWriteRows != dsnDefaultMaxWriteRows {
 		q.Set("max_write_rows", strconv.Itoa(c.MaxWriteRows))
+	}
+	if c.MaxResponseBytes != dsnDefaultMaxResponseBytes {
+		q.Set("max_response_bytes", strconv.FormatInt(c.MaxResponseBytes, 10))
+	}
+	if c.CacheTTL != 0 {
+		q.Set("cache_ttl", c.CacheTTL.String())
+	}
+	if c.CacheMaxBytes != dsnDefaultCacheBytes {
+		q.Set("cache_max_bytes", strconv.FormatInt(c.CacheMaxBytes, 10))
 	}
 	if c.TLSCAFile != "" {
 		q.Set("tls_ca_file", c.TLSCAFile)

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
 	"strings"
@@ -94,12 +95,17 @@ func FuzzParseDSN(f *testing.F) {
 		tBase + "/#frag",
 		tBase + "host:port/",
 		tBase + "/?timeout=-1&log_level=trace",
+		tBase + "/?max_response_bytes=1048576",
+		tBase + "/?max_response_bytes=1023&max_response_bytes=99999999999999999999",
 		tBase + "/?proxy_password=a+b%20c&proxy_user=u+v",
 		tBase + "/?limiter=redis://127.0.0.1:6379/0&limiter_key=k:1&limiter_fallback_replicas=4",
 		tBase + "/?limiter=rediss%3A%2F%2Fsvc%40redis.example.com%3A6380%2F15",
 		tBase + "/?limiter=redis://:R3disPassSECRET@r:6379",
 		tBase + "/?limiter=redis://r:6379/16&limiter_key=a%20b",
 		tBase + "/?limiter_fallback_replicas=2",
+		tBase + "/?cache_ttl=30s&cache_max_bytes=1048576",
+		tBase + "/?cache_ttl=0&cache_max_bytes=0",
+		tBase + "/?cache_ttl=-5s",
 	}
 	for _, s := range seeds {
 		f.Add(s)
@@ -137,8 +143,13 @@ func FuzzParseDSN(f *testing.F) {
 		// secrets are empty (a secret may equal a non-secret value printed anyway).
 		bare := cfg.Clone()
 		bare.AuthToken, bare.APISecret, bare.Proxy.Password, bare.Limiter.Password = "", "", "", ""
-		outs := []string{cfg.String(), cfg.GoString(), cfg.LogValue().String()}
-		bareOuts := []string{bare.String(), bare.GoString(), bare.LogValue().String()}
+		js, err := json.Marshal(cfg)
+		if err != nil {
+			t.Fatalf("json.Marshal: %v", err)
+		}
+		bareJS, _ := json.Marshal(bare)
+		outs := []string{cfg.String(), cfg.GoString(), cfg.LogValue().String(), string(js)}
+		bareOuts := []string{bare.String(), bare.GoString(), bare.LogValue().String(), string(bareJS)}
 		for i, out := range outs {
 			for _, s := range []string{cfg.AuthToken, cfg.APISecret, cfg.Proxy.Password, cfg.Limiter.Password} {
 				if s != "" && !strings.Contains(dsnRedacted, s) && strings.Count(out, s) > strings.Count(bareOuts[i], s) {

@@ -109,9 +109,31 @@ var dsnKeys = map[string]dsnKey{
 		c.AllowBulkWrites = b
 		return p
 	}},
+	"cache_ttl": {set: func(c *Config, v string) string {
+		if v == "0" {
+			c.CacheTTL = 0 // no cache, as by default
+			return ""
+		}
+		d, p := dsnParseTimeout(v)
+		c.CacheTTL = d
+		return p
+	}},
+	"cache_max_bytes": {set: func(c *Config, v string) string {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 || n > dsnMaxCacheBytes {
+			return fmt.Sprintf("%s is out of range: use a whole number of bytes from 1 to %d", dsnQuote(v), int64(dsnMaxCacheBytes))
+		}
+		c.CacheMaxBytes = n
+		return ""
+	}},
 	"max_write_rows": {set: func(c *Config, v string) string {
 		n, p := dsnParseInt(v, 1, dsnMaxMaxWriteRows)
 		c.MaxWriteRows = n
+		return p
+	}},
+	"max_response_bytes": {set: func(c *Config, v string) string {
+		n, p := dsnParseInt(v, dsnMinMaxResponseBytes, dsnMaxMaxResponseBytes)
+		c.MaxResponseBytes = int64(n)
 		return p
 	}},
 	"tls_ca_file": {set: func(c *Config, v string) string {

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -9,8 +10,14 @@ import (
 	"strings"
 )
 
-// Secrets never leave a Config through fmt or slog: every way of printing
-// it goes through these methods.
+// Secrets never leave a Config through fmt, slog or encoding/json: every
+// way of printing it goes through these methods.
+//
+// One way around them remains, and it is Go's, not ours: fmt prints a
+// struct's unexported fields by reflection without calling their methods,
+// so a Config (or *Config) held in an unexported field of another struct,
+// printed with %v or %+v, shows its secrets. Keep a Config in an exported
+// field, or give the outer struct a String method.
 
 func dsnRedact(secret string) string {
 	if secret == "" {
@@ -72,8 +79,40 @@ func (c Config) LogValue() slog.Value {
 		slog.String("edge", c.Edge),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Any("proxy", c.Proxy.LogValue()),
+		slog.Int("max_concurrency", c.MaxConcurrency),
+		slog.Int("scan_parallelism", c.ScanParallelism),
+		slog.Int("max_retries", c.MaxRetries),
+		slog.Duration("retry_timeout", c.RetryTimeout),
+		slog.Bool("allow_bulk_writes", c.AllowBulkWrites),
+		slog.Int("max_write_rows", c.MaxWriteRows),
+		slog.Int64("max_response_bytes", c.MaxResponseBytes),
+		slog.String("tls_ca_file", c.TLSCAFile),
+		slog.String("auth_token_file", c.AuthTokenFile),
+		slog.String("api_secret_file", c.APISecretFile),
 		slog.Any("limiter", c.Limiter.LogValue()),
 	)
+}
+
+// MarshalJSON encodes c with its secrets redacted, as String does;
+// Logger and Transport are named by type.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type fields Config // the same fields without the methods
+	f := fields(c)
+	f.AuthToken, f.APISecret, f.Host = dsnRedact(c.AuthToken), dsnRedact(c.APISecret), dsnRedactURL(c.Host)
+	f.Logger, f.Transport = nil, nil
+	return json.Marshal(struct {
+		fields
+		Logger    string
+		Transport string
+	}{f, dsnDescribe(c.Logger), dsnDescribe(c.Transport)})
+}
+
+// MarshalJSON encodes p with its password redacted.
+func (p ProxyConfig) MarshalJSON() ([]byte, error) {
+	type fields ProxyConfig
+	f := fields(p)
+	f.Password, f.URL = dsnRedact(p.Password), dsnRedactURL(p.URL)
+	return json.Marshal(f)
 }
 
 // String returns p with its password redacted.
@@ -102,6 +141,7 @@ func (p ProxyConfig) LogValue() slog.Value {
 		slog.String("user", p.User),
 		slog.String("password", dsnRedact(p.Password)),
 		slog.String("ssltype", p.SSLType),
+		slog.String("password_file", p.PasswordFile),
 	)
 }
 

@@ -69,6 +69,12 @@ func TestParseDSNTable(t *testing.T) {
 		{name: "percent-encoded sid", dsn: "twilio://%41C0123456789abcdef0123456789abcdef:" + tToken + "@/", want: dsnWant(nil)},
 		{name: "custom host and port", dsn: tBase + "twilio.example.com:8443/", want: dsnWant(func(c *Config) { c.Host = "twilio.example.com:8443" }), baseURL: "https://twilio.example.com:8443"},
 
+		// max_response_bytes
+		{name: "max_response_bytes", dsn: tBase + "/?max_response_bytes=1048576", want: dsnWant(func(c *Config) { c.MaxResponseBytes = 1 << 20 })},
+		{name: "max_response_bytes bounds", dsn: tBase + "/?max_response_bytes=1073741824", want: dsnWant(func(c *Config) { c.MaxResponseBytes = 1 << 30 })},
+		{name: "max_response_bytes too small", dsn: tBase + "/?max_response_bytes=1023", err: `max_response_bytes "1023" is out of range: use an integer from 1024 to 1073741824`},
+		{name: "max_response_bytes suffix", dsn: tBase + "/?max_response_bytes=64MiB", err: `max_response_bytes "64MiB" is not an integer`},
+
 		// nodes
 		{name: "nodes lower bound", dsn: tBase + "/?nodes=1", want: dsnWant(func(c *Config) { c.Nodes = 1 })},
 		{name: "nodes upper bound", dsn: tBase + "/?nodes=50", want: dsnWant(func(c *Config) { c.Nodes = 50 })},
@@ -302,7 +308,8 @@ func TestNewConfigDefaults(t *testing.T) {
 	c := NewConfig()
 	want := &Config{Host: "api.twilio.com", TLS: true, Nodes: 2, PageSize: 1000, Timeout: 30 * time.Second,
 		LogLevel: slog.LevelError, Proxy: ProxyConfig{AuthScheme: "NONE", SSLType: "AUTO"},
-		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, Limiter: LimiterConfig{FallbackReplicas: 1}}
+		MaxRetries: 8, RetryTimeout: time.Minute, MaxWriteRows: 100, MaxResponseBytes: 64 << 20, CacheMaxBytes: 64 << 20,
+		Limiter: LimiterConfig{FallbackReplicas: 1}}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("NewConfig() = %#v", c)
 	}
@@ -330,6 +337,9 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		c.RetryTimeout = 90 * time.Second
 		c.AllowBulkWrites = true
 		c.MaxWriteRows = 5000
+		c.MaxResponseBytes = 8 << 20
+		c.CacheTTL = 45 * time.Second
+		c.CacheMaxBytes = 1 << 20
 		c.TLSCAFile = "/etc/ssl/private-ca.pem"
 		c.Limiter = LimiterConfig{URL: "rediss://twiliosql@redis.internal:6380/3", Key: "etl:twilio", FallbackReplicas: 6}
 	})
@@ -363,7 +373,7 @@ func TestConfigFormatDSNRoundTrip(t *testing.T) {
 		})
 	}
 	// Canonical form: keys sorted, defaults omitted, scheme upper-cased.
-	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&edge=dublin&limiter=rediss%3A%2F%2Ftwiliosql%40redis.internal%3A6380%2F3&limiter_fallback_replicas=6&limiter_key=etl%3Atwilio&log_level=DEBUG&max_concurrency=40&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
+	want := "twilio://" + tSid + ":" + tToken + "@127.0.0.1:4010/?allow_bulk_writes=true&cache_max_bytes=1048576&cache_ttl=45s&edge=dublin&limiter=rediss%3A%2F%2Ftwiliosql%40redis.internal%3A6380%2F3&limiter_fallback_replicas=6&limiter_key=etl%3Atwilio&log_level=DEBUG&max_concurrency=40&max_response_bytes=8388608&max_retries=3&max_write_rows=5000&name=billing-etl&nodes=7&page_size=250&proxy_auth_scheme=DIGEST&proxy_enabled=true&proxy_password=p%40ss+word%26%3D%2B%25%2F%23%3F&proxy_ssltype=ALWAYS&proxy_url=http%3A%2F%2Fproxy.example.com%3A3128%2F%3Fa%3Db%26c%3Dd&proxy_user=svc+user&region=ie1&retry_timeout=1m30s&scan_parallelism=8&timeout=1.5s&tls=false&tls_ca_file=%2Fetc%2Fssl%2Fprivate-ca.pem"
 	if got := full.FormatDSN(); got != want {
 		t.Fatalf("FormatDSN\n got %s\nwant %s", got, want)
 	}

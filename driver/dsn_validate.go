@@ -70,8 +70,17 @@ func (c *Config) validate(l dsnCredLabels) *ConfigError {
 	if c.RetryTimeout <= 0 {
 		return dsnErr("retry_timeout", "%q must be positive: %s", c.RetryTimeout.String(), dsnTimeoutAllowed)
 	}
+	if c.CacheTTL < 0 {
+		return dsnErr("cache_ttl", "%q must not be negative: %s, or 0 for no cache", c.CacheTTL.String(), dsnTimeoutAllowed)
+	}
+	if c.CacheMaxBytes < 1 || c.CacheMaxBytes > dsnMaxCacheBytes {
+		return dsnErr("cache_max_bytes", "%q is out of range: use a whole number of bytes from 1 to %d", strconv.FormatInt(c.CacheMaxBytes, 10), int64(dsnMaxCacheBytes))
+	}
 	if c.MaxWriteRows < 1 || c.MaxWriteRows > dsnMaxMaxWriteRows {
 		return dsnErr("max_write_rows", "%q is out of range: use an integer from 1 to %d", strconv.Itoa(c.MaxWriteRows), dsnMaxMaxWriteRows)
+	}
+	if c.MaxResponseBytes < dsnMinMaxResponseBytes || c.MaxResponseBytes > dsnMaxMaxResponseBytes {
+		return dsnErr("max_response_bytes", "%q is out of range: use an integer from %d to %d (bytes)", strconv.FormatInt(c.MaxResponseBytes, 10), dsnMinMaxResponseBytes, dsnMaxMaxResponseBytes)
 	}
 	okLevel := false
 	for _, l := range dsnLogLevels {

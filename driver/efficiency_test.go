@@ -163,47 +163,59 @@ func TestExplainGolden(t *testing.T) {
 		n++
 		t.Run(c.name, func(t *testing.T) {
 			srv.ResetRequests()
-			cols, rows := queryAll(t, db, "EXPLAIN "+c.sql)
-			if got := requestLines(srv); len(got) != 0 {
-				t.Errorf("EXPLAIN made requests: %q", got)
+			got := explainText(t, db, c.sql)
+			if lines := requestLines(srv); len(lines) != 0 {
+				t.Errorf("EXPLAIN made requests: %q", lines)
 			}
-			var b strings.Builder
-			fmt.Fprintf(&b, "-- EXPLAIN %s\n", c.sql)
-			tw := tabwriter.NewWriter(&b, 0, 0, 1, ' ', 0)
-			fmt.Fprintln(tw, strings.Join(cols, "\t|\t"))
-			for _, r := range rows {
-				cells := make([]string, len(r))
-				for j, v := range r {
-					if v == nil {
-						cells[j] = "NULL"
-					} else {
-						cells[j] = fmt.Sprint(v)
-					}
-				}
-				fmt.Fprintln(tw, strings.Join(cells, "\t|\t"))
-			}
-			tw.Flush()
-			got := b.String()
-			path := filepath.Join("testdata", "explain", fmt.Sprintf("%02d-%s.golden", i+1, c.name))
-			if *updateGolden {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./driver -run TestExplainGolden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("EXPLAIN output differs from %s (run with -update if the change is intended):\ngot:\n%s\nwant:\n%s", path, got, want)
-			}
+			checkGolden(t, filepath.Join("testdata", "explain", fmt.Sprintf("%02d-%s.golden", i+1, c.name)), got)
 		})
 	}
 	if n < 20 {
 		t.Errorf("only %d queries explained", n)
+	}
+}
+
+// explainText is EXPLAIN's answer for query as an aligned table, headed by
+// the statement.
+func explainText(t *testing.T, db *sql.DB, query string) string {
+	t.Helper()
+	cols, rows := queryAll(t, db, "EXPLAIN "+query)
+	var b strings.Builder
+	fmt.Fprintf(&b, "-- EXPLAIN %s\n", query)
+	tw := tabwriter.NewWriter(&b, 0, 0, 1, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(cols, "\t|\t"))
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for j, v := range r {
+			if v == nil {
+				cells[j] = "NULL"
+			} else {
+				cells[j] = fmt.Sprint(v)
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t|\t"))
+	}
+	tw.Flush()
+	return b.String()
+}
+
+// checkGolden compares got with the golden file at path (-update rewrites it).
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./driver -run %s -update)", err, strings.SplitN(t.Name(), "/", 2)[0])
+	}
+	if got != string(want) {
+		t.Errorf("EXPLAIN output differs from %s (run with -update if the change is intended):\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
 }

@@ -2,15 +2,18 @@ package driver
 
 import (
 	sqldriver "database/sql/driver"
+	"io"
 	"reflect"
 
 	"github.com/twiliosql/twiliosql/planner"
+	"github.com/twiliosql/twiliosql/rest"
 )
 
 // rows adapts the planner's streaming result to database/sql.
 type rows struct {
-	r     *planner.Rows
-	names []string
+	r      *planner.Rows
+	client *rest.Client // scrubs errors of credentials a server echoed
+	names  []string
 }
 
 func (r *rows) Columns() []string {
@@ -29,7 +32,13 @@ func (r *rows) Close() error { return r.r.Close() }
 
 // Next reads the next row; a page is requested only when the one in hand is
 // used up.
-func (r *rows) Next(dest []sqldriver.Value) error { return r.r.Next(dest) }
+func (r *rows) Next(dest []sqldriver.Value) error {
+	err := r.r.Next(dest)
+	if err == nil || err == io.EOF {
+		return err
+	}
+	return r.client.ScrubError(err)
+}
 
 // ColumnTypeDatabaseTypeName is the SQL type: VARCHAR, BIGINT, DOUBLE,
 // BOOLEAN, DATETIME, DATE or JSON.

@@ -35,7 +35,7 @@ func TestWriteSafety(t *testing.T) {
 		err      string
 		requests int // requests sent before the refusal
 	}{
-		{"update without where", strict, "UPDATE Messages SET Body = ''", "without WHERE would change every row", 0},
+		{"update without where", strict, "UPDATE Messages SET Body = ''", "has no WHERE clause, so it would change every row", 0},
 		{"delete without where", strict, "DELETE FROM Calls", "allow_bulk_writes=true", 0},
 		{"too many by Sid", small, "DELETE FROM Calls WHERE Sid IN ('CA00000000000000000000000000000001', 'CA00000000000000000000000000000002', 'CA00000000000000000000000000000003')", "would change 3 rows, over max_write_rows=2", 0},
 		{"too many by listing", small, "UPDATE OutgoingCallerIds SET Name = 'x' WHERE PhoneNumber LIKE '+%'", "more than 2 rows, over max_write_rows=2; nothing was changed", 1},

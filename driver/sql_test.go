@@ -49,7 +49,7 @@ func TestMetadata(t *testing.T) {
 		{"SHOW FIELDS IN `Recordings` WHERE `Key` <> ''", nil, [][]string{{"CallSid", "varchar", "YES", "MUL", "NULL", ""}, {"ConferenceSid", "varchar", "YES", "MUL", "NULL", ""}, {"DateCreated", "datetime", "YES", "MUL", "NULL", ""}, {"Sid", "varchar", "YES", "PRI", "NULL", ""}}, 4},
 		{"SHOW FULL COLUMNS FROM Messages LIKE 'Sender'", []string{"Field", "Type", "Collation", "Null", "Key", "Default", "Extra", "Privileges", "Comment"}, nil, 0},
 		{"SHOW FULL COLUMNS FROM InboundPhoneNumbers LIKE 'Beta'", nil,
-			[][]string{{"Beta", "tinyint(1)", "NULL", "YES", "MUL", "NULL", "", "select,insert,update,delete", "pushed to Twilio as Beta: =, IN, OR; Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly"}}, 1},
+			[][]string{{"Beta", "tinyint(1)", "NULL", "YES", "MUL", "NULL", "", "select,insert,update,delete", "pushed to Twilio as Beta: =, IN, OR; Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly; sent only for false"}}, 1},
 		{"DESCRIBE Feedback", []string{"Field", "Type", "Null", "Key", "Default", "Extra"}, nil, 6},
 		{"DESC Calls `To`", nil, [][]string{{"To", "varchar", "YES", "MUL", "NULL", ""}}, 1},
 		{"DESCRIBE Calls 'Date%'", nil, nil, 2},
@@ -62,7 +62,7 @@ func TestMetadata(t *testing.T) {
 		{"SELECT t.TABLE_NAME, COUNT(*) FROM information_schema.tables t JOIN information_schema.columns c ON c.TABLE_NAME = t.TABLE_NAME AND c.TABLE_SCHEMA = t.TABLE_SCHEMA WHERE t.TABLE_SCHEMA = 'twilio' GROUP BY t.TABLE_NAME ORDER BY 2 DESC LIMIT 1",
 			nil, [][]string{{"InboundPhoneNumbers", "35"}}, 1},
 		{"SELECT SCHEMA_NAME FROM information_schema.schemata ORDER BY 1", nil, [][]string{{"information_schema"}, {"twilio"}}, 2},
-		{"SELECT DATABASE(), 1 + 1, UPPER('x')", []string{"database()", "1 + 1", "UPPER('x')"}, [][]string{{"twilio", "2", "X"}}, 1},
+		{"SELECT DATABASE(), 1 + 1, UPPER('x')", []string{"DATABASE()", "1 + 1", "UPPER('x')"}, [][]string{{"twilio", "2", "X"}}, 1},
 		{"SELECT COUNT(*) AS n FROM information_schema.columns WHERE TABLE_SCHEMA = 'twilio'", []string{"n"}, [][]string{{"127"}}, 1},
 	}
 	for _, tt := range tests {

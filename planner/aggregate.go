@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -76,10 +77,13 @@ func (a *aggContext) resolve(col *sqlparser.ColName) (int, schema.Column, error)
 	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", exprText(col), exprText(col), exprText(col), exprText(col))
 }
 
-// matchKey reads a GROUP BY expression (not a bare column) from its slot.
+// matchKey reads a GROUP BY expression (not a bare column) from its slot,
+// or a column functionally dependent on a grouped key.
 func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
-	switch e.(type) {
-	case *sqlparser.ColName, *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
+	switch x := e.(type) {
+	case *sqlparser.ColName:
+		return a.dependent(x)
+	case *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
 		return typed{}, false
 	}
 	text := exprText(e)
@@ -89,6 +93,36 @@ func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
 		}
 	}
 	return typed{}, false
+}
+
+// dependent reads a column that is not grouped but whose table's primary
+// key is: one value per group, as MySQL allows (functional dependence), so
+// GROUP BY Sid may select the row's other columns.
+func (a *aggContext) dependent(col *sqlparser.ColName) (typed, bool) {
+	idx, column, err := a.scope.resolve(col)
+	if err != nil {
+		return typed{}, false
+	}
+	item := a.scope.itemOf(idx)
+	if item < 0 {
+		return typed{}, false
+	}
+	it := a.scope.items[item]
+	key, ok := it.table.Column(it.table.PrimaryKey())
+	if !ok || it.table.PrimaryKey() == "" {
+		return typed{}, false
+	}
+	grouped := false
+	for _, k := range a.g.keys {
+		if k.col == idx {
+			return typed{}, false // a key itself: resolve reads its slot
+		}
+		grouped = grouped || k.col == it.offset+key
+	}
+	if !grouped {
+		return typed{}, false
+	}
+	return a.add(&aggregate{name: "any_value", args: []evalFunc{columnAt(idx)}, typ: column.Type, text: exprText(col)}), true
 }
 
 func (a *aggContext) add(agg *aggregate) typed {
@@ -181,7 +215,7 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
 	g := &grouping{}
 	p.group = g
 	actx := &aggContext{g: g, base: base, scope: p.qscope}
-	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx}
+	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx, work: base.budget()}
 	for _, e := range st.GroupBy {
 		key, err := p.groupKey(e, st.SelectExprs, base)
 		if err != nil {
@@ -282,9 +316,14 @@ type aggState struct {
 	sumI    int64
 	sumF    float64
 	isFloat bool
-	val     driver.Value
-	seen    map[string]bool
-	parts   []concatPart
+	// isDec: the sum is exact and kept in sumD (a DECIMAL argument, or a
+	// BIGINT sum past int64: MySQL's SUM of integers is a DECIMAL).
+	isDec bool
+	sumD  decimal.Decimal
+	bytes int64 // GROUP_CONCAT's length so far
+	val   driver.Value
+	seen  map[string]bool
+	parts []concatPart
 }
 
 type concatPart struct {
@@ -332,17 +371,28 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 	s.count++
 	switch a.name {
 	case "sum", "avg":
-		if i, ok := v.(int64); ok && !s.isFloat {
-			s.sumI += i
-			return nil
+		if b, ok := v.(bool); ok {
+			v = int64(boolInt(b))
 		}
-		if b, ok := v.(bool); ok && !s.isFloat {
-			s.sumI += int64(boolInt(b))
+		if d, ok := toDecimal(v); ok && !s.isFloat {
+			if i, isInt := v.(int64); isInt && !s.isDec {
+				if sum := s.sumI + i; (sum > s.sumI) == (i > 0) {
+					s.sumI = sum
+					return nil
+				}
+			}
+			if !s.isDec {
+				s.isDec, s.sumD = true, decimal.NewFromInt(s.sumI)
+			}
+			s.sumD = s.sumD.Add(d)
 			return nil
 		}
 		f, _ := toFloat(v)
 		if !s.isFloat {
 			s.isFloat, s.sumF = true, float64(s.sumI)
+			if s.isDec {
+				s.sumF = s.sumD.InexactFloat64()
+			}
 		}
 		s.sumF += f
 	case "min", "max":
@@ -360,6 +410,10 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 		}
 	case "group_concat":
 		part := concatPart{text: v.(string)}
+		s.bytes += int64(len(part.text) + len(a.sep))
+		if err := checkSize("group_concat", s.bytes); err != nil {
+			return err
+		}
 		for _, o := range a.order {
 			kv, err := o.eval(row)
 			if err != nil {
@@ -380,10 +434,12 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if s.count == 0 {
 			return nil
 		}
-		if s.isFloat {
+		switch {
+		case s.isFloat:
 			return s.sumF
-		}
-		if a.typ == schema.Float {
+		case s.isDec:
+			return s.sumD
+		case a.typ == schema.Float:
 			return float64(s.sumI)
 		}
 		return s.sumI
@@ -391,8 +447,11 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if s.count == 0 {
 			return nil
 		}
-		if s.isFloat {
+		switch {
+		case s.isFloat:
 			return s.sumF / float64(s.count)
+		case s.isDec:
+			return s.sumD.DivRound(decimal.NewFromInt(s.count), min(scaleOf(s.sumD)+divPrecisionIncrement, maxDecimalScale))
 		}
 		return float64(s.sumI) / float64(s.count)
 	case "group_concat":

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -38,8 +39,11 @@ func newDecoder(t *schema.Table) *decoder {
 // A field given twice keeps its last value.
 func (d *decoder) decode(item json.RawMessage, row []driver.Value) error {
 	clear(row)
+	// Two allocations for the whole row (see rowArena) where each string
+	// and each boxed value would cost one or two.
+	a := &rowArena{text: make([]byte, 0, len(item)), slots: make([]valueSlot, len(row))}
 	err := d.walk(item, func(col int, raw []byte) error {
-		v, err := decodeValue(raw, d.types[col])
+		v, err := a.value(raw, d.types[col], &a.slots[col])
 		if err != nil {
 			return fmt.Errorf("twilio: %s.%s: %w", d.table.Name, d.table.Columns[col].Name, err)
 		}
@@ -144,12 +148,18 @@ func (d *decoder) walk(item []byte, keep func(col int, raw []byte) error) error 
 // decodeValue reads one field. Twilio sends numbers as strings or numbers,
 // dates as RFC 2822; false and 0 are values, never NULL.
 func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
+	var a *rowArena
+	return a.value(raw, typ, nil)
+}
+
+// value reads one field into the arena (a nil arena allocates as usual).
+func (a *rowArena) value(raw []byte, typ schema.Type, slot *valueSlot) (driver.Value, error) {
 	raw = trimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	if typ == schema.JSON {
-		return string(raw), nil
+		return a.boxString(slot, raw), nil
 	}
 	text := raw
 	if raw[0] == '"' {
@@ -164,13 +174,13 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 	}
 	switch typ {
 	case schema.String:
-		return string(text), nil
+		return a.boxString(slot, text), nil
 	case schema.Int:
 		if len(text) == 0 {
 			return nil, nil
 		}
 		if n, ok := parseInt(text); ok {
-			return n, nil
+			return a.boxInt(slot, n), nil
 		}
 		s := string(text)
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
@@ -180,16 +190,20 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q is not an integer", s)
 		}
+		// -2^63 is exact in a float64; 2^63 is the first value out of range.
+		if !(f >= math.MinInt64 && f < math.MaxInt64) {
+			return nil, fmt.Errorf("%s is out of range for a BIGINT column", s)
+		}
 		return int64(f), nil
 	case schema.Float:
 		if len(text) == 0 {
 			return nil, nil
 		}
-		f, err := strconv.ParseFloat(string(text), 64)
+		f, err := strconv.ParseFloat(unsafeString(text), 64)
 		if err != nil {
 			return nil, fmt.Errorf("%q is not a number", text)
 		}
-		return f, nil
+		return a.boxFloat(slot, f), nil
 	case schema.Bool:
 		switch {
 		case len(text) == 4 && strings.EqualFold(string(text), "true"):
@@ -203,7 +217,7 @@ func decodeValue(raw []byte, typ schema.Type) (driver.Value, error) {
 			return nil, nil
 		}
 		if t, ok := parseRFC2822UTC(text); ok {
-			return t, nil
+			return a.boxTime(slot, t), nil
 		}
 		s := string(text)
 		for _, layout := range []string{time.RFC1123Z, time.RFC1123, time.RFC3339} {
@@ -353,9 +367,9 @@ func trimSpace(b []byte) []byte {
 
 // skipString returns the index after the string starting at b[i] == '"'
 // and whether it holds a backslash escape. It looks for the closing quote
-// with bytes.IndexByte and does not check the characters in between: bodies
-// pass json.Valid before they are decoded, and the strings the decoder
-// keeps are checked by plainString or unquoted by encoding/json.
+// with bytes.IndexByte and does not check the characters in between: the
+// strings the decoder keeps are checked by plainString or unquoted by
+// encoding/json, and those it skips are not values of any row.
 func skipString(b []byte, i int) (end int, escaped bool, err error) {
 	j := i + 1
 	for {
@@ -404,9 +418,10 @@ func skipLiteral(b []byte, i int, lit string) (int, error) {
 }
 
 // skipValue returns the index after the JSON value starting at b[i].
-// Objects and arrays are matched bracket for bracket (strings skipped), which
-// is all a body that already passed json.Valid needs; a malformed one gives an
-// error or a wrong end, never a panic.
+// Objects and arrays are matched bracket for bracket (strings skipped): the
+// transport has made sure the body is whole (rest.complete), not that it is
+// valid JSON, so a malformed value gives an error or a wrong end, never a
+// panic, and a JSON column keeps its text as Twilio sent it.
 func skipValue(b []byte, i int) (int, error) {
 	if i >= len(b) {
 		return 0, errJSONEnd

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -34,3 +35,14 @@ func (e *PartialWriteError) Error() string {
 }
 
 func (e *PartialWriteError) Unwrap() error { return e.Err }
+
+// SafeToRetry reports whether running the statement again cannot apply a
+// write twice: no row was changed yet and the failed request's error says
+// it was not applied.
+func (e *PartialWriteError) SafeToRetry() bool {
+	if len(e.Done) > 0 {
+		return false
+	}
+	var r interface{ SafeToRetry() bool }
+	return errors.As(e.Err, &r) && r.SafeToRetry()
+}

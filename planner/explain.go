@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -55,9 +57,19 @@ func (e estimate) String() string {
 type explainer struct {
 	rows  [][]driver.Value
 	total estimate
+	// cache is the Connector's cache of GET answers (nil: none); noCache
+	// is set while a write's own reads are explained, which never use it.
+	cache   *rest.Client
+	noCache bool
+	// cachedStep is the last step the cache answers now (0: none): the
+	// slices of a range scan whose first page is cached were read with it.
+	cachedStep int
 }
 
 func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
+	if method == "GET" && x.cache != nil && x.cache.Cache() != nil {
+		detail = joinDetail(detail, x.cacheNote(path, params, &est))
+	}
 	var m, pth, prm driver.Value
 	if method != "" {
 		m, pth = method, path
@@ -67,6 +79,38 @@ func (x *explainer) add(op, method, path string, params url.Values, est estimate
 	x.rows = append(x.rows, []driver.Value{int64(step), op, m, pth, prm, est.String(), detail})
 	x.total = x.total.plus(est)
 	return step
+}
+
+// cacheNote says whether the cache answers a GET: now (it costs no request
+// while fresh) or, once fetched, for cache_ttl.
+func (x *explainer) cacheNote(path string, params url.Values, est *estimate) string {
+	ttl := x.cache.Cache().TTL()
+	switch {
+	case x.noCache:
+		return "never from the cache: a write reads what it changes from Twilio"
+	case strings.Contains(path, "{") || strings.Contains(paramsText(params), "{"):
+		if x.cachedStep == len(x.rows) && x.cachedStep > 0 {
+			*est = estimate{0, 0}
+			return fmt.Sprintf("answered from the cache with step %d's page while they stay cached (they were read with it): no request", x.cachedStep)
+		}
+		return fmt.Sprintf("answers cached for %s (cache_ttl) once fetched", ttl)
+	}
+	if left, ok := x.cache.CachedFor(path, params); ok {
+		x.cachedStep = len(x.rows) + 1
+		*est = estimate{0, est.max}
+		if est.max > 0 {
+			est.max = 0 // every page of a cached first page was read with it
+		}
+		return fmt.Sprintf("answered from the cache (fresh for %s more): no request, nor for the pages after it while they stay cached", left.Round(time.Second))
+	}
+	return fmt.Sprintf("not cached now; its answer is cached for %s (cache_ttl)", ttl)
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
 }
 
 // paramsText shows a request's parameters unescaped, in order:
@@ -84,7 +128,7 @@ func paramsText(q url.Values) string {
 
 // explainRows plans the statement and describes the plan.
 func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, error) {
-	x := &explainer{}
+	x := &explainer{cache: env.Client}
 	switch st := s.ast.(type) {
 	case *sqlparser.Select:
 		p, err := planSelect(st, env, a)
@@ -271,6 +315,10 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		}
 		return
 	}
+	if p.rangeScan != nil && it == p.items[p.drive] {
+		p.rangeScan.explain(x, prefix, notes)
+		return
+	}
 	lists := acc.listings()
 	first := len(x.rows) + 1
 	for i, q := range lists {
@@ -355,7 +403,9 @@ func (w *writePlan) explain(x *explainer) {
 	t := w.table
 	verb := strings.ToLower(w.verb)
 	if w.target != nil {
+		x.noCache = true
 		w.target.explain(x, "target: ")
+		x.noCache = false
 		method, path := "POST", schema.Path(t.ItemPath, "{Sid}")
 		if w.verb == "DELETE" {
 			method = "DELETE"

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -39,6 +41,8 @@ type compiler struct {
 	// agg, when set, compiles over grouped rows: aggregates and GROUP BY
 	// expressions read their slots of the group's row.
 	agg *aggContext
+	// work bounds the bytes the statement's functions produce (limits.go).
+	work *workBudget
 }
 
 func (c *compiler) constant(v driver.Value) typed {
@@ -54,6 +58,8 @@ func typeOf(v driver.Value) schema.Type {
 		return schema.Float
 	case bool:
 		return schema.Bool
+	case decimal.Decimal:
+		return schema.Float
 	case interface{ IsZero() bool }:
 		return schema.Time
 	}
@@ -175,14 +181,20 @@ func (c *compiler) literal(v *sqlparser.SQLVal) (driver.Value, error) {
 	case sqlparser.IntVal:
 		n, err := strconv.ParseInt(string(v.Val), 10, 64)
 		if err != nil {
-			f, ferr := strconv.ParseFloat(string(v.Val), 64)
-			if ferr != nil {
+			// MySQL reads an integer literal beyond BIGINT as a DECIMAL.
+			d, derr := decimalLiteral(string(v.Val))
+			if derr != nil || d == nil {
 				return nil, fmt.Errorf("twilio: number %s is out of range", v.Val)
 			}
-			return f, nil
+			return d, nil
 		}
 		return n, nil
 	case sqlparser.FloatVal:
+		if d, err := decimalLiteral(string(v.Val)); err != nil {
+			return nil, err
+		} else if d != nil {
+			return d, nil
+		}
 		f, err := strconv.ParseFloat(string(v.Val), 64)
 		if err != nil {
 			return nil, fmt.Errorf("twilio: number %s is not valid", v.Val)
@@ -543,6 +555,9 @@ func (c *compiler) is(x *sqlparser.IsExpr) (typed, error) {
 }
 
 func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
+	if x.Operator == sqlparser.JSONExtractOp || x.Operator == sqlparser.JSONUnquoteExtractOp {
+		return c.jsonArrow(x)
+	}
 	left, err := c.expr(x.Left)
 	if err != nil {
 		return typed{}, err
@@ -564,6 +579,7 @@ func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
 	if op == sqlparser.IntDivStr || (op != sqlparser.DivStr && left.typ == schema.Int && right.typ == schema.Int) {
 		typ = schema.Int
 	}
+	text := func() string { return exprText(x) }
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.eval(row)
 		if err != nil || lv == nil {
@@ -573,60 +589,8 @@ func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
 		if err != nil || rv == nil {
 			return nil, err
 		}
-		return arith(op, lv, rv), nil
+		return arith(op, lv, rv, text)
 	}, left, right), nil
-}
-
-// arith applies a MySQL arithmetic operator; division by zero is NULL.
-func arith(op string, a, b driver.Value) driver.Value {
-	ai, aInt := a.(int64)
-	bi, bInt := b.(int64)
-	if aInt && bInt {
-		switch op {
-		case sqlparser.PlusStr:
-			return ai + bi
-		case sqlparser.MinusStr:
-			return ai - bi
-		case sqlparser.MultStr:
-			return ai * bi
-		case sqlparser.IntDivStr:
-			if bi == 0 {
-				return nil
-			}
-			return ai / bi
-		case sqlparser.ModStr:
-			if bi == 0 {
-				return nil
-			}
-			return ai % bi
-		}
-	}
-	af, _ := toFloat(a)
-	bf, _ := toFloat(b)
-	switch op {
-	case sqlparser.PlusStr:
-		return af + bf
-	case sqlparser.MinusStr:
-		return af - bf
-	case sqlparser.MultStr:
-		return af * bf
-	case sqlparser.DivStr:
-		if bf == 0 {
-			return nil
-		}
-		return af / bf
-	case sqlparser.IntDivStr:
-		if bf == 0 {
-			return nil
-		}
-		return int64(af / bf)
-	case sqlparser.ModStr:
-		if bf == 0 {
-			return nil
-		}
-		return math.Mod(af, bf)
-	}
-	return nil
 }
 
 func (c *compiler) unary(x *sqlparser.UnaryExpr) (typed, error) {
@@ -641,11 +605,7 @@ func (c *compiler) unary(x *sqlparser.UnaryExpr) (typed, error) {
 			if err != nil || v == nil {
 				return nil, err
 			}
-			if i, ok := v.(int64); ok {
-				return -i, nil
-			}
-			f, _ := toFloat(v)
-			return -f, nil
+			return negate(v, func() string { return exprText(x) })
 		}, inner), nil
 	case sqlparser.UPlusStr:
 		return inner, nil
@@ -724,60 +684,50 @@ func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
 	}, operands...), nil
 }
 
-func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, error) {
-	inner, err := c.expr(e)
-	if err != nil {
-		return typed{}, err
-	}
-	name := strings.ToLower(to.Type)
-	var typ schema.Type
-	switch name {
-	case "signed", "signed integer", "unsigned", "unsigned integer", "int", "integer":
-		typ = schema.Int
-	case "decimal", "double", "float", "real":
-		typ = schema.Float
-	case "char", "nchar", "binary", "varchar", "text":
-		typ = schema.String
-	case "date":
-		typ = schema.Date
-	case "datetime", "timestamp":
-		typ = schema.Time
-	default:
-		return typed{}, fmt.Errorf("twilio: CAST to %s is not supported: use SIGNED, DECIMAL, CHAR, DATE or DATETIME", to.Type)
-	}
-	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		v, err := inner.eval(row)
-		if err != nil || v == nil {
-			return nil, err
-		}
-		return convert(v, typ), nil
-	}, inner), nil
-}
-
 // convert casts a value to typ the way MySQL's CAST does; an unreadable
-// time is NULL.
-func convert(v driver.Value, typ schema.Type) driver.Value {
+// time is NULL, an integer out of BIGINT's range is an error.
+func convert(v driver.Value, typ schema.Type, text func() string) (driver.Value, error) {
 	switch typ {
 	case schema.Int:
-		if i, ok := v.(int64); ok {
-			return i
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case decimal.Decimal:
+			if n, ok := decimalToInt(x.Round(0)); ok {
+				return n, nil
+			}
+			return nil, errOutOfRange("BIGINT", text())
+		case string:
+			if d, err := decimal.NewFromString(strings.TrimSpace(x)); err == nil {
+				if n, ok := decimalToInt(d.Round(0)); ok {
+					return n, nil
+				}
+				return nil, errOutOfRange("BIGINT", text())
+			}
 		}
 		f, _ := toFloat(v)
-		return int64(math.Round(f))
+		f = math.Round(f)
+		if !(f >= math.MinInt64 && f < math.MaxInt64) {
+			return nil, errOutOfRange("BIGINT", text())
+		}
+		return int64(f), nil
 	case schema.Float:
+		if d, ok := v.(decimal.Decimal); ok {
+			return d, nil
+		}
 		f, _ := toFloat(v)
-		return f
+		return f, nil
 	case schema.String:
-		return toString(v)
+		return toString(v), nil
 	case schema.Date, schema.Time:
 		t, ok := asTime(v)
 		if !ok {
-			return nil
+			return nil, nil
 		}
 		if typ == schema.Date {
-			return t.Truncate(24 * 60 * 60 * 1e9)
+			return t.Truncate(24 * time.Hour), nil
 		}
-		return t
+		return t, nil
 	}
-	return v
+	return v, nil
 }

@@ -3,141 +3,12 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
-
-// scalarFunc is a SQL function over evaluated arguments. NULL handling is
-// each function's own, as in MySQL (CONCAT of a NULL is NULL, COALESCE skips
-// them).
-type scalarFunc struct {
-	minArgs, maxArgs int // maxArgs -1: any number
-	typ              func(args []typed) schema.Type
-	call             func(args []driver.Value) (driver.Value, error)
-}
-
-func fixedType(t schema.Type) func([]typed) schema.Type {
-	return func([]typed) schema.Type { return t }
-}
-
-func firstType(args []typed) schema.Type {
-	if len(args) == 0 {
-		return schema.String
-	}
-	return args[0].typ
-}
-
-// strictly makes a function return NULL when any argument is NULL.
-func strictly(f func(args []driver.Value) (driver.Value, error)) func([]driver.Value) (driver.Value, error) {
-	return func(args []driver.Value) (driver.Value, error) {
-		for _, a := range args {
-			if a == nil {
-				return nil, nil
-			}
-		}
-		return f(args)
-	}
-}
-
-var scalarFuncs = map[string]scalarFunc{
-	"lower": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		return strings.ToLower(toString(a[0])), nil
-	})},
-	"upper": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		return strings.ToUpper(toString(a[0])), nil
-	})},
-	"length": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		return int64(len(toString(a[0]))), nil
-	})},
-	"char_length": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		return int64(utf8.RuneCountInString(toString(a[0]))), nil
-	})},
-	"concat": {1, -1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		var b strings.Builder
-		for _, v := range a {
-			b.WriteString(toString(v))
-		}
-		return b.String(), nil
-	})},
-	"trim": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		return strings.Trim(toString(a[0]), " "), nil
-	})},
-	"ltrim": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		return strings.TrimLeft(toString(a[0]), " "), nil
-	})},
-	"rtrim": {1, 1, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		return strings.TrimRight(toString(a[0]), " "), nil
-	})},
-	"coalesce": {1, -1, firstType, func(a []driver.Value) (driver.Value, error) {
-		for _, v := range a {
-			if v != nil {
-				return v, nil
-			}
-		}
-		return nil, nil
-	}},
-	"ifnull": {2, 2, firstType, func(a []driver.Value) (driver.Value, error) {
-		if a[0] != nil {
-			return a[0], nil
-		}
-		return a[1], nil
-	}},
-	"nullif": {2, 2, firstType, func(a []driver.Value) (driver.Value, error) {
-		if cmp, ok := compare(a[0], a[1]); ok && cmp == 0 {
-			return nil, nil
-		}
-		return a[0], nil
-	}},
-	"abs": {1, 1, firstType, strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			if i < 0 {
-				return -i, nil
-			}
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		return math.Abs(f), nil
-	})},
-	"round": {1, 2, firstType, strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok && len(a) == 1 {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		places := int64(0)
-		if len(a) == 2 {
-			places, _ = toInt(a[1])
-		}
-		scale := math.Pow(10, float64(places))
-		// MySQL rounds half away from zero for exact values.
-		return math.Round(f*scale) / scale, nil
-	})},
-	"date": {1, 1, fixedType(schema.Date), strictly(func(a []driver.Value) (driver.Value, error) {
-		t, ok := asTime(a[0])
-		if !ok {
-			return nil, nil
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), nil
-	})},
-	"year":  {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Year() }))},
-	"month": {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return int(t.Month()) }))},
-	"day":   {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Day() }))},
-	"hour":  {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Hour() }))},
-}
-
-func timePart(part func(time.Time) int) func([]driver.Value) (driver.Value, error) {
-	return func(a []driver.Value) (driver.Value, error) {
-		t, ok := asTime(a[0])
-		if !ok {
-			return nil, nil
-		}
-		return int64(part(t)), nil
-	}
-}
 
 // asTime reads a time from a time or a time literal string.
 func asTime(v driver.Value) (time.Time, bool) {
@@ -150,109 +21,12 @@ func asTime(v driver.Value) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (c *compiler) function(x *sqlparser.FuncExpr) (typed, error) {
-	name := x.Name.Lowered()
-	switch name {
-	case "now", "current_timestamp", "utc_timestamp", "sysdate":
-		return c.constant(c.now()), nil
-	case "curdate", "current_date", "utc_date":
-		t := c.now().(time.Time)
-		return c.constant(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)), nil
-	case "date_add", "date_sub", "adddate", "subdate":
-		if len(x.Exprs) != 2 {
-			return typed{}, fmt.Errorf("twilio: %s takes a time and an INTERVAL", strings.ToUpper(name))
-		}
-		base, err := c.selectArg(x.Exprs[0])
-		if err != nil {
-			return typed{}, err
-		}
-		var iv *sqlparser.IntervalExpr
-		if ae, ok := x.Exprs[1].(*sqlparser.AliasedExpr); ok {
-			iv, _ = ae.Expr.(*sqlparser.IntervalExpr)
-		}
-		if iv == nil {
-			return typed{}, fmt.Errorf("twilio: the second argument of %s must be INTERVAL n unit, e.g. INTERVAL 7 DAY", strings.ToUpper(name))
-		}
-		return c.interval(base, iv, name == "date_sub" || name == "subdate")
-	case "substring", "substr", "mid":
-		if len(x.Exprs) < 2 || len(x.Exprs) > 3 {
-			return typed{}, fmt.Errorf("twilio: SUBSTRING() takes a string, a position and an optional length")
-		}
-		subject, err := c.selectArg(x.Exprs[0])
-		if err != nil {
-			return typed{}, err
-		}
-		var parts [2]sqlparser.Expr
-		for i, se := range x.Exprs[1:] {
-			ae, ok := se.(*sqlparser.AliasedExpr)
-			if !ok {
-				return typed{}, unsupported(sqlparser.String(se) + " in SUBSTRING")
-			}
-			parts[i] = ae.Expr
-		}
-		return c.substring(subject, parts[0], parts[1])
-	}
-	if isAggregate(name) {
-		if c.agg != nil {
-			return c.agg.aggregate(x)
-		}
-		return typed{}, fmt.Errorf("twilio: %s() is an aggregate; aggregates are not supported in this position: use them in SELECT, HAVING or ORDER BY", strings.ToUpper(name))
-	}
-	if fn, ok := moreFuncs[name]; ok {
-		return fn(c, x)
-	}
-	fn, ok := scalarFuncs[name]
-	if !ok {
-		return typed{}, fmt.Errorf("twilio: unknown function %s(): supported are LOWER, UPPER, LENGTH, CHAR_LENGTH, CONCAT, CONCAT_WS, SUBSTRING, LEFT, RIGHT, REPLACE, TRIM, COALESCE, IFNULL, NULLIF, IF, ABS, ROUND, FLOOR, CEIL, DATE, NOW, CURDATE, DATE_ADD, DATE_SUB, DATEDIFF, YEAR, MONTH, DAY, HOUR, MINUTE, SECOND and the aggregates COUNT, SUM, AVG, MIN, MAX, GROUP_CONCAT, ANY_VALUE", strings.ToUpper(name))
-	}
-	if len(x.Exprs) < fn.minArgs || (fn.maxArgs >= 0 && len(x.Exprs) > fn.maxArgs) {
-		return typed{}, fmt.Errorf("twilio: %s() takes %s", strings.ToUpper(name), arity(fn.minArgs, fn.maxArgs))
-	}
-	argv := make([]typed, len(x.Exprs))
-	for i, se := range x.Exprs {
-		t, err := c.selectArg(se)
-		if err != nil {
-			return typed{}, err
-		}
-		argv[i] = t
-	}
-	return c.derive(fn.typ(argv), func(row []driver.Value) (driver.Value, error) {
-		vals := make([]driver.Value, len(argv))
-		for i, a := range argv {
-			v, err := a.eval(row)
-			if err != nil {
-				return nil, err
-			}
-			vals[i] = v
-		}
-		return fn.call(vals)
-	}, argv...), nil
-}
-
-func arity(lo, hi int) string {
-	switch {
-	case hi < 0:
-		return fmt.Sprintf("at least %d arguments", lo)
-	case lo == hi:
-		return fmt.Sprintf("%d argument(s)", lo)
-	}
-	return fmt.Sprintf("%d to %d arguments", lo, hi)
-}
-
 func (c *compiler) selectArg(se sqlparser.SelectExpr) (typed, error) {
 	ae, ok := se.(*sqlparser.AliasedExpr)
 	if !ok {
 		return typed{}, unsupported(sqlparser.String(se) + " as a function argument")
 	}
 	return c.expr(ae.Expr)
-}
-
-func isAggregate(name string) bool {
-	switch name {
-	case "count", "sum", "avg", "min", "max", "group_concat", "any_value":
-		return true
-	}
-	return false
 }
 
 func (c *compiler) substr(x *sqlparser.SubstrExpr) (typed, error) {
@@ -323,11 +97,15 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 		return typed{}, err
 	}
 	unit := strings.ToLower(iv.Unit)
-	add, ok := intervalUnits[unit]
-	if !ok {
-		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH or YEAR", iv.Unit)
+	if _, ok := intervalSeconds[unit]; !ok {
+		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR", iv.Unit)
 	}
-	return c.derive(schema.Time, func(row []driver.Value) (driver.Value, error) {
+	// MySQL: a DATE plus days, weeks, months or years is a DATE.
+	typ := schema.Time
+	if intervalSeconds[unit]%86400 == 0 && isDateValued(base) {
+		typ = schema.Date
+	}
+	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		bv, err := base.eval(row)
 		if err != nil || bv == nil {
 			return nil, err
@@ -340,20 +118,17 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 		if !ok {
 			return nil, nil
 		}
-		n, _ := toInt(av)
+		n, ok := toInt(roundTo(av, 0, false))
+		if !ok {
+			return nil, errOutOfRange("DATETIME", exprText(iv))
+		}
 		if subtract {
 			n = -n
 		}
-		return add(t, int(n)), nil
+		r, ok := addInterval(t, unit, n)
+		if !ok {
+			return nil, errOutOfRange("DATETIME", exprText(iv))
+		}
+		return r, nil
 	}, base, amount), nil
-}
-
-var intervalUnits = map[string]func(time.Time, int) time.Time{
-	"second": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Second) },
-	"minute": func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Minute) },
-	"hour":   func(t time.Time, n int) time.Time { return t.Add(time.Duration(n) * time.Hour) },
-	"day":    func(t time.Time, n int) time.Time { return t.AddDate(0, 0, n) },
-	"week":   func(t time.Time, n int) time.Time { return t.AddDate(0, 0, 7*n) },
-	"month":  func(t time.Time, n int) time.Time { return t.AddDate(0, n, 0) },
-	"year":   func(t time.Time, n int) time.Time { return t.AddDate(n, 0, 0) },
 }

@@ -3,11 +3,9 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -20,97 +18,6 @@ const DatabaseName = "twilio"
 // serverVersion is what VERSION() answers: MySQL-compatible for the tools
 // that parse it, and naming the driver.
 const serverVersion = "8.0.0-twiliosql"
-
-// moreFuncs are functions compiled specially (no arguments, constants).
-var moreFuncs = map[string]func(c *compiler, x *sqlparser.FuncExpr) (typed, error){
-	"database": constantFunc(DatabaseName),
-	"schema":   constantFunc(DatabaseName),
-	"version":  constantFunc(serverVersion),
-}
-
-func constantFunc(v driver.Value) func(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
-	return func(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
-		if len(x.Exprs) != 0 {
-			return typed{}, fmt.Errorf("twilio: %s() takes no arguments", strings.ToUpper(x.Name.String()))
-		}
-		return c.constant(v), nil
-	}
-}
-
-func init() {
-	for name, f := range extraScalars {
-		scalarFuncs[name] = f
-	}
-}
-
-var extraScalars = map[string]scalarFunc{
-	"if": {3, 3, func(a []typed) schema.Type { return a[1].typ }, func(a []driver.Value) (driver.Value, error) {
-		if b, ok := truth(a[0]); ok && b {
-			return a[1], nil
-		}
-		return a[2], nil
-	}},
-	"concat_ws": {2, -1, fixedType(schema.String), func(a []driver.Value) (driver.Value, error) {
-		if a[0] == nil {
-			return nil, nil
-		}
-		var parts []string
-		for _, v := range a[1:] {
-			if v != nil {
-				parts = append(parts, toString(v))
-			}
-		}
-		return strings.Join(parts, toString(a[0])), nil
-	}},
-	"left": {2, 2, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		r := []rune(toString(a[0]))
-		n, _ := toInt(a[1])
-		n = max(0, min(n, int64(len(r))))
-		return string(r[:n]), nil
-	})},
-	"right": {2, 2, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		r := []rune(toString(a[0]))
-		n, _ := toInt(a[1])
-		n = max(0, min(n, int64(len(r))))
-		return string(r[int64(len(r))-n:]), nil
-	})},
-	"replace": {3, 3, fixedType(schema.String), strictly(func(a []driver.Value) (driver.Value, error) {
-		from := toString(a[1])
-		if from == "" {
-			return toString(a[0]), nil
-		}
-		return strings.ReplaceAll(toString(a[0]), from, toString(a[2])), nil
-	})},
-	"floor": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		return int64(math.Floor(f)), nil
-	})},
-	"ceil": {1, 1, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		if i, ok := a[0].(int64); ok {
-			return i, nil
-		}
-		f, _ := toFloat(a[0])
-		return int64(math.Ceil(f)), nil
-	})},
-	"minute":     {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Minute() }))},
-	"second":     {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Second() }))},
-	"dayofmonth": {1, 1, fixedType(schema.Int), strictly(timePart(func(t time.Time) int { return t.Day() }))},
-	"datediff": {2, 2, fixedType(schema.Int), strictly(func(a []driver.Value) (driver.Value, error) {
-		x, ok1 := asTime(a[0])
-		y, ok2 := asTime(a[1])
-		if !ok1 || !ok2 {
-			return nil, nil
-		}
-		dx := time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC)
-		dy := time.Date(y.Year(), y.Month(), y.Day(), 0, 0, 0, 0, time.UTC)
-		return int64(dx.Sub(dy).Hours() / 24), nil
-	})},
-}
-
-func init() { scalarFuncs["ceiling"] = scalarFuncs["ceil"] }
 
 // listArgument reads a slice bound to "IN (::list)" or "IN ?".
 func listArgument(v driver.Value) ([]driver.Value, bool) {

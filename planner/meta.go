@@ -175,7 +175,7 @@ func columnComment(t *schema.Table, c schema.Column) string {
 		parts = append(parts, fmt.Sprintf("Sid = / Sid IN: fetched by Sid (GET %s)", t.ItemPath))
 	}
 	if f, ok := t.Filter(c.Name); ok {
-		parts = append(parts, "pushed to Twilio as "+f.Param+": "+filterOps(f)+"; "+filterHow(f))
+		parts = append(parts, f.Describe().String())
 	}
 	if len(c.Aliases) > 0 {
 		parts = append(parts, "also named "+strings.Join(c.Aliases, ", "))
@@ -184,38 +184,6 @@ func columnComment(t *schema.Table, c schema.Column) string {
 		return "evaluated here"
 	}
 	return strings.Join(parts, "; ")
-}
-
-func filterOps(f schema.Filter) string {
-	var ops []string
-	if f.Ops.Has(schema.Eq) {
-		ops = append(ops, "=")
-		if !f.DayGranular {
-			ops = append(ops, "IN", "OR")
-		}
-	}
-	for _, o := range []struct {
-		op   schema.Op
-		name string
-	}{{schema.Lt, "<"}, {schema.Le, "<="}, {schema.Gt, ">"}, {schema.Ge, ">="}} {
-		if f.Ops.Has(o.op) {
-			ops = append(ops, o.name)
-		}
-	}
-	if f.Ops.Has(schema.Ge | schema.Le) {
-		ops = append(ops, "BETWEEN")
-	}
-	return strings.Join(ops, ", ")
-}
-
-func filterHow(f schema.Filter) string {
-	switch {
-	case f.Note != "":
-		return f.Note
-	case f.Exact:
-		return "exact"
-	}
-	return "a superset, re-checked exactly"
 }
 
 // showTablesTable is SHOW [FULL] TABLES's result.

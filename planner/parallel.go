@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"math"
-	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
@@ -17,13 +15,19 @@ import (
 
 // Parallel range scans.
 //
-// A listing filtered on a date range (Calls StartTime, Messages DateSent,
-// Recordings DateCreated, with at least one bound) is split into time
-// slices of whole UTC days, Twilio's date filters being day-granular and
-// inclusive: a slice asks for X> = its first day and X< = its last day.
-// Up to Env.ScanParallelism workers fetch pages for the slices at once,
-// through the client's shared limiter, and the rows are emitted slice by
-// slice from the newest, each slice's rows in Twilio's order.
+// A listing filtered on a range of its table's split column (the plan is a
+// rangeScan, with at least one bound) is split into time slices of whole
+// UTC days, Twilio's date filters being day-granular and inclusive: a slice
+// asks for X> = its first day and X< = its last day. Up to
+// Env.ScanParallelism workers fetch pages for the slices at once, through
+// the client's shared limiter, and the rows are emitted slice by slice from
+// the newest, each slice's rows in Twilio's order, as long as the page
+// budget allows: a slice's pages form a chain (each next_page_uri comes
+// with the page before), so holding every later slice's pages until the
+// slice being read has its next one would take the budget's worth of
+// memory for nothing. Once the budget is spent while the slice being read
+// waits on its chain, the nearest page waiting is read out of turn: the
+// same rows, in another order (SQL promises none without ORDER BY).
 //
 // Nothing here assumes that Twilio's list order follows the range column.
 // It need not: Twilio lists newest first by creation, and a call's
@@ -68,17 +72,13 @@ import (
 // turn. An empty slice costs one request. A LIMIT served by the first page
 // never gets here (see scanAhead).
 //
-// Memory is bounded, not by the rows read: at most heldPerWorker pages per
-// worker are fetched and not yet read (the slice being read may always
-// fetch one page ahead, so reading never waits on later slices' pages),
-// plus the Sids of at most slicePages pages per slice that may still split.
-
-// rangeFilters names, per table, the date filter a listing may be split on.
-var rangeFilters = map[string]string{"Calls": "StartTime", "Messages": "DateSent", "Recordings": "DateCreated"}
-
-// retentionDays bounds how far back a date filter may reach (Twilio refuses
-// Messages filters past 400 days).
-var retentionDays = map[string]int64{"Messages": 400}
+// Memory is bounded by design, not by the rows read: a scan holds at most
+// Env.PagesPerQuery pages fetched and not yet read (the slice being read may
+// always fetch one page ahead, so reading never waits on later slices'
+// pages), every page for a slice not being read also takes a slot of the
+// Connector's PageBudget, shared by all its queries, and a page's slot goes
+// back as soon as its last row is emitted; plus the Sids of at most
+// slicePages pages per slice that may still split.
 
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound
@@ -91,10 +91,6 @@ const (
 	// bounds when a slice may split: within its first slicePages pages,
 	// which a split reads again.
 	slicePages = 4
-	// heldPerWorker bounds the pages fetched but not yet read, per worker:
-	// the slices after the one being read are fetched ahead of it, and their
-	// pages wait in memory.
-	heldPerWorker = 4
 )
 
 // rangeSlice is a run of days fetched as one chain of pages.
@@ -115,8 +111,14 @@ type rangeSlice struct {
 	// (nil otherwise). skip holds, in the slices re-listing the days of a
 	// split slice, the Sids it emitted that they have not met again.
 	emitted, skip map[string]struct{}
-	pages         [][]json.RawMessage
+	pages         []heldPage
 	next          *rangeSlice // the next older slice
+}
+
+// heldPage is a page fetched and not yet read.
+type heldPage struct {
+	items []json.RawMessage
+	slot  bool // holds a slot of the Connector's PageBudget
 }
 
 // parallelScan is a source over range slices.
@@ -127,12 +129,18 @@ type parallelScan struct {
 	dayCol     int
 	sidCol     int
 	createdCol int // DateCreated, the list order's column: the density of a page
-	param      string
-	base       url.Values // the listing's query without the range bounds
+	plan       *rangeScan
 	pageSize   int
 	retention  int64 // earliest day an open-below slice may be bounded by; openBelow: any
 	workers    int
 	maxHeld    int
+	budget     *PageBudget // shared with the Connector's other queries; nil: none
+	// headMoved is closed, and replaced, when the slice being read changes
+	// or has no page left waiting: it wakes a worker waiting on the budget
+	// for that slice, which then fetches without a slot (see reserve).
+	headMoved chan struct{}
+	itemsSlot bool // the page being read holds a budget slot
+	reserving int  // workers waiting on the budget
 
 	ctx    context.Context // the query's
 	cancel context.CancelFunc
@@ -152,71 +160,28 @@ type parallelScan struct {
 	undated map[string]struct{}
 }
 
-// newParallelScan returns a parallel source continuing first (the first
-// page of the listing with filters q), or nil when the listing is not a range
-// scan that can be split.
-func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Values, pageSize int, first *listSource) *parallelScan {
-	if env.ScanParallelism <= 1 || first.nextURI == "" {
+// newParallelScan runs the range scan r, continuing first (the first page
+// of its whole range), or returns nil when no page follows that one.
+func newParallelScan(ctx context.Context, env *Env, r *rangeScan, first *listSource) *parallelScan {
+	if r == nil || first.nextURI == "" {
 		return nil
 	}
-	name, ok := rangeFilters[t.Name]
-	if !ok {
-		return nil
-	}
-	f, ok := t.Filter(name)
-	if !ok || !f.DayGranular {
-		return nil
-	}
-	col, ok := t.Column(f.Column)
-	if !ok || q.Has(f.Param) {
-		return nil // one day cannot be split
-	}
-	sidCol, ok := t.Column("Sid")
-	if !ok {
-		return nil // rows could not be told apart after a split
-	}
-	createdCol, ok := t.Column("DateCreated")
-	if !ok {
-		createdCol = col
-	}
-	lo, hi := int64(openBelow), int64(openAbove)
-	if v := q.Get(f.Param + ">"); v != "" {
-		d, ok := parseDayParam(v)
-		if !ok {
-			return nil
-		}
-		lo = d
-	}
-	if v := q.Get(f.Param + "<"); v != "" {
-		d, ok := parseDayParam(v)
-		if !ok {
-			return nil
-		}
-		hi = d
-	}
-	if lo == openBelow && hi == openAbove {
-		// Without a bound on the column, rows where it is NULL are in the
-		// listing but in no slice.
-		return nil
-	}
-	base := cloneValues(q)
-	base.Del(f.Param + ">")
-	base.Del(f.Param + "<")
-	base.Set("PageSize", strconv.Itoa(pageSize))
+	t, lo, hi := r.table, r.lo, r.hi
 	sctx, cancel := context.WithCancel(ctx)
 	p := &parallelScan{
 		cursor:     first.cursor,
 		client:     first.client,
 		table:      t,
-		dayCol:     col,
-		sidCol:     sidCol,
-		createdCol: createdCol,
-		param:      f.Param,
-		base:       base,
-		pageSize:   max(1, pageSize),
+		plan:       r,
+		dayCol:     r.dayCol,
+		sidCol:     r.sidCol,
+		createdCol: r.createdCol,
+		pageSize:   r.pageSize,
 		retention:  openBelow,
-		workers:    env.ScanParallelism,
-		maxHeld:    heldPerWorker * env.ScanParallelism,
+		workers:    r.workers,
+		maxHeld:    r.maxHeld,
+		budget:     env.Pages,
+		headMoved:  make(chan struct{}),
 		ctx:        sctx,
 		cancel:     cancel,
 	}
@@ -226,7 +191,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true}
 	p.head = s0
 	info := p.inspect(items)
-	if keep, ok := retentionDays[t.Name]; ok {
+	if keep := r.retention; keep > 0 {
 		newest := dayOf(env.now())
 		if info.dated && info.maxDay > newest {
 			newest = info.maxDay
@@ -236,7 +201,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	p.mu.Lock()
 	p.held++
 	s0.fetching = true
-	p.absorb(s0, items, info, first.nextURI)
+	p.absorb(s0, items, info, first.nextURI, false)
 	p.mu.Unlock()
 	return p
 }
@@ -416,14 +381,7 @@ func (p *parallelScan) sidOf(item json.RawMessage) string {
 
 // uriOf is the first page of a slice.
 func (p *parallelScan) uriOf(s *rangeSlice) string {
-	q := cloneValues(p.base)
-	if s.lo != openBelow {
-		q.Set(p.param+">", formatUnixDay(s.lo))
-	}
-	if s.hi != openAbove {
-		q.Set(p.param+"<", formatUnixDay(s.hi))
-	}
-	return p.client.FirstPageURI(p.table.ListPath, q)
+	return p.client.FirstPageURI(p.table.ListPath, p.plan.sliceQuery(s.lo, s.hi))
 }
 
 // work fetches pages for the slices, earliest in reading order first, until
@@ -445,12 +403,20 @@ func (p *parallelScan) work() {
 		}
 		s.fetching = true
 		p.held++
-		p.requests++
 		uri := s.uri
 		if !s.started {
 			s.started = true
 			uri = p.uriOf(s)
 		}
+		slot, err := p.reserve(s)
+		if err != nil {
+			s.fetching = false
+			p.held--
+			p.cond.Broadcast()
+			p.mu.Unlock()
+			return
+		}
+		p.requests++
 		p.mu.Unlock()
 
 		page, err := p.client.ListPage(p.ctx, uri, p.table.ListKey)
@@ -463,6 +429,9 @@ func (p *parallelScan) work() {
 		if err != nil {
 			s.fetching = false
 			p.held--
+			if slot {
+				p.budget.release()
+			}
 			if p.err == nil && !p.stopped {
 				p.err = err
 			}
@@ -470,9 +439,53 @@ func (p *parallelScan) work() {
 			p.mu.Unlock()
 			return
 		}
-		p.absorb(s, page.Items, info, page.NextPageURI)
+		p.absorb(s, page.Items, info, page.NextPageURI, slot)
 		p.mu.Unlock()
 	}
+}
+
+// nearestWaiting is the first slice after the head, in reading order, with
+// a page waiting; nil when none has.
+func (p *parallelScan) nearestWaiting() *rangeSlice {
+	for s := p.head.next; s != nil; s = s.next {
+		if len(s.pages) > 0 {
+			return s
+		}
+	}
+	return nil
+}
+
+// wakeReserve wakes the workers waiting on the budget (p.mu held).
+func (p *parallelScan) wakeReserve() {
+	close(p.headMoved)
+	p.headMoved = make(chan struct{})
+}
+
+// reserve takes a slot of the Connector's page budget for a page of s,
+// unless s is the slice being read with no page waiting: that one fetch
+// never waits, so every query progresses whatever the others hold. It is
+// called with p.mu held and returns with it held; it reports whether a
+// slot was taken.
+func (p *parallelScan) reserve(s *rangeSlice) (bool, error) {
+	for p.budget != nil {
+		if s == p.head && len(s.pages) == 0 {
+			return false, nil
+		}
+		wake := p.headMoved
+		p.reserving++
+		p.cond.Broadcast() // the reader may now read pages out of order
+		p.mu.Unlock()
+		ok, err := p.budget.acquire(p.ctx, wake)
+		p.mu.Lock()
+		p.reserving--
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // finished reports whether every slice has its last page.
@@ -493,7 +506,7 @@ func (p *parallelScan) pick() *rangeSlice {
 	if p.held < p.maxHeld {
 		// The rest of a split first: its first page makes the next slices.
 		for s := p.head; s != nil; s = s.next {
-			if s.rest && !s.started {
+			if s.rest && !s.started && !s.fetching {
 				return s
 			}
 		}
@@ -514,7 +527,7 @@ func (p *parallelScan) pick() *rangeSlice {
 // counted in held while fetched): it keeps the rows of the slice's own
 // days that the slice has not emitted yet, follows the chain to its end,
 // and splits the slice when the days it has not reached are dense.
-func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string) {
+func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
 	defer p.cond.Broadcast()
 	s.fetching = false
 	s.reads++
@@ -583,9 +596,12 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 		s.final, s.emitted = true, nil
 	}
 	if len(keep) > 0 {
-		s.pages = append(s.pages, keep)
+		s.pages = append(s.pages, heldPage{keep, slot})
 	} else {
 		p.held--
+		if slot {
+			p.budget.release()
+		}
 	}
 }
 
@@ -701,6 +717,11 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 		if err != nil || ok {
 			return row, err
 		}
+		if p.itemsSlot {
+			// The page's rows are all emitted: its slot goes back at once.
+			p.itemsSlot = false
+			p.budget.release()
+		}
 		p.mu.Lock()
 		for {
 			if p.err != nil {
@@ -721,17 +742,34 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				return nil, io.EOF
 			}
 			if len(h.pages) > 0 {
-				p.items = h.pages[0]
-				h.pages[0] = nil
+				p.items, p.itemsSlot = h.pages[0].items, h.pages[0].slot
+				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.held--
+				if len(h.pages) == 0 {
+					p.wakeReserve() // a page for h no longer waits on the budget
+				}
 				p.cond.Broadcast()
 				break
 			}
 			if h.done {
 				p.head = h.next
+				p.wakeReserve()
 				p.cond.Broadcast()
 				continue
+			}
+			if p.held >= p.maxHeld || p.reserving > 0 {
+				// The budget is spent while the slice being read waits on
+				// its chain: holding the later slices' pages for order would
+				// stall every worker. The nearest waiting page is read now.
+				if s := p.nearestWaiting(); s != nil {
+					p.items, p.itemsSlot = s.pages[0].items, s.pages[0].slot
+					s.pages[0] = heldPage{}
+					s.pages = s.pages[1:]
+					p.held--
+					p.cond.Broadcast()
+					break
+				}
 			}
 			p.cond.Wait()
 		}
@@ -748,6 +786,18 @@ func (p *parallelScan) close() {
 	p.mu.Unlock()
 	p.wg.Wait()
 	p.mu.Lock()
+	for s := p.head; s != nil; s = s.next {
+		for _, pg := range s.pages {
+			if pg.slot {
+				p.budget.release()
+			}
+		}
+		s.pages = nil
+	}
+	if p.itemsSlot {
+		p.itemsSlot = false
+		p.budget.release()
+	}
 	p.head, p.items = nil, nil
 	p.mu.Unlock()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,7 +46,8 @@ func emulatorEnv(t testing.TB, srv *twiliotest.Server, pageSize, parallelism int
 }
 
 // TestParallelRangeScansEqualSequential compares parallel range scans with
-// sequential ones: the same rows, each once, in the same order, for bounded,
+// sequential ones: the same rows, each once, in the same order while the
+// page budget allows (in any order under a tight one), for bounded,
 // half-open, sparse, dense and filtered ranges, with small pages so that
 // slices split and split again.
 func TestParallelRangeScansEqualSequential(t *testing.T) {
@@ -74,9 +76,19 @@ func TestParallelRangeScansEqualSequential(t *testing.T) {
 	for _, pageSize := range []int{20, 150} {
 		seq := emulatorEnv(t, srv, pageSize, 1)
 		par := emulatorEnv(t, srv, pageSize, 6)
+		// A budget that never fills: no page is read out of turn, so the
+		// order is the sequential scan's too.
+		par.PagesPerQuery = 1 << 20
+		tight := emulatorEnv(t, srv, pageSize, 6)
+		tight.Pages = NewPageBudget(2)
 		for _, q := range queries {
 			t.Run(fmt.Sprintf("page=%d/%s", pageSize, q), func(t *testing.T) {
 				want := runQuery(t, seq, q)
+				if !strings.Contains(q, "LIMIT") || strings.Contains(q, "ORDER BY") {
+					// With the budget spent, pages are read out of turn:
+					// the same rows in another order.
+					sameRows(t, runQuery(t, tight, q), want)
+				}
 				srv.ResetRequests()
 				got := runQuery(t, par, q)
 				if len(got) != len(want) {
@@ -104,6 +116,7 @@ func TestParallelScanSplits(t *testing.T) {
 	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30000}), twiliotest.WithLatency(20*time.Millisecond, 0))
 	defer srv.Close()
 	env := emulatorEnv(t, srv, 100, 4)
+	env.PagesPerQuery = 1 << 20 // no page read out of turn: the sequential order
 	srv.ResetRequests()
 	rows := runQuery(t, env, "SELECT Sid, StartTime FROM Calls WHERE StartTime >= '2026-04-01' AND StartTime < '2026-04-21'")
 	seq := runQuery(t, emulatorEnv(t, srv, 100, 1), "SELECT Sid, StartTime FROM Calls WHERE StartTime >= '2026-04-01' AND StartTime < '2026-04-21'")

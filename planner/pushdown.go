@@ -241,7 +241,7 @@ func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, er
 // requireListing refuses an access that needs a list the table lacks.
 func requireListing(t *schema.Table, acc access) error {
 	if !acc.bySid && acc.deferred == nil && !acc.none && !t.Supports(schema.List) {
-		return fmt.Errorf("twilio: %s has no list in the Twilio API: add WHERE Sid = '<%s Sid>' (or Sid IN (…)) to fetch rows one by one", t.Name, sidKind(t))
+		return fmt.Errorf("twilio: %s has no list in the Twilio API: add WHERE Sid = '<%s Sid>' (or Sid IN (…)) to fetch rows one by one", t.Name, t.SidKind())
 	}
 	if acc.bySid && !t.Supports(schema.Get) {
 		return fmt.Errorf("twilio: %s cannot be fetched by Sid", t.Name)
@@ -706,13 +706,6 @@ func (a access) resolve(t *schema.Table) access {
 		return access{none: true, exact: true, query: url.Values{}}
 	}
 	return out
-}
-
-func sidKind(t *schema.Table) string {
-	if t.Name == "Feedback" {
-		return "call"
-	}
-	return t.SidPrefixes[0] + "…"
 }
 
 func sidColumn(t *schema.Table) int {

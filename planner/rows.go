@@ -84,7 +84,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 				r.Close()
 				return err
 			}
-			dest[i] = v
+			dest[i] = outward(v)
 		}
 		if r.limit > 0 {
 			r.limit--

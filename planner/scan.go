@@ -25,13 +25,13 @@ func (p *selectPlan) scanAhead(ctx context.Context, env *Env, src source, acc ac
 		// are read on demand, and none is fetched past it.
 		return src
 	}
-	if everyRow || p.offset+p.limit > int64(p.pageSize) {
-		// No LIMIT the first page can serve: split the range if it is one.
-		if len(acc.listings()) == 1 {
-			if ps := newParallelScan(ctx, env, ls.table, acc.listings()[0], p.pageSize, ls); ps != nil {
-				return ps
-			}
-		}
+	rs := p.rangeScan
+	if p.access.deferred != nil {
+		// The listing depended on a subquery's values, known only now.
+		rs = p.planRangeScan(env, acc)
+	}
+	if ps := newParallelScan(ctx, env, rs, ls); ps != nil {
+		return ps
 	}
 	// Prefetch from the first row read; under a LIMIT with a local filter,
 	// once half the first page is read without reaching the LIMIT, which

@@ -41,6 +41,9 @@ type selectPlan struct {
 	// the driving rows are read first and the keys counted.
 	streaming bool
 	text      string // the statement, for EXPLAIN
+	// rangeScan is the driving listing's plan as parallel time slices
+	// (nil: not split), printed by EXPLAIN and run by scanAhead.
+	rangeScan *rangeScan
 }
 
 type orderKey struct {
@@ -118,6 +121,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 		p.pageSize = int(min(int64(p.pageSize), max(1, p.offset+p.limit)))
 	}
 	p.streaming = len(p.joins) > 0 && p.limit >= 0 && !p.holdsRows() && p.group == nil && p.offset+p.limit <= maxFanout
+	p.rangeScan = p.planRangeScan(env, p.access)
 	return p, nil
 }
 
@@ -255,7 +259,7 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 			return col.Name, col.Nullable || it.left
 		}
 	}
-	return exprText(x.Expr), true
+	return labelOf(x), true
 }
 
 // exprText is an expression as SQL text for a result column's name, as

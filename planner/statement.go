@@ -26,7 +26,8 @@ type Env struct {
 	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
 	Logger   *slog.Logger     // nil: no log
 
-	// AllowBulkWrites permits UPDATE and DELETE without WHERE.
+	// AllowBulkWrites permits bulk writes: UPDATE and DELETE without WHERE,
+	// with an always-true WHERE, or matching every row unnarrowed.
 	AllowBulkWrites bool
 	// MaxWriteRows caps the resources one statement may change; 0: 100.
 	MaxWriteRows int
@@ -34,6 +35,12 @@ type Env struct {
 	// once; 0 or 1: none (pages still come one after another, the next one
 	// fetched while the current one is read).
 	ScanParallelism int
+	// PagesPerQuery caps the pages one range scan holds fetched and not yet
+	// read; 0: half of scan_parallelism, at least 4.
+	PagesPerQuery int
+	// Pages is the page budget every query of a Connector shares; nil:
+	// each query's own cap only.
+	Pages *PageBudget
 }
 
 func (e *Env) now() driver.Value {
@@ -66,10 +73,11 @@ func Prepare(query string) (*Statement, error) {
 	if err := refuseUnparsable(trimmed); err != nil {
 		return nil, err
 	}
-	ast, err := sqlparser.ParseStrictDDL(trimmed)
+	ast, err := sqlparser.ParseStrictDDL(rewriteForParser(trimmed))
 	if err != nil {
 		return nil, syntaxError(trimmed, err)
 	}
+	recordLabels(trimmed, ast)
 	switch ast.(type) {
 	case *sqlparser.Select, *sqlparser.Insert, *sqlparser.Update, *sqlparser.Delete:
 	case *sqlparser.Union:
@@ -144,12 +152,9 @@ func refuseUnparsable(q string) error {
 	return nil
 }
 
-// reservedColumns are column names MySQL reserves; they need backticks.
-var reservedColumns = regexp.MustCompile("(?i)(^|[^`\\w])(to|from)\\s*(,|=|<|>|!|\\)|\\s+(in|like|is|between|not)\\b)")
-
 func syntaxError(q string, err error) error {
 	msg := fmt.Sprintf("twilio: SQL syntax error: %v", err)
-	if reservedColumns.MatchString(q) {
+	if needsBacktickHint(q) {
 		msg += "; `To` and `From` are reserved words in SQL: quote those columns with backticks"
 	}
 	return errors.New(msg)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // Values in the planner are what database/sql carries: nil (NULL), int64,
@@ -43,6 +45,8 @@ func toFloat(v driver.Value) (float64, bool) {
 		return float64(x), true
 	case float64:
 		return x, true
+	case decimal.Decimal:
+		return x.InexactFloat64(), true
 	case bool:
 		if x {
 			return 1, true
@@ -97,6 +101,10 @@ func toInt(v driver.Value) (int64, bool) {
 	case float64:
 		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
 			return int64(x), true
+		}
+	case decimal.Decimal:
+		if x.IsInteger() {
+			return decimalToInt(x)
 		}
 	case string:
 		n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64)
@@ -159,6 +167,17 @@ func compare(a, b driver.Value) (int, bool) {
 			return cmpOrdered(x, y), true
 		}
 	}
+	// Exact numbers compare exactly; a DOUBLE makes the comparison a DOUBLE
+	// one, as in MySQL.
+	_, aDec := a.(decimal.Decimal)
+	_, bDec := b.(decimal.Decimal)
+	if aDec || bDec {
+		if x, ok := toDecimal(a); ok {
+			if y, ok := toDecimal(b); ok {
+				return x.Cmp(y), true
+			}
+		}
+	}
 	fa, _ := toFloat(a)
 	fb, _ := toFloat(b)
 	return cmpOrdered(fa, fb), true
@@ -195,6 +214,8 @@ func toString(v driver.Value) string {
 		return strconv.FormatInt(x, 10)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
+	case decimal.Decimal:
+		return decimalText(x)
 	case bool:
 		if x {
 			return "1"

@@ -106,7 +106,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 				return nil, fmt.Errorf("twilio: INSERT INTO %s needs a value for %s", t.Name, p.Name)
 			}
 			if p.Required && p.InPath && req.sid == "" {
-				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(sidKind(t)))
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the Sid of the %s", t.Name, p.Name, strings.ToLower(t.SidKind()))
 			}
 		}
 		w.requests = append(w.requests, req)
@@ -153,13 +153,63 @@ func targetOf(verb string, from sqlparser.TableExprs, where *sqlparser.Where, li
 	return planSelect(sel, env, a)
 }
 
-// requireWhere refuses an UPDATE or DELETE of every row unless the DSN
-// allows bulk writes.
-func requireWhere(verb, table string, where *sqlparser.Where, env *Env) error {
-	if where != nil || env.AllowBulkWrites {
+// The bulk-write guard, modelled on MySQL's safe-updates mode: unless the
+// DSN has allow_bulk_writes=true, an UPDATE or DELETE is refused when it
+// has no WHERE clause, when its WHERE clause is always true once constants
+// are folded ("WHERE 1=1", "WHERE TRUE", "Status = 'x' OR 1 = 1"), or when
+// no filter or Sid narrowed its listing and its WHERE clause matched every
+// row listed (checked before the first write, see listTargets).
+
+// bulkWriteError says which rule refused a write and how to lift it.
+func bulkWriteError(verb, table, why string) error {
+	return fmt.Errorf("twilio: %s %s is a bulk write: %s; nothing was changed (the bulk-write guard, as MySQL's safe-updates mode): narrow the WHERE clause with a Sid or a column Twilio filters on, or set allow_bulk_writes=true in the DSN", verb, table, why)
+}
+
+// requireWhere refuses an UPDATE or DELETE whose WHERE clause is missing or
+// always true, unless the DSN allows bulk writes.
+func requireWhere(verb, table string, where *sqlparser.Where, scope resolver, a args, env *Env) error {
+	if env.AllowBulkWrites {
 		return nil
 	}
-	return fmt.Errorf("twilio: %s %s without WHERE would change every row: add a WHERE clause, or set allow_bulk_writes=true in the DSN", verb, table)
+	if where == nil {
+		return bulkWriteError(verb, table, "it has no WHERE clause, so it would change every row")
+	}
+	c := &compiler{cols: scope, args: a, now: env.now}
+	if alwaysTrue(c, where.Expr) {
+		return bulkWriteError(verb, table, fmt.Sprintf("its WHERE clause (%s) is always true, so it would change every row", sqlparser.String(where.Expr)))
+	}
+	return nil
+}
+
+// alwaysTrue reports whether e is true whatever the row: a constant that
+// folds to true, an OR with such a side, an AND of such terms.
+func alwaysTrue(c *compiler, e sqlparser.Expr) bool {
+	switch x := e.(type) {
+	case *sqlparser.ParenExpr:
+		return alwaysTrue(c, x.Expr)
+	case *sqlparser.OrExpr:
+		return alwaysTrue(c, x.Left) || alwaysTrue(c, x.Right)
+	case *sqlparser.AndExpr:
+		return alwaysTrue(c, x.Left) && alwaysTrue(c, x.Right)
+	case *sqlparser.Subquery, *sqlparser.ExistsExpr:
+		return false
+	}
+	t, err := c.expr(e)
+	if err != nil || !t.constant {
+		return false
+	}
+	v, err := t.eval(nil)
+	if err != nil {
+		return false
+	}
+	ok, _ := truth(v)
+	return ok
+}
+
+// fullListing reports whether acc lists the whole table: no Sid, no
+// pushed filter, no subquery's keys.
+func fullListing(acc access) bool {
+	return !acc.bySid && !acc.none && acc.deferred == nil && acc.lists == nil && len(acc.query) == 0
 }
 
 func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
@@ -171,7 +221,7 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 	if err := requireOp(t, schema.Update, "UPDATE"); err != nil {
 		return nil, err
 	}
-	if err := requireWhere("UPDATE", t.Name, st.Where, env); err != nil {
+	if err := requireWhere("UPDATE", t.Name, st.Where, target.scope, a, env); err != nil {
 		return nil, err
 	}
 	c := &compiler{cols: target.scope, args: a, now: env.now}
@@ -198,7 +248,10 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 		sets = append(sets, assignment{p, v})
 	}
 	build := func(row []driver.Value) (writeRequest, error) {
-		sid, _ := row[sidColumn(t)].(string)
+		sid, err := answeredSid(t, row)
+		if err != nil {
+			return writeRequest{}, err
+		}
 		req := writeRequest{method: "POST", path: schema.Path(t.ItemPath, sid), sid: sid, form: url.Values{}}
 		for _, s := range sets {
 			v, err := s.value.eval(row)
@@ -245,11 +298,14 @@ func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
 	if err := requireOp(t, schema.Delete, "DELETE"); err != nil {
 		return nil, err
 	}
-	if err := requireWhere("DELETE", t.Name, st.Where, env); err != nil {
+	if err := requireWhere("DELETE", t.Name, st.Where, target.scope, a, env); err != nil {
 		return nil, err
 	}
 	build := func(row []driver.Value) (writeRequest, error) {
-		sid, _ := row[sidColumn(t)].(string)
+		sid, err := answeredSid(t, row)
+		if err != nil {
+			return writeRequest{}, err
+		}
 		return writeRequest{method: "DELETE", path: schema.Path(t.ItemPath, sid), sid: sid}, nil
 	}
 	w := &writePlan{verb: "DELETE", table: t, target: target, build: build}
@@ -263,6 +319,18 @@ func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
 	return w, nil
 }
 
+// answeredSid is the Sid of a row to write, checked against the table's Sid
+// pattern before it names a path: a row listed by a server may carry any
+// text there ("../../AC…", "", null), and every Sid is checked before the
+// statement's first write.
+func answeredSid(t *schema.Table, row []driver.Value) (string, error) {
+	v := row[sidColumn(t)]
+	if sid, ok := v.(string); ok && t.ValidSid(sid) {
+		return sid, nil
+	}
+	return "", fmt.Errorf("twilio: the answer listed a row whose Sid %s is not a %s Sid (%s followed by 32 hex digits); nothing was changed: the server's answer cannot be trusted", describe(v), t.Name, prefixList(t))
+}
+
 func rowWithSid(t *schema.Table, sid string) []driver.Value {
 	row := make([]driver.Value, len(t.Columns))
 	row[sidColumn(t)] = sid
@@ -272,6 +340,8 @@ func rowWithSid(t *schema.Table, sid string) []driver.Value {
 // run lists the targets if needed, then sends every request in order. Rows
 // are the resources as Twilio returned them (none for DELETE).
 func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
+	// What a write changes is read from Twilio, never from the cache.
+	ctx = rest.WithoutCache(ctx)
 	reqs := w.requests
 	if w.target != nil {
 		var err error
@@ -306,7 +376,15 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		if body != nil {
 			row := make([]driver.Value, len(t.Columns))
 			if err := dec.decode(body, row); err != nil {
-				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
+				// Twilio answered 2xx: the write was applied, only its
+				// answer is unreadable. Say so; never "nothing changed".
+				applied := fmt.Errorf("Twilio applied it (it answered with success) but its answer could not be read, so the row is not returned: %w", err)
+				if req.sid != "" {
+					done = append(done, req.sid)
+				} else {
+					done = append(done, "(a new row whose Sid could not be read)")
+				}
+				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: applied}
 			}
 			out = append(out, row)
 			if sid, ok := row[sidColumn(t)].(string); ok {
@@ -330,6 +408,22 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, error) {
 	w.target.project = []evalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
 	w.target.columns = []ResultColumn{{Name: "row"}}
+	// The bulk-write guard's last rule: a WHERE clause that no filter or
+	// Sid narrowed, checked locally, must not match every row listed.
+	guard := !env.AllowBulkWrites && w.target.limit < 0 && w.target.filter != nil && fullListing(w.target.access)
+	listed, matched := 0, 0
+	if guard {
+		filter := w.target.filter
+		w.target.filter = func(row []driver.Value) (driver.Value, error) {
+			v, err := filter(row)
+			listed++
+			if ok, _ := truth(v); ok && err == nil {
+				matched++
+			}
+			return v, err
+		}
+		defer func() { w.target.filter = filter }()
+	}
 	rows, err := w.target.open(ctx, env)
 	if err != nil {
 		return nil, err
@@ -340,6 +434,9 @@ func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, 
 	for {
 		err := rows.Next(dest)
 		if err == io.EOF {
+			if guard && matched > 0 && matched == listed {
+				return nil, bulkWriteError(w.verb, w.table.Name, fmt.Sprintf("its WHERE clause matched every row (%d of %d listed) and no filter or Sid narrowed the listing", matched, listed))
+			}
 			return reqs, nil
 		}
 		if err != nil {

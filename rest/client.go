@@ -39,6 +39,13 @@ type Options struct {
 	MaxInFlight int
 	UserAgent   []string // extensions appended to twilio-go's User-Agent
 	Logger      *slog.Logger
+	// MaxResponseBytes bounds an answer's body once decompressed; 0:
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	// ProxyUser and ProxyPassword are hidden, like the API credentials,
+	// from every excerpt of a body an error quotes.
+	ProxyUser, ProxyPassword string
+	Cache                    *Cache // GET answers reused for a time; nil: none
 }
 
 // Client sends requests for one account.
@@ -46,6 +53,8 @@ type Client struct {
 	tw      *twclient.Client
 	rt      http.RoundTripper
 	account string
+	creds   []credential // hidden from the text of errors (ScrubError)
+	cache   *Cache
 }
 
 // New returns a Client. It sends nothing.
@@ -58,10 +67,14 @@ func New(opts Options) (*Client, error) {
 		UserAgentExtensions: opts.UserAgent,
 	}
 	tw.SetAccountSid(opts.AccountSid)
+	creds := []credential{{opts.Username, opts.Password}, {opts.ProxyUser, opts.ProxyPassword}}
 	return &Client{
-		tw:      tw,
-		rt:      &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout, inFlight: newSemaphore(opts.MaxInFlight)},
+		tw: tw,
+		rt: &Transport{Base: opts.Base, Limiter: opts.Limiter, Next: opts.Transport, Logger: opts.Logger, Retry: opts.Retry, Timeout: opts.Timeout,
+			MaxResponseBytes: opts.MaxResponseBytes, inFlight: newSemaphore(opts.MaxInFlight), creds: creds},
 		account: opts.AccountSid,
+		creds:   creds,
+		cache:   opts.Cache,
 	}, nil
 }
 
@@ -93,7 +106,27 @@ func (c *Client) Get(ctx context.Context, path string, query url.Values) ([]byte
 	// The query goes in the URL, not in twilio-go's data argument: twilio-go
 	// strips every ".digits" from encoded GET parameters, which would change
 	// values such as a FriendlyName "v1.2".
-	return c.send(ctx, http.MethodGet, target, nil)
+	if !cacheable(ctx, c.cache) {
+		return c.send(ctx, http.MethodGet, target, nil)
+	}
+	if body, ok := c.cache.get(target); ok {
+		return body, nil
+	}
+	version := c.cache.version(target)
+	body, err := c.send(ctx, http.MethodGet, target, nil)
+	if err == nil {
+		c.cache.put(target, body, version)
+	}
+	return body, err
+}
+
+// Cache is the client's cache of GET answers; nil when there is none.
+func (c *Client) Cache() *Cache { return c.cache }
+
+// CachedFor reports how long the answer to a GET of path (relative to the
+// account, or absolute) with query stays cached, for EXPLAIN.
+func (c *Client) CachedFor(path string, query url.Values) (time.Duration, bool) {
+	return c.cache.Fresh(c.FirstPageURI(path, query))
 }
 
 // Post sends form to path and returns the body of a 2xx answer.
@@ -101,33 +134,56 @@ func (c *Client) Post(ctx context.Context, path string, form url.Values) ([]byte
 	if form == nil {
 		form = url.Values{}
 	}
-	return c.send(ctx, http.MethodPost, c.resolve(path), form)
+	return c.write(ctx, http.MethodPost, c.resolve(path), form)
 }
 
 // Delete deletes the resource at path.
 func (c *Client) Delete(ctx context.Context, path string) error {
-	_, err := c.send(ctx, http.MethodDelete, c.resolve(path), nil)
+	_, err := c.write(ctx, http.MethodDelete, c.resolve(path), nil)
 	return err
+}
+
+// write sends a POST or DELETE, dropping the cached answers of the resource
+// it writes before (a read that starts now must not see the old rows) and
+// after (one that fetched meanwhile may have cached them), whatever the
+// outcome: a write that failed may still have been applied.
+func (c *Client) write(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
+	if c.cache != nil {
+		c.cache.invalidate(target)
+		defer c.cache.invalidate(target)
+	}
+	return c.send(ctx, method, target, form)
 }
 
 func (c *Client) send(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	state := &sendState{}
 	// A shallow copy of twilio-go's client whose HTTP client carries ctx:
 	// twilio-go has no context parameter of its own.
 	tw := *c.tw
 	tw.HTTPClient = &http.Client{
-		Transport:     boundTransport{ctx: ctx, next: c.rt},
+		Transport:     boundTransport{ctx: context.WithValue(ctx, sendStateKey{}, state), next: c.rt},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	path, _, _ := strings.Cut(target, "?")
 	resp, err := tw.SendRequest(method, APIBase+target, form, nil)
 	if err != nil {
+		var unknown *OutcomeUnknownError
+		if errors.As(err, &unknown) {
+			return nil, unknown // it says what the context did, if anything
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
-		return nil, wrapSendError(fromTwilio(err, method, path), method, path)
+		err = wrapSendError(fromTwilio(err, method, path), method, path)
+		if method == http.MethodDelete && state.ambiguous && IsNotFound(err) {
+			// An earlier attempt failed after it may have been applied; the
+			// resource being gone now is that attempt's doing.
+			return nil, nil
+		}
+		return nil, err
 	}
 	body, err := readBody(resp.Body)
 	if err != nil {

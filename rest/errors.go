@@ -33,6 +33,12 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// SafeToRetry reports whether sending the request again cannot apply it
+// twice: Twilio answered with an error, so a create or update was not
+// applied (a 5xx to a POST becomes OutcomeUnknownError instead), and a GET
+// or DELETE may be repeated anyway.
+func (e *Error) SafeToRetry() bool { return e.Status < 500 || idempotent(e.Method) }
+
 // Twilio error codes the driver treats specially.
 const (
 	CodeAuthenticate    = 20003

@@ -90,6 +90,9 @@ func (e *ProxyError) Error() string {
 
 func (e *ProxyError) Unwrap() error { return e.Err }
 
+// SafeToRetry is true: the proxy failed the request before passing it on.
+func (e *ProxyError) SafeToRetry() bool { return true }
+
 // Temporary reports whether sending the request again may succeed.
 func (e *ProxyError) Temporary() bool { return e.retry }
 
@@ -307,7 +310,8 @@ func (p *proxyTransport) dialTunnel(ctx context.Context, _, addr string) (net.Co
 			}
 			return conn, nil
 		}
-		excerpt := excerptOf(readLimited(resp.Body))
+		// A proxy may echo the request's Proxy-Authorization in its page.
+		excerpt := excerptOf([]byte(scrub(string(readLimited(resp.Body)), []string{value}, []credential{{p.auth.user, p.auth.password}})))
 		conn.Close()
 		if resp.StatusCode == http.StatusProxyAuthRequired {
 			if err := p.auth.challenged(resp, p.addr, what, value, nonce, try); err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -32,18 +33,106 @@ type RetryPolicy struct {
 var DefaultRetryPolicy = RetryPolicy{MaxRetries: 8, Timeout: time.Minute, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
 
 // OutcomeUnknownError reports a write whose result cannot be known: the
-// request was sent but the answer was a 5xx, a dropped connection or a
-// timeout. It is not retried; check the resource before trying again.
+// request may have reached Twilio, but the answer was a 5xx, a dropped
+// connection, a timeout, the caller's deadline or cancellation, or a body
+// that could not be read. It is not retried; check the resource before
+// trying again. errors.Is(err, context.DeadlineExceeded) (or Canceled)
+// still holds when the context ended the request.
 type OutcomeUnknownError struct {
-	Method, Path string
-	Err          error
+	Method string
+	URL    string // scheme, the host the request went to, and path; no query
+	Err    error  // what ended the request
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return fmt.Sprintf("twilio: %s %s: the outcome is unknown (%v): Twilio may or may not have applied it; check the resource before retrying", e.Method, e.Path, e.Err)
+	return fmt.Sprintf("twilio: %s %s: the outcome is unknown (%s); Twilio may have applied it, so check the resource before retrying", e.Method, e.URL, causeText(e.Err))
 }
 
 func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// SafeToRetry is false: the write may have been applied.
+func (e *OutcomeUnknownError) SafeToRetry() bool { return false }
+
+// causeText says what ended a request without repeating its method, path
+// or URL, which the message around it names once.
+func causeText(err error) string {
+	var e *Error
+	var urlErr *url.Error
+	switch {
+	case err == nil:
+		return "no answer"
+	case errors.As(err, new(*attemptTimeoutError)):
+		return err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return "the deadline passed before the answer came"
+	case errors.Is(err, context.Canceled):
+		return "the request was canceled before the answer came"
+	case errors.As(err, &e):
+		s := fmt.Sprintf("it answered %d", e.Status)
+		if e.Code != 0 {
+			s += fmt.Sprintf(" / %d", e.Code)
+		}
+		if e.Message != "" {
+			s += ": " + e.Message
+		}
+		return s
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before the answer came"
+	case errors.As(err, &urlErr):
+		return causeText(urlErr.Err)
+	}
+	return err.Error()
+}
+
+// ResponseTooLargeError is an answer whose body, once decompressed, is
+// larger than the max_response_bytes limit: reading stopped there.
+type ResponseTooLargeError struct {
+	Limit int64 // max_response_bytes
+	Size  int64 // the announced Content-Length; -1 when the body was longer than Limit
+}
+
+func (e *ResponseTooLargeError) Error() string {
+	size := "is larger than"
+	if e.Size >= 0 {
+		size = fmt.Sprintf("announces %d bytes, over", e.Size)
+	}
+	return fmt.Sprintf("the answer %s max_response_bytes=%d (%s); reading stopped there: lower page_size, or raise max_response_bytes in the DSN if the answer is genuine", size, e.Limit, byteSize(e.Limit))
+}
+
+// SafeToRetry is true: a write answered this way is an OutcomeUnknownError
+// around it, so a bare one ended a read (or a DELETE, which may be repeated).
+func (e *ResponseTooLargeError) SafeToRetry() bool { return true }
+
+// NotJSONError is a 2xx answer whose body is not JSON: an HTML page from a
+// proxy, a captive portal or a wrong host answered instead of Twilio.
+type NotJSONError struct {
+	Status      string // "200 OK"
+	ContentType string
+	Excerpt     string // the first bytes, scrubbed of credentials
+}
+
+func (e *NotJSONError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "none"
+	}
+	return fmt.Sprintf("the answer (%s, Content-Type %s) is not JSON, it starts %q: something other than Twilio answered (a proxy, a captive portal, a wrong host?)", e.Status, ct, e.Excerpt)
+}
+
+// SafeToRetry is true, as for ResponseTooLargeError.
+func (e *NotJSONError) SafeToRetry() bool { return true }
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // idempotent methods may be sent twice without changing the outcome.
 func idempotent(method string) bool {
@@ -116,6 +205,11 @@ func transient(ctx context.Context, err error) bool {
 	if errors.As(err, &pe) && !pe.Temporary() {
 		return false // refused credentials or tunnel: the same request fails again
 	}
+	var tooLarge *ResponseTooLargeError
+	var notJSON *NotJSONError
+	if errors.As(err, &tooLarge) || errors.As(err, &notJSON) {
+		return false // the same answer comes again
+	}
 	var (
 		verify    *tls.CertificateVerificationError
 		authority x509.UnknownAuthorityError
@@ -127,7 +221,7 @@ func transient(ctx context.Context, err error) bool {
 		!errors.As(err, &invalid) && !errors.As(err, &record)
 }
 
-// errTruncated marks a 2xx answer whose body ended early or is not JSON.
+// errTruncated marks a 2xx answer whose body ended early.
 var errTruncated = errors.New("the answer's body was cut short")
 
 // drain discards the rest of a body so its connection can be reused.

@@ -10,17 +10,22 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // Transport is the http.RoundTripper under twilio-go's client. Each attempt
 // of a request waits its turn on the limiter (with the query's context, so a
 // cancelled query stops waiting), goes to Base instead of api.twilio.com,
-// and is retried as Retry says. Bodies are read here, in full, so a
-// truncated answer is caught and a per-attempt timeout covers the body too;
-// error bodies that are not Twilio JSON (an HTML 502 from a load balancer)
-// are rewritten into Twilio's error shape so they decode as one.
+// and is retried as Retry says. Bodies are read here, in full but never past
+// MaxResponseBytes, so a truncated answer is caught and a per-attempt timeout
+// covers the body too; error bodies that are not Twilio JSON (an HTML 502
+// from a load balancer) are rewritten into Twilio's error shape so they
+// decode as one, with an excerpt scrubbed of the credentials sent.
 type Transport struct {
 	Base    *url.URL          // scheme and host that replace https://api.twilio.com; nil keeps them
 	Limiter RequestLimiter    // nil: no limit
@@ -28,9 +33,28 @@ type Transport struct {
 	Logger  *slog.Logger      // nil: no log
 	Retry   RetryPolicy       // zero: no retries
 	Timeout time.Duration     // per attempt, body included; 0: none
+	// MaxResponseBytes bounds an answer's body once decompressed; 0:
+	// DefaultMaxResponseBytes.
+	MaxResponseBytes int64
 
-	inFlight semaphore // caps concurrent attempts; nil: no cap
+	inFlight semaphore    // caps concurrent attempts; nil: no cap
+	creds    []credential // hidden from every excerpt of a body
 }
+
+// DefaultMaxResponseBytes is the largest answer read by default: a page of
+// 1,000 resources is a few MiB, so 64 MiB leaves room and still bounds
+// what a hostile or broken server can make the driver hold.
+const DefaultMaxResponseBytes = 64 << 20
+
+// sendState is what the transport learns about one request that the
+// client needs after twilio-go has turned the answer into an error.
+type sendState struct {
+	// ambiguous is set when an attempt that may have been applied (a 5xx
+	// or a lost connection after sending) was followed by a retry.
+	ambiguous bool
+}
+
+type sendStateKey struct{}
 
 // RoundTrip implements http.RoundTripper.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -39,9 +63,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if t.Retry.Timeout > 0 {
 		deadline = time.Now().Add(t.Retry.Timeout)
 	}
+	state, _ := ctx.Value(sendStateKey{}).(*sendState)
 	for attempt := 0; ; attempt++ {
-		resp, err := t.attempt(ctx, req, attempt)
-		retry, wait := t.shouldRetry(ctx, req.Method, resp, err, attempt, deadline)
+		resp, err, left := t.attempt(ctx, req, attempt)
+		retry, wait := t.shouldRetry(ctx, req.Method, resp, err, left, attempt, deadline)
 		if err == nil && resp.StatusCode == http.StatusTooManyRequests && t.Limiter != nil {
 			if !retry {
 				wait = t.Retry.backoff(attempt, resp)
@@ -49,16 +74,23 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.Limiter.Throttled(wait) // a shared limiter slows every process down
 		}
 		if !retry {
-			if err != nil && !idempotent(req.Method) && sent(err) && transient(ctx, err) {
-				return nil, &OutcomeUnknownError{Method: req.Method, Path: req.URL.Path, Err: err}
-			}
-			if err == nil && resp.StatusCode >= 500 && !idempotent(req.Method) {
-				return nil, &OutcomeUnknownError{Method: req.Method, Path: req.URL.Path, Err: decodeError(resp, req)}
+			if !idempotent(req.Method) {
+				// Once a write may have reached Twilio, every way it fails
+				// says so: the caller's deadline included.
+				if err != nil && left {
+					return nil, t.outcomeUnknown(ctx, req, err)
+				}
+				if err == nil && resp.StatusCode >= 500 {
+					return nil, t.outcomeUnknown(ctx, req, decodeError(resp, req))
+				}
 			}
 			return resp, err
 		}
+		if state != nil && left && (err != nil || resp.StatusCode >= 500) {
+			state.ambiguous = true
+		}
 		if t.Logger != nil {
-			t.Logger.LogAttrs(ctx, slog.LevelWarn, "twilio request retried", slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.String("reason", reason(resp, err)))
+			t.Logger.LogAttrs(ctx, slog.LevelWarn, "twilio request retried", slog.String("method", req.Method), slog.String("path", req.URL.Path), slog.Int("attempt", attempt+1), slog.Duration("wait", wait), slog.String("reason", t.reason(req, resp, err)))
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
@@ -66,17 +98,54 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// attempt sends req once and reads the whole answer.
-func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, error) {
+// outcomeUnknown reports a write that may have been applied. It names the
+// host the request really went to, and keeps the context's error
+// reachable with errors.Is when the context ended it.
+func (t *Transport) outcomeUnknown(ctx context.Context, req *http.Request, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if !errors.Is(err, ctxErr) {
+			err = ctxErr
+		}
+	} else if t.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		err = &attemptTimeoutError{timeout: t.Timeout, err: err}
+	}
+	return &OutcomeUnknownError{Method: req.Method, URL: t.target(req.URL).Scheme + "://" + t.target(req.URL).Host + req.URL.Path, Err: err}
+}
+
+// attemptTimeoutError is the per-attempt timeout (the DSN's timeout)
+// ending a request while the caller's context was still live.
+type attemptTimeoutError struct {
+	timeout time.Duration
+	err     error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within timeout=%s", e.timeout)
+}
+
+func (e *attemptTimeoutError) Unwrap() error { return e.err }
+
+// target is u as sent: on Base's scheme and host.
+func (t *Transport) target(u *url.URL) *url.URL {
+	out := *u
+	if t.Base != nil {
+		out.Scheme, out.Host = t.Base.Scheme, t.Base.Host
+	}
+	return &out
+}
+
+// attempt sends req once and reads the whole answer. left reports whether
+// the request may have reached the server.
+func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, error, bool) {
 	if t.Limiter != nil {
 		release, err := t.Limiter.Acquire(ctx)
 		if err != nil {
-			return nil, err
+			return nil, err, false
 		}
 		defer release()
 	}
 	if err := t.inFlight.acquire(ctx); err != nil {
-		return nil, err
+		return nil, err, false
 	}
 	defer t.inFlight.release()
 	actx, cancel := ctx, context.CancelFunc(func() {})
@@ -84,11 +153,20 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*htt
 		actx, cancel = context.WithTimeout(ctx, t.Timeout)
 	}
 	defer cancel()
+	// An http.Transport reports when it asks for a connection and when it
+	// has one: a request that failed in between (dial, TLS handshake, a
+	// proxy's CONNECT) never left. Other RoundTrippers report nothing, and
+	// sent decides from the error.
+	var getConn, gotConn atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		GetConn: func(string) { getConn.Store(true) },
+		GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) },
+	})
 	out := req.Clone(actx)
 	if n > 0 && req.GetBody != nil {
 		body, err := req.GetBody()
 		if err != nil {
-			return nil, err
+			return nil, err, false
 		}
 		out.Body = body
 	}
@@ -101,21 +179,25 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*htt
 	}
 	start := time.Now()
 	resp, err := next.RoundTrip(out)
+	left := true
+	if err != nil {
+		left = sent(err) && (!getConn.Load() || gotConn.Load())
+	}
 	if err == nil {
-		err = bufferBody(resp)
+		err = t.bufferBody(resp, out)
 	}
 	t.log(ctx, out, resp, err, time.Since(start))
 	if err != nil {
-		return nil, err
+		return nil, err, left
 	}
 	if resp.StatusCode >= 400 {
-		normalizeErrorBody(resp)
+		t.normalizeErrorBody(resp, out)
 	}
-	return resp, nil
+	return resp, nil, left
 }
 
 // shouldRetry decides whether to send again, and after how long.
-func (t *Transport) shouldRetry(ctx context.Context, method string, resp *http.Response, err error, attempt int, deadline time.Time) (bool, time.Duration) {
+func (t *Transport) shouldRetry(ctx context.Context, method string, resp *http.Response, err error, left bool, attempt int, deadline time.Time) (bool, time.Duration) {
 	if attempt >= t.Retry.MaxRetries || ctx.Err() != nil {
 		return false, 0
 	}
@@ -123,7 +205,7 @@ func (t *Transport) shouldRetry(ctx context.Context, method string, resp *http.R
 	case err != nil:
 		// A request that never left (refused connection) is safe to resend
 		// whatever its method.
-		if !transient(ctx, err) || (!idempotent(method) && sent(err)) {
+		if !transient(ctx, err) || (!idempotent(method) && left) {
 			return false, 0
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:
@@ -153,27 +235,81 @@ func sent(err error) bool {
 	return true
 }
 
-func reason(resp *http.Response, err error) string {
+func (t *Transport) reason(req *http.Request, resp *http.Response, err error) string {
 	if err != nil {
-		return err.Error()
+		return scrub(err.Error(), []string{req.Header.Get("Authorization")}, t.creds)
 	}
 	return resp.Status
 }
 
-// bufferBody reads a body in full. A 2xx JSON body that is cut short or not
-// JSON is an error, so it can be retried like a dropped connection.
-func bufferBody(resp *http.Response) error {
-	body, err := io.ReadAll(resp.Body)
+// bufferBody reads a body in full, up to MaxResponseBytes, into one buffer
+// of its announced size. A 2xx body shorter or longer than its
+// Content-Length, or cut short with a matching one (not a whole JSON object
+// or array, see complete), is errTruncated, retried like a dropped
+// connection; one that is not JSON at all (an HTML page from a proxy) is a
+// NotJSONError, and one past the limit a ResponseTooLargeError, neither of
+// which a retry mends. The JSON itself is checked by the decoders, in the
+// one pass that reads its values: json.Valid here was a quarter of a scan's
+// CPU.
+func (t *Transport) bufferBody(resp *http.Response, req *http.Request) error {
+	limit := t.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	if resp.ContentLength > limit {
+		resp.Body.Close()
+		return &ResponseTooLargeError{Limit: limit, Size: resp.ContentLength}
+	}
+	body, err := readAllSized(io.LimitReader(resp.Body, limit+1), resp.ContentLength)
 	resp.Body.Close()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errTruncated, err)
 	}
-	if resp.StatusCode < 300 && len(body) > 0 && !json.Valid(body) {
-		return errTruncated
+	if int64(len(body)) > limit {
+		return &ResponseTooLargeError{Limit: limit, Size: -1}
+	}
+	if resp.StatusCode < 300 && len(body) > 0 && !complete(body) {
+		if truncatedJSON(body) {
+			return errTruncated
+		}
+		return &NotJSONError{Status: resp.Status, ContentType: resp.Header.Get("Content-Type"), Excerpt: excerptOf([]byte(scrub(string(body[:min(len(body), maxErrorBody)]), []string{req.Header.Get("Authorization")}, t.creds)))}
 	}
 	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	resp.ContentLength = int64(len(body))
 	return nil
+}
+
+// truncatedJSON reports whether body is the start of a JSON value that
+// ended early, as opposed to something that is not JSON at all.
+func truncatedJSON(body []byte) bool {
+	var v any
+	err := json.Unmarshal(body, &v)
+	var syn *json.SyntaxError
+	return errors.As(err, &syn) && strings.Contains(syn.Error(), "unexpected end of JSON input")
+}
+
+// maxPresize caps the buffer allocated up front from a Content-Length: a
+// 1000-row page of Calls is about 2 MB.
+const maxPresize = 16 << 20
+
+// readAllSized reads r in full into one buffer of the announced size, where
+// io.ReadAll would grow one by doubling and leave two to three times the
+// body as garbage (most of a scan's allocation, by bytes).
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	if size <= 0 || size > maxPresize {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, size+1) // one more byte shows a body longer than announced
+	n, err := io.ReadFull(r, buf)
+	switch {
+	case err == nil:
+		return nil, errors.New("the body is longer than its Content-Length")
+	case err == io.ErrUnexpectedEOF && int64(n) == size, err == io.EOF && size == 0:
+		return buf[:n:n], nil
+	case err == io.ErrUnexpectedEOF:
+		return nil, fmt.Errorf("the body ends after %d of the %d bytes of its Content-Length", n, size)
+	}
+	return nil, err
 }
 
 // bufferedBody is a body read in full by the transport. The client takes
@@ -220,11 +356,13 @@ func (t *Transport) log(ctx context.Context, req *http.Request, resp *http.Respo
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),
-		slog.String("query", req.URL.RawQuery),
+		// Parameter names only: their values are the statement's
+		// arguments (phone numbers, bodies), which are never logged.
+		slog.Any("params", paramNames(req.URL.RawQuery)),
 		slog.Duration("took", took),
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", scrub(err.Error(), []string{req.Header.Get("Authorization")}, t.creds)))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
 	}
@@ -235,10 +373,12 @@ func (t *Transport) log(ctx context.Context, req *http.Request, resp *http.Respo
 const maxErrorBody = 64 << 10
 
 // normalizeErrorBody replaces an error body that is not a Twilio JSON error
-// with one, keeping the HTTP status and a short excerpt of what came.
-func normalizeErrorBody(resp *http.Response) {
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+// with one, keeping the HTTP status and a short excerpt of what came. Both
+// are scrubbed of the credentials sent: a proxy or server may echo them.
+func (t *Transport) normalizeErrorBody(resp *http.Response, req *http.Request) {
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
+	body := []byte(scrub(string(raw), []string{req.Header.Get("Authorization"), req.Header.Get("Proxy-Authorization")}, t.creds))
 	var probe struct {
 		Status  int    `json:"status"`
 		Message string `json:"message"`
@@ -255,6 +395,17 @@ func normalizeErrorBody(resp *http.Response) {
 	resp.Body = io.NopCloser(bytes.NewReader(synth))
 	resp.ContentLength = int64(len(synth))
 	resp.Header.Set("Content-Type", "application/json")
+}
+
+// paramNames are the names of a query's parameters, sorted.
+func paramNames(rawQuery string) []string {
+	q, _ := url.ParseQuery(rawQuery)
+	names := make([]string, 0, len(q))
+	for k := range q {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func excerptOf(body []byte) string {

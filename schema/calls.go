@@ -12,6 +12,7 @@ var Calls = &Table{
 	CreatePath: "Calls.json",
 
 	SidPrefixes: []string{"CA"},
+	SplitColumn: "StartTime",
 
 	Columns: []Column{
 		{Name: "Sid", Field: "sid", Type: String, Nullable: true},
@@ -46,8 +47,8 @@ var Calls = &Table{
 		{Column: "From", Param: "From", Ops: Eq, Exact: true},
 		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq, Exact: true},
 		{Column: "Status", Param: "Status", Ops: Eq, Exact: true},
-		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
-		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
+		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
+		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
 	},
 	CreateParams: []Param{
 		{Name: "To", Type: String, Required: true},

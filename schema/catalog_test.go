@@ -532,3 +532,46 @@ func checkParams(t *testing.T, kind string, params []Param, form *specSchema, ex
 		}
 	}
 }
+
+// TestFilterDescribe checks the one description of a filter that SHOW FULL
+// COLUMNS, EXPLAIN and TABLES.md print.
+func TestFilterDescribe(t *testing.T) {
+	tests := []struct {
+		table, column, want string
+	}{
+		{"Calls", "Status", "pushed to Twilio as Status: =, IN, OR; exact"},
+		{"Calls", "StartTime", "pushed to Twilio as StartTime, StartTime>, StartTime<: =, <, <=, >, >=, BETWEEN; whole UTC days, inclusive: re-checked exactly; sent as YYYY-MM-DD"},
+		{"Messages", "DateSent", "pushed to Twilio as DateSent, DateSent>, DateSent<: =, <, <=, >, >=, BETWEEN; whole UTC days, inclusive: re-checked exactly; Twilio refuses dates past its 400-day retention; sent as YYYY-MM-DD"},
+		{"InboundPhoneNumbers", "Beta", "pushed to Twilio as Beta: =, IN, OR; Beta=false leaves out numbers new to Twilio (rows with NULL stay): re-checked exactly; sent only for false"},
+	}
+	for _, tt := range tests {
+		tab, ok := Lookup(tt.table)
+		if !ok {
+			t.Fatalf("no table %s", tt.table)
+		}
+		f, ok := tab.Filter(tt.column)
+		if !ok {
+			t.Fatalf("%s has no filter on %s", tt.table, tt.column)
+		}
+		if got := f.Describe().String(); got != tt.want {
+			t.Errorf("%s.%s:\n got %s\nwant %s", tt.table, tt.column, got, tt.want)
+		}
+	}
+}
+
+// TestSplitColumns checks that every split column is a day-granular range
+// filter, which the parallel scan needs.
+func TestSplitColumns(t *testing.T) {
+	for _, tab := range Tables() {
+		if tab.SplitColumn == "" {
+			continue
+		}
+		f, ok := tab.Filter(tab.SplitColumn)
+		if !ok || !f.DayGranular || !f.Ops.Has(Lt|Gt) {
+			t.Errorf("%s.SplitColumn %s is not a day-granular range filter", tab.Name, tab.SplitColumn)
+		}
+		if _, ok := tab.Column("Sid"); !ok {
+			t.Errorf("%s is split but has no Sid to tell rows apart", tab.Name)
+		}
+	}
+}

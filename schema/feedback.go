@@ -10,6 +10,7 @@ var Feedback = &Table{
 	CreatePath: "Calls/{Sid}/Feedback.json",
 
 	SidPrefixes: []string{"CA"},
+	SidOf:       "call", // Feedback is a call's: fetched by the call's Sid
 
 	Columns: []Column{
 		{Name: "AccountSid", Field: "account_sid", Type: String, Nullable: true},

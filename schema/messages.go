@@ -12,6 +12,9 @@ var Messages = &Table{
 	CreatePath: "Messages.json",
 
 	SidPrefixes: []string{"SM", "MM"},
+	SplitColumn: "DateSent",
+	// Twilio refuses a DateSent filter that reaches past 400 days (400 / 20004).
+	RetentionDays: 400,
 
 	Columns: []Column{
 		{Name: "Body", Field: "body", Type: String, Nullable: true},
@@ -38,7 +41,7 @@ var Messages = &Table{
 	Filters: []Filter{
 		{Column: "To", Param: "To", Ops: Eq, Exact: true},
 		{Column: "From", Param: "From", Ops: Eq, Exact: true},
-		{Column: "DateSent", Param: "DateSent", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly; Twilio refuses dates past its 400-day retention"},
+		{Column: "DateSent", Param: "DateSent", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "Twilio refuses dates past its 400-day retention"},
 	},
 	CreateParams: []Param{
 		{Name: "To", Type: String, Required: true},

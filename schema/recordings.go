@@ -11,6 +11,7 @@ var Recordings = &Table{
 	ItemPath:   "Recordings/{Sid}.json",
 
 	SidPrefixes: []string{"RE"},
+	SplitColumn: "DateCreated",
 
 	Columns: []Column{
 		{Name: "AccountSid", Field: "account_sid", Type: String, Nullable: true},
@@ -34,7 +35,7 @@ var Recordings = &Table{
 		{Name: "MediaUrl", Field: "media_url", Type: String, Nullable: true},
 	},
 	Filters: []Filter{
-		{Column: "DateCreated", Param: "DateCreated", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
+		{Column: "DateCreated", Param: "DateCreated", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date"},
 		{Column: "CallSid", Param: "CallSid", Ops: Eq, Exact: true},
 		{Column: "ConferenceSid", Param: "ConferenceSid", Ops: Eq, Exact: true},
 	},

@@ -178,4 +178,27 @@ type Table struct {
 	Filters      []Filter
 	CreateParams []Param
 	UpdateParams []Param
+
+	// SplitColumn is the date column a listing filtered on a range of it
+	// may be split on, into slices of whole days fetched at once (its
+	// filter is DayGranular with range ops); "": never split.
+	SplitColumn string
+	// RetentionDays bounds how far back a filter on a date column may
+	// reach: Twilio refuses Messages filters past 400 days. 0: no bound.
+	RetentionDays int
+	// SidOf names the resource whose Sid fetches a row when it is not the
+	// table's own (Feedback is fetched by its call's Sid); "": the table's.
+	SidOf string
+}
+
+// SidKind says what Sid fetches a row, for messages: "call" (Feedback) or
+// the table's first prefix ("SM…").
+func (t *Table) SidKind() string {
+	if t.SidOf != "" {
+		return t.SidOf
+	}
+	if len(t.SidPrefixes) == 0 {
+		return "a"
+	}
+	return t.SidPrefixes[0] + "…"
 }

@@ -255,7 +255,9 @@ func (s *Server) run(c *ctx, w http.ResponseWriter, m methods) (int, any) {
 		}
 		s.applied = append(s.applied, Write{Method: c.method, Path: c.path, Form: cloneValues(c.form), Sid: sid})
 	}
-	return status, body
+	// Encoded here, under the lock: a handler may answer a pointer into the
+	// stored rows, which the next write changes as soon as the lock is free.
+	return status, replyBytes(body)
 }
 
 // route maps the part of the path after the account to its methods.

@@ -85,7 +85,8 @@ func render(w io.Writer, tables []*schema.Table) {
 			p("| Column | Operators | Twilio parameter | Notes |\n|---|---|---|---|\n")
 			p("| `Sid` | `=`, `IN` | (fetch by Sid) | one request per Sid |\n")
 			for _, f := range t.Filters {
-				p("| `%s` | %s | %s | %s |\n", f.Column, ops(f.Ops), filterParams(f), filterNotes(f))
+				d := f.Describe()
+				p("| `%s` | %s | %s | %s |\n", f.Column, codeList(d.Operators), codeList(d.Params), cell(strings.Join(d.Matching, "; ")))
 			}
 			p("\n")
 		}
@@ -157,62 +158,6 @@ func endpoints(t *schema.Table) string {
 		out = append(out, "`DELETE "+t.ItemPath+"`")
 	}
 	return strings.Join(out, ", ")
-}
-
-var opNames = []struct {
-	op   schema.Op
-	name string
-}{{schema.Eq, "="}, {schema.Lt, "<"}, {schema.Le, "<="}, {schema.Gt, ">"}, {schema.Ge, ">="}}
-
-func ops(o schema.Op) string {
-	var out []string
-	for _, x := range opNames {
-		if o.Has(x.op) {
-			out = append(out, "`"+x.name+"`")
-		}
-	}
-	if o.Has(schema.Gt|schema.Lt) || o.Has(schema.Ge|schema.Le) {
-		out = append(out, "`BETWEEN`")
-	}
-	return strings.Join(out, ", ")
-}
-
-func filterParams(f schema.Filter) string {
-	out := []string{}
-	if f.Ops.Has(schema.Eq) {
-		out = append(out, "`"+f.Param+"`")
-	}
-	if f.Ops&(schema.Gt|schema.Ge) != 0 {
-		out = append(out, "`"+f.Param+">`")
-	}
-	if f.Ops&(schema.Lt|schema.Le) != 0 {
-		out = append(out, "`"+f.Param+"<`")
-	}
-	return strings.Join(out, ", ")
-}
-
-func filterNotes(f schema.Filter) string {
-	var notes []string
-	switch {
-	case f.Exact:
-		notes = append(notes, "exact")
-	case f.Note != "":
-		notes = append(notes, f.Note)
-	case f.DayGranular:
-		notes = append(notes, "whole days, inclusive: re-checked exactly")
-	default:
-		notes = append(notes, "re-checked exactly")
-	}
-	if f.Exact && f.Note != "" {
-		notes = append(notes, f.Note)
-	}
-	if len(f.Only) > 0 {
-		notes = append(notes, "sent only for "+codeOrList(f.Only))
-	}
-	if f.Format == "date" {
-		notes = append(notes, "sent as YYYY-MM-DD")
-	}
-	return cell(strings.Join(notes, "; "))
 }
 
 func anchor(name string) string { return strings.ToLower(name) }

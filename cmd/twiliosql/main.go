@@ -45,10 +45,19 @@ Flags:
 // run is the whole program: it parses args, opens the database, runs the
 // statements and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	secrets := argSecrets(args)
+	// The flag package quotes a bad flag whole: its output is scrubbed of
+	// any argument that looks like a DSN or holds a secret.
+	var flagOut strings.Builder
+	defer func() {
+		if flagOut.Len() > 0 {
+			fmt.Fprint(stderr, scrubArgs(flagOut.String(), args, secrets))
+		}
+	}()
 	fs := flag.NewFlagSet("twiliosql", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(&flagOut)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(&flagOut, usage)
 		fs.PrintDefaults()
 	}
 	execSQL := fs.String("e", "", "run these `statements` (separated by ';') and exit")
@@ -61,12 +70,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "twiliosql: unexpected argument %q: pass SQL with -e \"…\" or on standard input\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "twiliosql: unexpected argument %s: pass SQL with -e \"…\" or on standard input, and a DSN with --dsn\n", quoteArg(fs.Arg(0), secrets))
 		return 2
 	}
 	newOut, ok := formats[strings.ToLower(*format)]
 	if !ok {
-		fmt.Fprintf(stderr, "twiliosql: unknown format %q: use table, csv or json\n", *format)
+		fmt.Fprintf(stderr, "twiliosql: unknown format %s: use table, csv or json\n", quoteArg(*format, secrets))
 		return 2
 	}
 
