@@ -3,6 +3,7 @@ package driver
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -158,4 +159,12 @@ func (l *LimiterConfig) formatDSN(q url.Values) {
 	if l.FallbackReplicas != 1 {
 		q.Set("limiter_fallback_replicas", strconv.Itoa(l.FallbackReplicas))
 	}
+}
+
+// MarshalJSON encodes l with its password redacted.
+func (l LimiterConfig) MarshalJSON() ([]byte, error) {
+	type fields LimiterConfig
+	f := fields(l)
+	f.Password, f.URL = dsnRedact(l.Password), dsnRedactURL(l.URL)
+	return json.Marshal(f)
 }

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,5 +58,19 @@ func TestConnectorLimiterChoice(t *testing.T) {
 	}
 	if err := shared.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLimiterPasswordRedactedInJSON(t *testing.T) {
+	c := dsnSecretConfig()
+	for _, v := range []any{c, *c, c.Limiter, &c.Limiter} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dsnAssertNoSecret(t, string(b), tRedisP)
+		if !strings.Contains(string(b), `"Password":"REDACTED"`) || !strings.Contains(string(b), `"FallbackReplicas":3`) {
+			t.Errorf("json: %s", b)
+		}
 	}
 }
