@@ -483,7 +483,7 @@ func (st *pushState) pushCompare(into *conj, colName *sqlparser.ColName, op stri
 		return false, nil
 	}
 	text, ok := wireValue(col.Type, val)
-	if !ok || !f.Serves(text) {
+	if !ok || !filterServes(f, text) {
 		return false, nil
 	}
 	if !into.addEq(f, text) {
@@ -534,7 +534,7 @@ func (st *pushState) pushIn(colName *sqlparser.ColName, list sqlparser.Expr) (bo
 			continue // NULL never matches
 		}
 		text, ok := wireValue(col.Type, v)
-		if !ok || !f.Serves(text) {
+		if !ok || !filterServes(f, text) {
 			return false, nil
 		}
 		alt := newConj()
@@ -676,7 +676,7 @@ func (a access) resolve(t *schema.Table) access {
 	for _, base := range a.listings() {
 		for _, v := range vals {
 			text, ok := wireValue(d.col.Type, v)
-			if !ok || !d.filter.Serves(text) {
+			if !ok || !filterServes(d.filter, text) {
 				return out // a value Twilio cannot filter on: one listing instead
 			}
 			if prev := base.Get(d.filter.Param); prev != "" {
@@ -789,4 +789,15 @@ func wireValue(typ schema.Type, v driver.Value) (string, bool) {
 // sortedKeys lists a url.Values' keys in order.
 func sortedKeys(q url.Values) []string {
 	return slices.Sorted(maps.Keys(q))
+}
+
+// filterServes is f.Serves, except for the outer values EXPLAIN binds as
+// placeholders ("{c.Sid}", see explainDerived and explainRun): each stands
+// for a value checked against the filter's enum and pattern when the
+// statement runs, so it is shown pushed wherever a real value would be.
+func filterServes(f schema.Filter, text string) bool {
+	if len(text) > 2 && text[0] == '{' && text[len(text)-1] == '}' {
+		return len(f.Only) == 0
+	}
+	return f.Serves(text)
 }
