@@ -23,6 +23,12 @@ func hasEnvCredentials() bool {
 // openDB opens the database for dsn; with no dsn and no credentials in the
 // environment it starts the emulator. The returned func releases both.
 func openDB(dsn string, stderr io.Writer) (*sql.DB, func(), error) {
+	return openDBWith(dsn, stderr, nil)
+}
+
+// openDBWith is openDB with the driver's log handler wrapped by wrap (the
+// server counts each statement's Twilio requests there); nil: unwrapped.
+func openDBWith(dsn string, stderr io.Writer, wrap func(slog.Handler) slog.Handler) (*sql.DB, func(), error) {
 	var srv *twiliotest.Server
 	switch {
 	case dsn != "":
@@ -44,6 +50,9 @@ func openDB(dsn string, stderr io.Writer) (*sql.DB, func(), error) {
 		return nil, nil, err
 	}
 	cfg.Logger = cliLogger(cfg.LogLevel, stderr)
+	if wrap != nil {
+		cfg.Logger = slog.New(wrap(cfg.Logger.Handler()))
+	}
 	db, err := driver.OpenDB(cfg)
 	if err != nil {
 		stop()

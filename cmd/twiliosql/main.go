@@ -45,6 +45,9 @@ Flags:
 // run is the whole program: it parses args, opens the database, runs the
 // statements and returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		return serve(ctx, args[1:], stderr)
+	}
 	fs := flag.NewFlagSet("twiliosql", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
