@@ -59,7 +59,7 @@ func lookupVirtual(name sqlparser.TableName) (virtualTable, bool, error) {
 		if vt, ok := infoSchema[strings.ToLower(n)]; ok {
 			return vt, true, nil
 		}
-		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has TABLES, COLUMNS and SCHEMATA", n)
+		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has %s", n, strings.Join(infoTableNames(), ", "))
 	}
 	if q == "" && strings.EqualFold(n, "dual") {
 		return virtualTable{dualTable, func(*Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil

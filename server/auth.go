@@ -16,10 +16,11 @@ import (
 type authServer struct {
 	users   map[string]string
 	methods []mysql.AuthMethod
+	tls     bool
 }
 
-func newAuthServer(users map[string]string) *authServer {
-	a := &authServer{users: users}
+func newAuthServer(users map[string]string, tls bool) *authServer {
+	a := &authServer{users: users, tls: tls}
 	a.methods = []mysql.AuthMethod{
 		mysql.NewMysqlNativeAuthMethod(a, a),
 		mysql.NewSha2CachingAuthMethod(a, a, a),
@@ -29,7 +30,13 @@ func newAuthServer(users map[string]string) *authServer {
 
 func (a *authServer) AuthMethods() []mysql.AuthMethod { return a.methods }
 
+// DefaultAuthMethodDescription is the plugin the handshake proposes:
+// caching_sha2_password (MySQL 8's default) when TLS is offered. A client
+// that then connects without TLS is switched to mysql_native_password.
 func (a *authServer) DefaultAuthMethodDescription() mysql.AuthMethodDescription {
+	if a.tls {
+		return mysql.CachingSha2Password
+	}
 	return mysql.MysqlNativePassword
 }
 

@@ -388,24 +388,24 @@ func (s *Server) show(ss *session, ts []token) (*sqltypes.Result, string, error)
 				return nil, "", err
 			}
 			return result(fieldsOf("Database", "Create Database"), [][]any{{db,
-				"CREATE DATABASE `" + db + "` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci */"}}), "", nil
+				"CREATE DATABASE `" + db + "` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin */"}}), "", nil
 		}
 	case "index", "indexes", "keys":
 		if len(rest) < 2 || !(rest[0].is("from") || rest[0].is("in")) {
 			return nil, "", mysql.NewSQLError(1064, "42000", "You have an error in your SQL syntax: write SHOW INDEX FROM <table>")
 		}
 		rest = rest[1:]
-		// SHOW INDEX FROM t FROM db: the database is the table's qualifier.
-		for i := 1; i+1 < len(rest); i++ {
-			if rest[i].is("from") || rest[i].is("in") {
-				rest = append([]token{rest[i+1], {text: ".", lower: "."}}, rest[:i]...)
-				break
-			}
-		}
 		var where []token
 		for i, t := range rest {
 			if t.is("where") {
 				rest, where = rest[:i], rest[i:]
+				break
+			}
+		}
+		// SHOW INDEX FROM t FROM db: the database is the table's qualifier.
+		for i := 1; i+1 < len(rest); i++ {
+			if rest[i].is("from") || rest[i].is("in") {
+				rest = append([]token{rest[i+1], {text: ".", lower: "."}}, rest[:i]...)
 				break
 			}
 		}
@@ -437,7 +437,7 @@ func (s *Server) show(ss *session, ts []token) (*sqltypes.Result, string, error)
 		var rows [][]any
 		for _, t := range schema.Tables() {
 			rows = append(rows, []any{t.Name, "Twilio", int64(10), "Dynamic", nil, nil, nil, nil, nil, nil, nil, nil, nil, nil,
-				"utf8mb4_0900_ai_ci", nil, "", t.Description})
+				"utf8mb4_bin", nil, "", t.Description})
 		}
 		return filtered(fieldsOf("Name", "Engine", "#Version", "Row_format", "#Rows", "#Avg_row_length", "#Data_length",
 			"#Max_data_length", "#Index_length", "#Data_free", "#Auto_increment", "Create_time", "Update_time", "Check_time",
@@ -538,6 +538,6 @@ func createTable(t *schema.Table) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, ") ENGINE=Twilio DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci COMMENT=%s", quoteString(t.Description))
+	fmt.Fprintf(&b, ") ENGINE=Twilio DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT=%s", quoteString(t.Description))
 	return b.String()
 }

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dolthub/vitess/go/mysql"
+	vtlog "github.com/dolthub/vitess/go/vt/log"
 )
 
 // DatabaseName is the one database the server has.
@@ -70,6 +73,7 @@ func New(cfg Config) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.idle = sync.NewCond(&s.mu)
+	routeLibraryLog(s.log)
 	s.handler = &handler{srv: s}
 	ln := cfg.Listener
 	if cfg.MaxConnections > 0 {
@@ -77,7 +81,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
 		Listener:           ln,
-		AuthServer:         newAuthServer(cfg.Users),
+		AuthServer:         newAuthServer(cfg.Users, cfg.TLS != nil),
 		Handler:            s.handler,
 		ConnReadTimeout:    cfg.IdleTimeout,
 		ConnReadBufferSize: mysql.DefaultConnBufferSize,
@@ -209,3 +213,20 @@ func refuse(c net.Conn, code uint16, msg string) {
 }
 
 func (s *Server) String() string { return fmt.Sprintf("twiliosql server on %s", s.Addr()) }
+
+// libraryLog receives the protocol library's own log lines (connection
+// errors, failed handshakes) at DEBUG: they go to the most recent server's
+// logger instead of the standard logger. They never hold a password.
+var libraryLog atomic.Pointer[slog.Logger]
+
+func routeLibraryLog(l *slog.Logger) {
+	libraryLog.Store(l)
+	printf := func(format string, args ...any) {
+		if lg := libraryLog.Load(); lg != nil {
+			lg.Debug("mysql protocol: " + strings.TrimSpace(fmt.Sprintf(format, args...)))
+		}
+	}
+	print := func(args ...any) { printf("%s", fmt.Sprint(args...)) }
+	vtlog.Info, vtlog.Warning, vtlog.Error = print, print, print
+	vtlog.Infof, vtlog.Warningf, vtlog.Errorf = printf, printf, printf
+}
