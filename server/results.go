@@ -119,7 +119,7 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 // socket once the producer stops keeping up, which is when the driver
 // waits for Twilio's next page. Memory is bounded by maxPending rows.
 const (
-	maxPending = 256
+	maxPending = 1024
 	flushAfter = 2 * time.Millisecond
 )
 
