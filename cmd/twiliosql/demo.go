@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
 	"github.com/twiliosql/twiliosql/twiliotest"
@@ -35,7 +36,8 @@ func openDBWith(dsn string, stderr io.Writer, wrap func(slog.Handler) slog.Handl
 	case hasEnvCredentials():
 		dsn = "twilio://" // ParseDSN fills the credentials from TWILIO_*
 	default:
-		srv = twiliotest.NewServer()
+		// The sample data ends now, so "the last 7 days" has rows.
+		srv = twiliotest.NewServer(twiliotest.WithNow(time.Now()))
 		dsn = srv.DSN()
 		fmt.Fprintln(stderr, demoNotice)
 	}

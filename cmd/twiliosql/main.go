@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer closeDB()
 
 	s := &session{db: db, stdout: stdout, stderr: stderr, newOut: newOut}
-	if *execSQL != "" {
+	if isFlagSet(fs, "e") {
 		if err := s.script(ctx, strings.NewReader(*execSQL)); err != nil {
 			return 1
 		}
@@ -114,12 +114,6 @@ func (s *session) report(err error) {
 	fmt.Fprintf(s.stderr, "twiliosql: %v\n", err)
 }
 
-// isTerminal reports whether r is a terminal (a character device).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether r is a terminal (not merely a character
+// device such as /dev/null).
+func isTerminal(r io.Reader) bool { return isTTY(r) }
