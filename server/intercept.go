@@ -246,6 +246,9 @@ func (s *Server) rewriteSelect(ss *session, q string, ts []token) (string, error
 			continue
 		}
 		b.WriteString(q[last:t.start])
+		if t.start > 0 && isWordByte(q[t.start-1]) {
+			b.WriteByte(' ')
+		}
 		b.WriteString(literal(value))
 		// A whole select item gets the name the client wrote.
 		prev := ""
@@ -262,6 +265,9 @@ func (s *Server) rewriteSelect(ss *session, q string, ts []token) (string, error
 			b.WriteString(quoteIdent(q[t.start:ts[end].end]))
 		}
 		last = ts[end].end
+		if last < len(q) && isWordByte(q[last]) {
+			b.WriteByte(' ')
+		}
 		i = end
 	}
 	if last == 0 {
