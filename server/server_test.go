@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+	_ "github.com/twiliosql/twiliosql/driver"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -582,5 +583,36 @@ func TestMultiStatements(t *testing.T) {
 	}
 	if len(sets) != 2 || sets[0][0][0] != "67108864" || sets[1][0][0] != want {
 		t.Errorf("result sets %q", sets)
+	}
+}
+
+// TestTwilioErrorsKeepTheirCode: Twilio's refusals reach the client with a
+// MySQL number and Twilio's code and message in the text.
+func TestTwilioErrorsKeepTheirCode(t *testing.T) {
+	emu := twiliotest.NewServer(twiliotest.WithCredentials(twiliotest.DefaultAccountSid, "0123456789abcdef0123456789abcdef"))
+	defer emu.Close()
+	ts := startServer(t, serverOptions{})
+	// A second server whose driver holds the wrong auth token.
+	db, err := sql.Open("twilio", strings.Replace(emu.DSN(), "0123456789abcdef0123456789abcdef", twiliotest.DefaultAuthToken, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{DB: db, Listener: ln})
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() { srv.Serve(); close(served) }()
+	defer func() { srv.Close(); <-served }()
+	ts.addr = ln.Addr().String()
+	_, err = ts.client(t, "").Exec("SELECT Sid FROM Calls LIMIT 1")
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) || me.Number != 1227 || !strings.Contains(me.Message, "20003") || strings.Contains(me.Message, twiliotest.DefaultAuthToken) {
+		t.Errorf("error %v: want 1227 with Twilio's code 20003 and no token", err)
 	}
 }
