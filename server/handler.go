@@ -94,7 +94,11 @@ func (h *handler) ComMultiQuery(ctx context.Context, c *mysql.Conn, query string
 	first, rest := splitFirst(query)
 	more := rest != ""
 	err := h.srv.run(ctx, h.session(c), first, nil, func(r *sqltypes.Result) error { return callback(r, more) })
-	return rest, err
+	if err != nil {
+		// As MySQL does, the statements after a failed one do not run.
+		return "", err
+	}
+	return rest, nil
 }
 
 // splitFirst splits q after its first statement; rest is "" when nothing

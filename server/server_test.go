@@ -616,3 +616,25 @@ func TestTwilioErrorsKeepTheirCode(t *testing.T) {
 		t.Errorf("error %v: want 1227 with Twilio's code 20003 and no token", err)
 	}
 }
+
+// TestMultiStatementsStopAtAnError: after a failing statement the rest of
+// a multi-statement query (one COM_QUERY) does not run, as in MySQL.
+func TestMultiStatementsStopAtAnError(t *testing.T) {
+	var log lockedBuffer
+	ts := startServer(t, serverOptions{log: newTestLogger(&log)})
+	db := ts.client(t, "multiStatements=true")
+	rows, err := db.Query("SELECT 1 AS a; SELECT * FROM Nope; SELECT 2 AS b")
+	if err == nil {
+		for rows.NextResultSet() {
+		}
+		err = rows.Err()
+		rows.Close()
+	}
+	if mysqlErrorNumber(err) != 1146 {
+		t.Errorf("error %v, want 1146", err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := strings.Count(log.String(), "msg=statement"); n != 2 {
+		t.Errorf("%d statements ran, want 2 (the one after the error must not):\n%s", n, log.String())
+	}
+}
