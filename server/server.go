@@ -219,14 +219,21 @@ func (s *Server) String() string { return fmt.Sprintf("twiliosql server on %s", 
 // logger instead of the standard logger. They never hold a password.
 var libraryLog atomic.Pointer[slog.Logger]
 
+var routeOnce sync.Once
+
 func routeLibraryLog(l *slog.Logger) {
 	libraryLog.Store(l)
-	printf := func(format string, args ...any) {
-		if lg := libraryLog.Load(); lg != nil {
-			lg.Debug("mysql protocol: " + strings.TrimSpace(fmt.Sprintf(format, args...)))
+	// The library's log functions are package variables its goroutines
+	// read: set them once, before any server runs, and switch loggers
+	// through libraryLog.
+	routeOnce.Do(func() {
+		printf := func(format string, args ...any) {
+			if lg := libraryLog.Load(); lg != nil {
+				lg.Debug("mysql protocol: " + strings.TrimSpace(fmt.Sprintf(format, args...)))
+			}
 		}
-	}
-	print := func(args ...any) { printf("%s", fmt.Sprint(args...)) }
-	vtlog.Info, vtlog.Warning, vtlog.Error = print, print, print
-	vtlog.Infof, vtlog.Warningf, vtlog.Errorf = printf, printf, printf
+		print := func(args ...any) { printf("%s", fmt.Sprint(args...)) }
+		vtlog.Info, vtlog.Warning, vtlog.Error = print, print, print
+		vtlog.Infof, vtlog.Warningf, vtlog.Errorf = printf, printf, printf
+	})
 }

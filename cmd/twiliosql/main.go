@@ -26,6 +26,7 @@ func main() {
 }
 
 const usage = `Usage: twiliosql [-e SQL] [--format table|csv|json] [--dsn DSN]
+       twiliosql serve [--listen ADDR] …   (a MySQL-protocol server: twiliosql serve -h)
 
 Runs SQL against a Twilio account. Statements come from -e, from standard
 input, or from an interactive prompt; separate them with ';'.
