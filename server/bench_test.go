@@ -2,6 +2,7 @@ package server
 
 import (
 	"database/sql"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,27 +56,41 @@ func benchServerVsDirect(b *testing.B, latency time.Duration) {
 	client := ts.client(b, "")
 	const q = "SELECT * FROM Messages"
 	scanAll(b, client, q) // warm both paths
-	var direct, served time.Duration
+	var direct, served, directCPU, servedCPU time.Duration
 	b.ResetTimer()
 	for i := range b.N {
 		runs := []struct {
-			db  *sql.DB
-			acc *time.Duration
-		}{{ts.direct, &direct}, {client, &served}}
+			db       *sql.DB
+			acc, cpu *time.Duration
+		}{{ts.direct, &direct, &directCPU}, {client, &served, &servedCPU}}
 		if i%2 == 1 {
 			runs[0], runs[1] = runs[1], runs[0]
 		}
 		for _, r := range runs {
-			start := time.Now()
+			start, cpu := time.Now(), processCPU()
 			if got := scanAll(b, r.db, q); got != n {
 				b.Fatalf("%d rows, want %d", got, n)
 			}
 			*r.acc += time.Since(start)
+			*r.cpu += processCPU() - cpu
 		}
 	}
 	rows := float64(n * b.N)
 	b.ReportMetric(rows/direct.Seconds(), "direct-rows/s")
 	b.ReportMetric(rows/served.Seconds(), "server-rows/s")
 	b.ReportMetric(direct.Seconds()/served.Seconds(), "server/direct")
+	// CPU of the whole process (emulator, driver, server and client) per
+	// row: on a loaded machine wall time follows the CPU share it gets.
+	b.ReportMetric(float64(directCPU.Microseconds())/rows, "direct-cpu-µs/row")
+	b.ReportMetric(float64(servedCPU.Microseconds())/rows, "server-cpu-µs/row")
 	b.ReportMetric(0, "ns/op")
+}
+
+// processCPU is the user and system CPU time the process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

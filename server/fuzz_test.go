@@ -1,9 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dolthub/vitess/go/sqltypes"
 )
@@ -80,4 +82,23 @@ func (s *Server) interceptForFuzz(ss *session, q string, ts []token) (*sqltypes.
 		}
 	}
 	return s.intercept(nil, ss, q, ts, nil)
+}
+
+// FuzzAppendTime: the hand-written DATETIME encoding equals time's own.
+func FuzzAppendTime(f *testing.F) {
+	f.Add(int64(0), int64(0))
+	f.Add(int64(1781524800), int64(123456789))
+	f.Fuzz(func(t *testing.T, sec, nsec int64) {
+		tm := time.Unix(sec%(400*365*86400), nsec%1e9).UTC()
+		want := tm.Format("2006-01-02 15:04:05")
+		if us := tm.Nanosecond() / 1000; us != 0 {
+			want += fmt.Sprintf(".%06d", us)
+		}
+		if got := string(appendTime(nil, tm, false)); got != want {
+			t.Fatalf("appendTime(%v) = %q, want %q", tm, got, want)
+		}
+		if got := string(appendTime(nil, tm, true)); got != tm.Format(time.DateOnly) {
+			t.Fatalf("appendTime(%v, date) = %q", tm, got)
+		}
+	})
 }

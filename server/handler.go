@@ -242,11 +242,7 @@ func (s *Server) run(ctx context.Context, ss *session, query string, args []any,
 			rows = n
 			return send(&sqltypes.Result{RowsAffected: uint64(n)})
 		}
-		rs, err := s.cfg.DB.QueryContext(ctx, query, args...)
-		if err != nil {
-			return toSQLError(ctx, err)
-		}
-		rows, err = stream(ctx, cancel, rs, ss.conn, send)
+		rows, err = queryRows(ctx, cancel, s.cfg.DB, query, args, ss.conn, send)
 		return err
 	}()
 	s.end(ss)

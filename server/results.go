@@ -3,12 +3,15 @@ package server
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
@@ -100,190 +103,246 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 		}
 		return append(b, '0'), true
 	case time.Time:
-		x = x.UTC()
-		if k == kindDate {
-			return x.AppendFormat(b, time.DateOnly), true
-		}
-		b = x.AppendFormat(b, time.DateTime)
-		if x.Nanosecond() != 0 {
-			b = x.AppendFormat(b, ".000000")
-		}
-		return b, true
+		return appendTime(b, x.UTC(), k == kindDate), true
 	default:
 		return fmt.Append(b, x), true
 	}
 }
 
-// Streaming. A producer goroutine reads the driver's rows into a pending
-// batch; the handler's goroutine sends whatever is pending and flushes the
-// socket once the producer stops keeping up, which is when the driver
-// waits for Twilio's next page. Memory is bounded by maxPending rows.
+// Streaming. The connection's goroutine reads the driver's rows, encodes
+// them and sends them in batches of batchRows; the bytes go out whenever
+// the connection's 16 KiB buffer fills. A flusher goroutine sends what is
+// pending and flushes the socket once no row has come for flushAfter,
+// which is when the driver waits for Twilio's next page: the first rows
+// reach the client after the first page, without a hand-off per row.
+// Memory is bounded by one batch.
 const (
-	maxPending = 1024
-	flushAfter = 2 * time.Millisecond
+	batchRows  = 256
+	flushAfter = 5 * time.Millisecond
 )
 
-type pipe struct {
-	mu      sync.Mutex
-	more    *sync.Cond // the producer waits here while the batch is full
-	ready   chan struct{}
-	rows    [][]sqltypes.Value
-	done    bool
-	stopped bool
-	err     error
+// sender serialises the two goroutines that write one result.
+type sender struct {
+	mu         sync.Mutex
+	send       func(*sqltypes.Result) error
+	conn       *mysql.Conn
+	fields     []*querypb.Field
+	sentFields bool
+	pending    [][]sqltypes.Value
+	unflushed  bool
+	last       time.Time // when the last row was added
+	err        error     // the first failed write: the client is gone
+	n          int64
 }
 
-func (p *pipe) put(row []sqltypes.Value) bool {
-	p.mu.Lock()
-	for len(p.rows) >= maxPending && !p.stopped {
-		p.more.Wait()
+// flushPending sends the pending rows; s.mu is held.
+func (s *sender) flushPending() {
+	if s.err != nil || (len(s.pending) == 0 && s.sentFields) {
+		return
 	}
-	if p.stopped {
-		p.mu.Unlock()
-		return false
+	res := &sqltypes.Result{Rows: s.pending}
+	if !s.sentFields {
+		res.Fields = s.fields
+		s.sentFields = true
 	}
-	p.rows = append(p.rows, row)
-	p.mu.Unlock()
-	select {
-	case p.ready <- struct{}{}:
-	default:
+	if err := s.send(res); err != nil {
+		s.err = err
+		return
 	}
-	return true
+	s.n += int64(len(s.pending))
+	s.pending = nil
+	s.unflushed = true
 }
 
-func (p *pipe) finish(err error) {
-	p.mu.Lock()
-	p.done, p.err = true, err
-	p.mu.Unlock()
-	select {
-	case p.ready <- struct{}{}:
-	default:
+// tick runs on the flusher goroutine.
+func (s *sender) tick(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.Sub(s.last) < flushAfter || s.err != nil {
+		return
+	}
+	if len(s.pending) > 0 {
+		s.flushPending()
+	}
+	if s.unflushed && s.err == nil {
+		if err := s.conn.FlushBuffer(); err != nil {
+			s.err = err
+			return
+		}
+		s.unflushed = false
 	}
 }
 
-// take returns the pending rows, and whether the producer has finished.
-func (p *pipe) take() ([][]sqltypes.Value, bool, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	rows := p.rows
-	p.rows = nil
-	if len(rows) > 0 {
-		p.more.Broadcast()
+// queryRows runs a row-returning statement on a driver connection of the
+// pool and streams its rows. It reads the driver's rows directly (no
+// database/sql Scan: the server only re-encodes the values).
+func queryRows(ctx context.Context, cancel context.CancelCauseFunc, db *sql.DB, q string, args []any, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return 0, toSQLError(ctx, err)
 	}
-	return rows, p.done && len(rows) == 0, p.err
-}
-
-func (p *pipe) stop() {
-	p.mu.Lock()
-	p.stopped = true
-	p.more.Broadcast()
-	p.mu.Unlock()
+	defer c.Close()
+	var n int64
+	err = c.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return errors.New("server: the driver's connection cannot run queries")
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rs, err := qc.QueryContext(ctx, q, named)
+		if err != nil {
+			return toSQLError(ctx, err)
+		}
+		n, err = stream(ctx, cancel, rs, conn, send)
+		return err
+	})
+	return n, err
 }
 
 // stream sends rs: the column definitions with the first rows, once the
 // first row (or the end) has come, so an error on the first page is a
 // proper MySQL error rather than a broken stream.
-func stream(ctx context.Context, cancel context.CancelCauseFunc, rs *sql.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
+func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
 	defer rs.Close()
-	cols, err := rs.ColumnTypes()
-	if err != nil {
-		return 0, toSQLError(ctx, err)
-	}
-	fields := make([]*querypb.Field, len(cols))
-	kinds := make([]colKind, len(cols))
-	for i, c := range cols {
-		nullable, ok := c.Nullable()
-		fields[i], kinds[i] = field(c.Name(), c.DatabaseTypeName(), nullable, ok)
+	names := rs.Columns()
+	typeName, _ := rs.(driver.RowsColumnTypeDatabaseTypeName)
+	nullable, _ := rs.(driver.RowsColumnTypeNullable)
+	fields := make([]*querypb.Field, len(names))
+	kinds := make([]colKind, len(names))
+	for i, name := range names {
+		dbType := ""
+		if typeName != nil {
+			dbType = typeName.ColumnTypeDatabaseTypeName(i)
+		}
+		null, known := true, false
+		if nullable != nil {
+			null, known = nullable.ColumnTypeNullable(i)
+		}
+		fields[i], kinds[i] = field(name, dbType, null, known)
 	}
 
-	p := &pipe{ready: make(chan struct{}, 1)}
-	p.more = sync.NewCond(&p.mu)
-	producerDone := make(chan struct{})
-	go func() {
-		defer close(producerDone)
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		var buf []byte
-		for rs.Next() {
-			if err := rs.Scan(ptrs...); err != nil {
-				p.finish(err)
-				return
-			}
-			if cap(buf)-len(buf) < 512 {
-				buf = make([]byte, 0, 16<<10)
-			}
-			row := make([]sqltypes.Value, len(vals))
-			for i, v := range vals {
-				start := len(buf)
-				var ok bool
-				buf, ok = appendValue(buf, v, kinds[i])
-				if ok {
-					row[i] = sqltypes.MakeTrusted(fields[i].Type, buf[start:len(buf):len(buf)])
+	snd := &sender{send: send, conn: conn, fields: fields, last: time.Now()}
+	stop := make(chan struct{})
+	flusherDone := make(chan struct{})
+	started := false
+	startFlusher := func() {
+		started = true
+		go func() {
+			defer close(flusherDone)
+			t := time.NewTicker(flushAfter)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case now := <-t.C:
+					snd.tick(now)
 				}
 			}
-			if !p.put(row) {
-				p.finish(nil)
-				return
-			}
-		}
-		p.finish(rs.Err())
-	}()
+		}()
+	}
 	defer func() {
-		p.stop()
-		<-producerDone
+		if started {
+			close(stop)
+			<-flusherDone
+		}
 	}()
 
-	var n int64
-	sentFields := false
-	unflushed := false
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
+	vals := make([]driver.Value, len(names))
+	var buf []byte
+	var cells []sqltypes.Value
+	first := true
 	for {
-		rows, done, perr := p.take()
-		if len(rows) > 0 || (done && !sentFields && perr == nil) {
-			res := &sqltypes.Result{Rows: rows}
-			if !sentFields {
-				res.Fields = fields
-				sentFields = true
+		err := rs.Next(vals)
+		if err != nil {
+			snd.mu.Lock()
+			defer snd.mu.Unlock()
+			if snd.err != nil {
+				cancel(errors.New("the client went away"))
+				return snd.n, snd.err
 			}
-			if err := send(res); err != nil {
-				cancel(errors.New("the client stopped reading"))
-				return n, err
-			}
-			n += int64(len(rows))
-			unflushed = true
-			continue
-		}
-		if done {
-			if perr != nil {
-				if !sentFields {
-					return n, toSQLError(ctx, perr)
+			if !errors.Is(err, io.EOF) {
+				if !snd.sentFields {
+					return 0, toSQLError(ctx, err)
 				}
 				// Rows were sent: the protocol has no way to report an
 				// error now but to close the connection (the client sees
 				// error 2013), which is what returning it does.
-				return n, perr
+				return snd.n, err
 			}
-			return n, nil
+			snd.flushPending()
+			return snd.n, snd.err
 		}
-		if !unflushed {
-			<-p.ready
-			continue
+		if cap(buf)-len(buf) < 512 {
+			buf = make([]byte, 0, 32<<10)
 		}
-		timer.Reset(flushAfter)
-		select {
-		case <-p.ready:
-			timer.Stop()
-		case <-timer.C:
-			if err := conn.FlushBuffer(); err != nil {
-				cancel(errors.New("the client went away"))
-				return n, err
+		if len(cells) < len(vals) {
+			cells = make([]sqltypes.Value, batchRows*max(len(vals), 1))
+		}
+		row := cells[:len(vals):len(vals)]
+		cells = cells[len(vals):]
+		for i, v := range vals {
+			if str, ok := v.(string); ok {
+				// The protocol library only reads a value's bytes, and a Go
+				// string never changes: lend its bytes instead of copying.
+				row[i] = sqltypes.MakeTrusted(fields[i].Type, unsafe.Slice(unsafe.StringData(str), len(str)))
+				continue
 			}
-			unflushed = false
+			start := len(buf)
+			var ok bool
+			buf, ok = appendValue(buf, v, kinds[i])
+			if ok {
+				row[i] = sqltypes.MakeTrusted(fields[i].Type, buf[start:len(buf):len(buf)])
+			} else {
+				row[i] = sqltypes.Value{}
+			}
+		}
+		snd.mu.Lock()
+		snd.pending = append(snd.pending, row)
+		snd.last = time.Now()
+		if len(snd.pending) >= batchRows {
+			snd.flushPending()
+		}
+		failed := snd.err
+		snd.mu.Unlock()
+		if failed != nil {
+			cancel(errors.New("the client went away"))
+			return snd.n, failed
+		}
+		if first {
+			// The first row has come: from now on the flusher sends what
+			// waits while the driver fetches.
+			first = false
+			startFlusher()
 		}
 	}
+}
+
+// appendTime writes t as MySQL's DATE (YYYY-MM-DD) or DATETIME
+// (YYYY-MM-DD hh:mm:ss[.ffffff]); time.AppendFormat costs more per value.
+func appendTime(b []byte, t time.Time, dateOnly bool) []byte {
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		if dateOnly {
+			return t.AppendFormat(b, time.DateOnly)
+		}
+		return t.AppendFormat(b, "2006-01-02 15:04:05.999999")
+	}
+	b = append(b, byte('0'+year/1000), byte('0'+year/100%10), byte('0'+year/10%10), byte('0'+year%10), '-',
+		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10))
+	if dateOnly {
+		return b
+	}
+	h, m, sec := t.Clock()
+	b = append(b, ' ', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+sec/10), byte('0'+sec%10))
+	if us := t.Nanosecond() / 1000; us != 0 {
+		b = append(b, '.')
+		for div := 100000; div > 0; div /= 10 {
+			b = append(b, byte('0'+us/div%10))
+		}
+	}
+	return b
 }

@@ -91,6 +91,7 @@ func TestGoClientMatchesDriver(t *testing.T) {
 		{"SELECT Sid, Body, `From`, NumSegments, DateSent FROM Messages WHERE Sid = ?", []any{sid}},
 		{"SELECT PhoneNumber, Beta, VoiceCallerIdLookup FROM InboundPhoneNumbers ORDER BY PhoneNumber", nil},
 		{"SELECT COUNT(*) FROM Calls WHERE Price < ?", []any{-0.05}},
+		{"SELECT '' AS empty, 'NULL' AS text, NULL AS nothing, Sid FROM Calls LIMIT 2", nil},
 	}
 	for _, mode := range []string{"parseTime=true", "parseTime=true&interpolateParams=true"} {
 		client := ts.client(t, mode)
