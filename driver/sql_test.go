@@ -41,7 +41,7 @@ func TestMetadata(t *testing.T) {
 		{"show tables;", []string{"Tables_in_twilio"}, nil, 7},
 		{"SHOW FULL TABLES LIKE 'c%'", []string{"Tables_in_twilio", "Table_type"}, [][]string{{"Calls", "BASE TABLE"}}, 1},
 		{"SHOW TABLES WHERE Tables_in_twilio LIKE '%s'", []string{"Tables_in_twilio"}, nil, 5},
-		{"SHOW TABLES FROM information_schema", []string{"Tables_in_information_schema"}, [][]string{{"COLUMNS"}, {"SCHEMATA"}, {"TABLES"}}, 3},
+		{"SHOW TABLES FROM information_schema", []string{"Tables_in_information_schema"}, [][]string{{"COLUMNS"}, {"SCHEMATA"}, {"STATISTICS"}, {"TABLES"}}, 4},
 		{"SHOW DATABASES", []string{"Database"}, [][]string{{"information_schema"}, {"twilio"}}, 2},
 		{"SHOW COLUMNS FROM Calls", []string{"Field", "Type", "Null", "Key", "Default", "Extra"},
 			[][]string{{"Sid", "varchar", "YES", "PRI", "NULL", ""}, {"DateCreated", "datetime", "YES", "", "NULL", ""}}, 26},

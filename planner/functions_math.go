@@ -235,3 +235,11 @@ func fnIf(a []driver.Value) (driver.Value, error) {
 	}
 	return a[2], nil
 }
+
+// fnIsNull is MySQL's ISNULL(x): never NULL itself.
+func fnIsNull(a []driver.Value) (driver.Value, error) {
+	if a[0] == nil {
+		return int64(1), nil
+	}
+	return int64(0), nil
+}

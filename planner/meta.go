@@ -37,8 +37,9 @@ var (
 		"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE", "ENGINE", "#TABLE_ROWS", "TABLE_COLLATION", "TABLE_COMMENT")}
 	infoColumns = &schema.Table{Name: "COLUMNS", Description: "the tables' columns", Columns: vcols(
 		"TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "COLUMN_NAME", "#ORDINAL_POSITION", "COLUMN_DEFAULT", "IS_NULLABLE",
-		"DATA_TYPE", "#CHARACTER_MAXIMUM_LENGTH", "#NUMERIC_PRECISION", "#NUMERIC_SCALE", "#DATETIME_PRECISION",
-		"CHARACTER_SET_NAME", "COLLATION_NAME", "COLUMN_TYPE", "COLUMN_KEY", "EXTRA", "PRIVILEGES", "COLUMN_COMMENT")}
+		"DATA_TYPE", "#CHARACTER_MAXIMUM_LENGTH", "#CHARACTER_OCTET_LENGTH", "#NUMERIC_PRECISION", "#NUMERIC_SCALE", "#DATETIME_PRECISION",
+		"CHARACTER_SET_NAME", "COLLATION_NAME", "COLUMN_TYPE", "COLUMN_KEY", "EXTRA", "PRIVILEGES", "COLUMN_COMMENT",
+		"GENERATION_EXPRESSION", "#SRS_ID")}
 	infoSchemata = &schema.Table{Name: "SCHEMATA", Description: "the schemas", Columns: vcols(
 		"CATALOG_NAME", "SCHEMA_NAME", "DEFAULT_CHARACTER_SET_NAME", "DEFAULT_COLLATION_NAME")}
 	dualTable = &schema.Table{Name: "dual", Description: "one row, no columns"}
@@ -59,7 +60,7 @@ func lookupVirtual(name sqlparser.TableName) (virtualTable, bool, error) {
 		if vt, ok := infoSchema[strings.ToLower(n)]; ok {
 			return vt, true, nil
 		}
-		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has TABLES, COLUMNS and SCHEMATA", n)
+		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has %s", n, strings.Join(infoTableNames(), ", "))
 	}
 	if q == "" && strings.EqualFold(n, "dual") {
 		return virtualTable{dualTable, func(*Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil
@@ -92,10 +93,10 @@ func columnsRows() [][]driver.Value {
 	add := func(db string, t *schema.Table, virtual bool) {
 		for i, c := range t.Columns {
 			dataType, colType := sqlTypeNames(c.Type)
-			var charLen, numPrec, numScale, dtPrec, charset, collation driver.Value
+			var charLen, octetLen, numPrec, numScale, dtPrec, charset, collation driver.Value
 			switch c.Type {
 			case schema.String, schema.JSON:
-				charLen, charset, collation = int64(65535), "utf8mb4", "utf8mb4_bin"
+				charLen, octetLen, charset, collation = int64(65535), int64(4*65535), "utf8mb4", "utf8mb4_bin"
 			case schema.Int:
 				numPrec, numScale = int64(19), int64(0)
 			case schema.Float:
@@ -114,7 +115,7 @@ func columnsRows() [][]driver.Value {
 				key, privileges, comment = columnKey(t, c), columnPrivileges(t), columnComment(t, c)
 			}
 			out = append(out, []driver.Value{"def", db, t.Name, c.Name, int64(i + 1), nil, nullable, dataType,
-				charLen, numPrec, numScale, dtPrec, charset, collation, colType, key, "", privileges, comment})
+				charLen, octetLen, numPrec, numScale, dtPrec, charset, collation, colType, key, "", privileges, comment, "", nil})
 		}
 	}
 	for _, t := range schema.Tables() {

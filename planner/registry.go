@@ -100,6 +100,7 @@ var functionRegistry = []sqlFunction{
 	{name: "if", min: 3, max: 3, typ: sameAs(1), call: fnIf, doc: "IF(cond, a, b): a when cond is true, else b"},
 	{name: "ifnull", min: 2, max: 2, typ: sameAs(0), call: fnIfNull, doc: "IFNULL(x, y): x, or y when x is NULL"},
 	{name: "instr", min: 2, max: 2, typ: returns(schema.Int), call: strict(fnInstr), doc: "INSTR(s, sub): the position of sub in s (from 1, ignoring case), 0 if absent"},
+	{name: "isnull", min: 1, max: 1, typ: returns(schema.Int), call: fnIsNull, doc: "ISNULL(x): 1 when x is NULL, else 0"},
 	{name: "json_extract", min: 2, max: -1, typ: returns(schema.JSON), call: strict(fnJSONExtract), doc: "JSON_EXTRACT(doc, path, …): the JSON at a path ($.a.b, $[0], $[*]); also doc->path"},
 	{name: "json_unquote", min: 1, max: 1, call: strict(fnJSONUnquote), doc: "JSON_UNQUOTE(json): a JSON string's text; also doc->>path"},
 	{name: "last_day", min: 1, max: 1, typ: returns(schema.Date), call: strict(fnLastDay), doc: "LAST_DAY(date): the last day of date's month"},

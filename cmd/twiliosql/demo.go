@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
 	"github.com/twiliosql/twiliosql/twiliotest"
@@ -23,6 +24,12 @@ func hasEnvCredentials() bool {
 // openDB opens the database for dsn; with no dsn and no credentials in the
 // environment it starts the emulator. The returned func releases both.
 func openDB(dsn string, stderr io.Writer) (*sql.DB, func(), error) {
+	return openDBWith(dsn, stderr, nil)
+}
+
+// openDBWith is openDB with the driver's log handler wrapped by wrap (the
+// server counts each statement's Twilio requests there); nil: unwrapped.
+func openDBWith(dsn string, stderr io.Writer, wrap func(slog.Handler) slog.Handler) (*sql.DB, func(), error) {
 	var srv *twiliotest.Server
 	switch {
 	case dsn != "":
@@ -30,8 +37,9 @@ func openDB(dsn string, stderr io.Writer) (*sql.DB, func(), error) {
 		dsn = "twilio://" // ParseDSN fills the credentials from TWILIO_*
 	default:
 		// It answers as Twilio would (requests are still checked against
-		// the spec); judging its own answers is for tests.
-		srv = twiliotest.NewServer(twiliotest.WithSpecValidation(false))
+		// the spec); judging its own answers is for tests. The sample data
+		// ends now, so "the last 7 days" has rows.
+		srv = twiliotest.NewServer(twiliotest.WithSpecValidation(false), twiliotest.WithNow(time.Now()))
 		dsn = srv.DSN()
 		fmt.Fprintln(stderr, demoNotice)
 	}
@@ -46,6 +54,9 @@ func openDB(dsn string, stderr io.Writer) (*sql.DB, func(), error) {
 		return nil, nil, err
 	}
 	cfg.Logger = cliLogger(cfg.LogLevel, stderr)
+	if wrap != nil {
+		cfg.Logger = slog.New(wrap(cfg.Logger.Handler()))
+	}
 	db, err := driver.OpenDB(cfg)
 	if err != nil {
 		stop()

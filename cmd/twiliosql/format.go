@@ -106,8 +106,12 @@ func (t *tableOutput) row(vals []any) error {
 	r := make([]string, len(vals))
 	for i, v := range vals {
 		s, ok := text(v, t.cols[i].DatabaseTypeName())
-		if !ok {
+		switch {
+		case !ok:
 			s = "NULL"
+		case strings.EqualFold(s, "NULL"):
+			// The text NULL is quoted, so that it is told apart from NULL.
+			s = "'" + s + "'"
 		}
 		r[i] = cellEscaper.Replace(s)
 	}

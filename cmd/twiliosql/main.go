@@ -26,6 +26,7 @@ func main() {
 }
 
 const usage = `Usage: twiliosql [-e SQL] [--format table|csv|json] [--dsn DSN]
+       twiliosql serve [--listen ADDR] …   (a MySQL-protocol server: twiliosql serve -h)
 
 Runs SQL against a Twilio account. Statements come from -e, from standard
 input, or from an interactive prompt; separate them with ';'.
@@ -54,6 +55,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprint(stderr, scrubArgs(flagOut.String(), args, secrets))
 		}
 	}()
+	if len(args) > 0 && args[0] == "serve" {
+		return serve(ctx, args[1:], stderr)
+	}
 	fs := flag.NewFlagSet("twiliosql", flag.ContinueOnError)
 	fs.SetOutput(&flagOut)
 	fs.Usage = func() {
@@ -87,7 +91,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer closeDB()
 
 	s := &session{db: db, stdout: stdout, stderr: stderr, newOut: newOut}
-	if *execSQL != "" {
+	if isFlagSet(fs, "e") {
 		if err := s.script(ctx, strings.NewReader(*execSQL)); err != nil {
 			return 1
 		}
@@ -120,12 +124,6 @@ func (s *session) report(err error) {
 	fmt.Fprintf(s.stderr, "twiliosql: %v\n", err)
 }
 
-// isTerminal reports whether r is a terminal (a character device).
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether r is a terminal (not merely a character
+// device such as /dev/null).
+func isTerminal(r io.Reader) bool { return isTTY(r) }

@@ -104,7 +104,13 @@ func (s *session) execute(ctx context.Context, query string) error {
 			return err
 		}
 		defer rows.Close()
-		return printRows(rows, s.newOut(s.stdout))
+		out := s.newOut(s.stdout)
+		if isTTY(s.stderr) {
+			p := withProgress(out, s.stderr)
+			defer p.(*progressOutput).stop()
+			out = p
+		}
+		return printRows(rows, out)
 	}
 }
 
