@@ -70,3 +70,22 @@ func TestRedactParsableURLs(t *testing.T) {
 		}
 	}
 }
+
+// Values echoed in error messages are cut at 64 characters, not bytes;
+// one of exactly 64 is shown whole.
+func TestDSNTruncate(t *testing.T) {
+	at := strings.Repeat("k", 64)
+	multi := strings.Repeat("é", 40) // 80 bytes, 40 characters
+	long := strings.Repeat("é", 70)
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{at, at},
+		{at + "x", at + "…"},
+		{multi, multi},
+		{long, strings.Repeat("é", 64) + "…"},
+	} {
+		if got := dsnTruncate(tt.in); got != tt.want {
+			t.Errorf("dsnTruncate(%d bytes) = %q, want %q", len(tt.in), got, tt.want)
+		}
+	}
+}
