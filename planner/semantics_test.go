@@ -348,6 +348,14 @@ func TestThreeValuedLogic(t *testing.T) {
 		{"CASE WHEN NOT (EndTime > '2026-01-01') THEN 'y' ELSE 'n' END", "n"},
 		{"COALESCE(EndTime > '2026-01-01', 'unknown')", "unknown"},
 		{"Duration + NULL", nil},
+		// Strict and inclusive comparisons at equality.
+		{"Duration < 42", false},
+		{"Duration > 42", false},
+		{"Duration <= 42", true},
+		{"Duration >= 42", true},
+		{"Duration BETWEEN 40 AND 42", true},
+		{"Duration BETWEEN 42 AND 42", true},
+		{"Duration NOT BETWEEN 42 AND 50", false},
 		{"(Duration > 10) = TRUE", true},
 	} {
 		if got := evalExpr(t, tt.expr, row); got != tt.want {
@@ -380,6 +388,25 @@ func TestWherePartitionsThreeWays(t *testing.T) {
 		}
 		if unknown == 0 {
 			t.Errorf("%s: no row is unknown; the test would not see NULLs", p)
+		}
+	}
+}
+
+// time + INTERVAL and time - INTERVAL, as DATE_ADD and DATE_SUB.
+func TestIntervalArithmetic(t *testing.T) {
+	start := time.Date(2024, 3, 5, 10, 30, 0, 0, time.UTC)
+	row := map[string]driver.Value{"StartTime": start, "EndTime": nil}
+	for _, tt := range []struct {
+		expr string
+		want driver.Value
+	}{
+		{"StartTime + INTERVAL 1 DAY = '2024-03-06 10:30:00'", true},
+		{"StartTime - INTERVAL 2 HOUR = '2024-03-05 08:30:00'", true},
+		{"StartTime + INTERVAL 1 DAY > StartTime", true},
+		{"EndTime + INTERVAL 1 DAY", nil},
+	} {
+		if got := evalExpr(t, tt.expr, row); got != tt.want {
+			t.Errorf("%s = %#v, want %#v", tt.expr, got, tt.want)
 		}
 	}
 }
