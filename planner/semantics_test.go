@@ -197,6 +197,9 @@ func TestLikeSemantics(t *testing.T) {
 		{"_%_", "a", '\\', false},
 		{"_%_", "ab", '\\', true},
 		{"abc", "ABC", '\\', true},
+		{"ab", "xab", '\\', false}, // no '%': nothing to backtrack to
+		{"abc", "xbc", '\\', false},
+		{"a_c", "xabc", '\\', false},
 		{"ÉCLAIR", "éclair", '\\', true},
 		{"abc", "abcd", '\\', false},
 		{"abc", "ab", '\\', false},
@@ -407,6 +410,35 @@ func TestIntervalArithmetic(t *testing.T) {
 	} {
 		if got := evalExpr(t, tt.expr, row); got != tt.want {
 			t.Errorf("%s = %#v, want %#v", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// The SQL type of an expression: integer arithmetic stays BIGINT, '/' is
+// DOUBLE, CASE takes its first branch's type.
+func TestExpressionTypes(t *testing.T) {
+	for _, tt := range []struct {
+		expr string
+		want schema.Type
+	}{
+		{"Duration * 2", schema.Int},
+		{"Duration + Duration", schema.Int},
+		{"Duration DIV 2", schema.Int},
+		{"Price DIV 2", schema.Int},
+		{"Duration / 2", schema.Float},
+		{"Price * 2", schema.Float},
+		{"Duration * Price", schema.Float},
+		{"CASE WHEN Duration > 1 THEN Duration WHEN Duration > 0 THEN Status END", schema.Int},
+		{"CASE WHEN Duration > 1 THEN Status ELSE Duration END", schema.String},
+	} {
+		sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
+		c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
+		e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if e.typ != tt.want {
+			t.Errorf("%s is %v, want %v", tt.expr, e.typ, tt.want)
 		}
 	}
 }
