@@ -442,3 +442,21 @@ func TestExpressionTypes(t *testing.T) {
 		}
 	}
 }
+
+// Values named in error messages are shortened past 40 bytes only.
+func TestDescribeShortens(t *testing.T) {
+	at := strings.Repeat("x", 40)
+	for _, tt := range []struct {
+		v    driver.Value
+		want string
+	}{
+		{nil, "NULL"},
+		{at, `"` + at + `"`},
+		{at + "y", `"` + at + `…"`},
+		{int64(7), "7"},
+	} {
+		if got := describe(tt.v); got != tt.want {
+			t.Errorf("describe(%v) = %s, want %s", tt.v, got, tt.want)
+		}
+	}
+}
