@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -64,7 +66,20 @@ func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 	srv := twiliotest.NewTestServer(t)
 	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	db := slowDB(t, srv)
+	start := time.Now()
 	cancelDuringScan(t, db)
+	ran := time.Since(start)
+	// One row per page at 25 requests per second, burst 3: the scan made
+	// about 3 + 25 per second of running (one page more prefetched), not
+	// fewer than the first pages, and nothing after it stopped.
+	n := srv.RequestCount()
+	if most := 3 + int(25*ran.Seconds()) + 2; n < 2 || n > most {
+		t.Errorf("%d requests in %v at 25 per second, want 2 to %d", n, ran, most)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if later := srv.RequestCount(); later != n {
+		t.Errorf("%d more requests after the scan was cancelled", later-n)
+	}
 	db.Close()
 	srv.Close()
 }
@@ -109,6 +124,8 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	defer stmt.Close()
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	inserted := map[string]bool{}
 	errs := make(chan error, 32)
 	for g := range 32 {
 		wg.Go(func() {
@@ -116,29 +133,76 @@ func TestConcurrentUse(t *testing.T) {
 				var err error
 				switch (g + i) % 4 {
 				case 0:
-					var n int
+					// Seven distinct message Sids (inserts may change which).
+					var sids []string
 					rows, qerr := sqlDB.Query("SELECT Sid FROM Messages LIMIT 7")
 					if qerr == nil {
 						for rows.Next() {
-							n++
+							var sid string
+							if qerr = rows.Scan(&sid); qerr != nil {
+								break
+							}
+							sids = append(sids, sid)
 						}
-						qerr = rows.Err()
+						if qerr == nil {
+							qerr = rows.Err()
+						}
 						rows.Close()
 					}
-					if qerr == nil && n != 7 {
-						qerr = fmt.Errorf("read %d rows, want 7", n)
+					if qerr == nil && (len(sids) != 7 || len(slices.Compact(slices.Sorted(slices.Values(sids)))) != 7) {
+						qerr = fmt.Errorf("read Sids %q, want 7 distinct ones", sids)
+					}
+					for _, sid := range sids {
+						if qerr == nil && !strings.HasPrefix(sid, "SM") && !strings.HasPrefix(sid, "MM") {
+							qerr = fmt.Errorf("%q is not a message Sid", sid)
+						}
 					}
 					err = qerr
 				case 1:
+					// Three completed calls through the shared statement.
 					rows, qerr := stmt.Query("completed")
+					n := 0
 					if qerr == nil {
+						for rows.Next() {
+							var sid, status string
+							if qerr = rows.Scan(&sid, &status); qerr != nil {
+								break
+							}
+							if status != "completed" {
+								qerr = fmt.Errorf("call %s has status %q, want completed", sid, status)
+								break
+							}
+							n++
+						}
+						if qerr == nil {
+							qerr = rows.Err()
+						}
 						rows.Close()
+					}
+					if qerr == nil && n != 3 {
+						qerr = fmt.Errorf("%d completed calls, want 3", n)
 					}
 					err = qerr
 				case 2:
-					_, err = sqlDB.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", fmt.Sprintf("hello %d-%d", g, i))
+					body := fmt.Sprintf("hello %d-%d", g, i)
+					res, xerr := sqlDB.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", body)
+					if xerr == nil {
+						if n, _ := res.RowsAffected(); n != 1 {
+							xerr = fmt.Errorf("INSERT affected %d rows, want 1", n)
+						}
+					}
+					if xerr == nil {
+						mu.Lock()
+						inserted[body] = true
+						mu.Unlock()
+					}
+					err = xerr
 				case 3:
-					err = sqlDB.QueryRow("SELECT Sid FROM Recordings WHERE Sid = ?", twiliotest.RecordingSid).Scan(new(string))
+					var sid string
+					err = sqlDB.QueryRow("SELECT Sid FROM Recordings WHERE Sid = ?", twiliotest.RecordingSid).Scan(&sid)
+					if err == nil && sid != twiliotest.RecordingSid {
+						err = fmt.Errorf("fetched recording %s, want %s", sid, twiliotest.RecordingSid)
+					}
 				}
 				if err != nil {
 					errs <- err
@@ -151,5 +215,18 @@ func TestConcurrentUse(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+	// Every insert was applied once, and nothing else was written.
+	applied := map[string]int{}
+	for _, w := range srv.Applied() {
+		applied[w.Form.Get("Body")]++
+	}
+	if len(inserted) != 40 || len(applied) != len(inserted) {
+		t.Errorf("%d inserts succeeded, %d bodies applied; want 40 of each", len(inserted), len(applied))
+	}
+	for body := range inserted {
+		if applied[body] != 1 {
+			t.Errorf("%q applied %d times, want once", body, applied[body])
+		}
 	}
 }

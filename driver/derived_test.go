@@ -13,7 +13,7 @@ import (
 func TestCTEArguments(t *testing.T) {
 	srv := twiliotest.NewServer()
 	t.Cleanup(srv.Close)
-	db := efficiencyDB(t, srv, 0)
+	db := efficiencyDB(t, srv, 0, 0)
 	_, want := queryAll(t, db, "SELECT COUNT(*) FROM Calls WHERE Status = 'busy' AND Duration >= 0")
 	_, got := queryAll(t, db, "WITH b AS (SELECT Sid, Duration FROM Calls WHERE Status = ?) SELECT COUNT(*) FROM b WHERE Duration >= ?", "busy", 0)
 	if len(got) != 1 || len(want) != 1 || got[0][0] != want[0][0] {
@@ -32,7 +32,7 @@ func TestCTEArguments(t *testing.T) {
 func TestExplainWith(t *testing.T) {
 	srv := twiliotest.NewServer()
 	t.Cleanup(srv.Close)
-	db := efficiencyDB(t, srv, 0)
+	db := efficiencyDB(t, srv, 0, 0)
 	srv.ResetRequests()
 	_, rows := queryAll(t, db, "EXPLAIN WITH b AS (SELECT * FROM Calls) SELECT Sid FROM b WHERE Status = 'busy' LIMIT 2")
 	if n := len(requestLines(srv)); n != 0 {
@@ -60,7 +60,7 @@ func TestNestedQueriesCloseWithoutLeaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	srv := twiliotest.NewServer()
 	defer srv.Close()
-	db := efficiencyDB(t, srv, 20)
+	db := efficiencyDB(t, srv, 20, 0)
 	for _, q := range []string{
 		"SELECT * FROM (SELECT Sid, Duration FROM Calls) s WHERE Duration >= 0",
 		"SELECT Sid FROM Messages UNION ALL SELECT Sid FROM Calls",

@@ -204,21 +204,28 @@ func TestColumnTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	types, _ := rows.ColumnTypes()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := []struct {
+		name string
 		db   string
 		scan reflect.Type
 	}{
-		{"VARCHAR", reflect.TypeFor[string]()},
-		{"BIGINT", reflect.TypeFor[int64]()},
-		{"DOUBLE", reflect.TypeFor[float64]()},
-		{"DATETIME", reflect.TypeFor[time.Time]()},
-		{"VARCHAR", reflect.TypeFor[string]()},
-		{"JSON", reflect.TypeFor[string]()},
+		{"Sid", "VARCHAR", reflect.TypeFor[string]()},
+		{"Duration", "BIGINT", reflect.TypeFor[int64]()},
+		{"Price", "DOUBLE", reflect.TypeFor[float64]()},
+		{"StartTime", "DATETIME", reflect.TypeFor[time.Time]()},
+		{"Status", "VARCHAR", reflect.TypeFor[string]()},
+		{"SubresourceUris", "JSON", reflect.TypeFor[string]()},
+	}
+	if len(types) != len(want) {
+		t.Fatalf("%d column types, want %d", len(types), len(want))
 	}
 	for i, ct := range types {
-		if ct.DatabaseTypeName() != want[i].db || ct.ScanType() != want[i].scan {
-			t.Errorf("column %s: %s %v, want %s %v", ct.Name(), ct.DatabaseTypeName(), ct.ScanType(), want[i].db, want[i].scan)
+		if ct.Name() != want[i].name || ct.DatabaseTypeName() != want[i].db || ct.ScanType() != want[i].scan {
+			t.Errorf("column %d: %s %s %v, want %s %s %v", i, ct.Name(), ct.DatabaseTypeName(), ct.ScanType(), want[i].name, want[i].db, want[i].scan)
 		}
 		if _, ok := ct.Nullable(); !ok {
 			t.Errorf("column %s: nullability unknown", ct.Name())
@@ -244,6 +251,18 @@ func TestTypedScan(t *testing.T) {
 	}
 	if err := db.QueryRow("SELECT Beta FROM InboundPhoneNumbers WHERE Sid = ?", twiliotest.WhatsAppNumberSid).Scan(&beta); err != nil {
 		t.Fatalf("false must scan as a value, not NULL: %v", err)
+	}
+	if beta {
+		t.Error("Beta of the WhatsApp number scanned as true; Twilio sends false")
+	}
+	// The same false as a nullable: a value, not NULL; and a true one.
+	var nb sql.NullBool
+	if err := db.QueryRow("SELECT Beta FROM InboundPhoneNumbers WHERE Sid = ?", twiliotest.WhatsAppNumberSid).Scan(&nb); err != nil || !nb.Valid || nb.Bool {
+		t.Errorf("Beta as sql.NullBool = %+v, %v; want a valid false", nb, err)
+	}
+	var trues int
+	if err := db.QueryRow("SELECT COUNT(*) FROM InboundPhoneNumbers WHERE Beta").Scan(&trues); err != nil || trues == 0 {
+		t.Errorf("%d numbers with Beta true (%v): the false above may be the only value the driver gives", trues, err)
 	}
 }
 

@@ -17,10 +17,10 @@ func dsnTruncate(s string) string {
 		return s
 	}
 	r := []rune(s)
-	if len(r) > dsnEchoMax {
-		r = r[:dsnEchoMax]
+	if len(r) <= dsnEchoMax {
+		return s // long in bytes, not in characters: nothing is cut
 	}
-	return string(r) + "…"
+	return string(r[:dsnEchoMax]) + "…"
 }
 
 // dsnQuote quotes a (non-secret) value for an error message, truncating long ones.

@@ -62,16 +62,25 @@ func TestScanUnderFaults(t *testing.T) {
 		t.Fatalf("the scan under faults differs: %d rows vs %d clean", len(faulty), len(clean))
 	}
 	faults := 0
+	kinds := map[string]int{}
 	for _, r := range srv.Requests() {
+		if r.Fault != "" {
+			kinds[r.Fault]++
+		}
 		if r.Fault != "" && r.Fault != twiliotest.FaultDelay {
 			faults++
 		}
+	}
+	// The faults fired: at 10% of some 100 requests, about ten, of several
+	// kinds; a scan that saw none proves nothing about retries.
+	if faults < 3 || len(kinds) < 3 || srv.Stats().Faulted != faults+kinds[twiliotest.FaultDelay] {
+		t.Errorf("faults fired: %v (%d failing, the server counts %d): want at least 3 of 3 kinds", kinds, faults, srv.Stats().Faulted)
 	}
 	// 100 pages; every extra request is a retry of a faulted one.
 	if got := srv.RequestCount(); got-faults > 100 {
 		t.Errorf("%d requests with %d faults for 100 pages: a scan restarted instead of resuming", got, faults)
 	}
-	t.Logf("%d requests, %d faulted, for 100 pages", srv.RequestCount(), faults)
+	t.Logf("%d requests, %d faulted (%v), for 100 pages", srv.RequestCount(), faults, kinds)
 }
 
 // Creates under faults: every create that Twilio applied was requested

@@ -70,3 +70,36 @@ func TestRedactParsableURLs(t *testing.T) {
 		}
 	}
 }
+
+// Values echoed in error messages are cut at 64 characters, not bytes;
+// one of exactly 64 is shown whole.
+func TestDSNTruncate(t *testing.T) {
+	at := strings.Repeat("k", 64)
+	multi := strings.Repeat("é", 40) // 80 bytes, 40 characters
+	long := strings.Repeat("é", 70)
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{at, at},
+		{at + "x", at + "…"},
+		{multi, multi},
+		{strings.Repeat("é", 64), strings.Repeat("é", 64)},
+		{long, strings.Repeat("é", 64) + "…"},
+	} {
+		if got := dsnTruncate(tt.in); got != tt.want {
+			t.Errorf("dsnTruncate(%d bytes) = %q, want %q", len(tt.in), got, tt.want)
+		}
+	}
+}
+
+// %#v names a Logger or Transport by type and address, or as a typed nil,
+// without printing what it holds.
+func TestGoStringDescribesLoggerAndTransport(t *testing.T) {
+	c := NewConfig()
+	if g := c.GoString(); !strings.Contains(g, "Logger:(*slog.Logger)(nil)") || !strings.Contains(g, "Transport:http.RoundTripper(nil)") {
+		t.Errorf("GoString of a Config without Logger and Transport: %s", g)
+	}
+	c.Logger = slog.Default()
+	if g := c.GoString(); !strings.Contains(g, "Logger:(*slog.Logger)(0x") {
+		t.Errorf("GoString of a Config with a Logger: %s", g)
+	}
+}

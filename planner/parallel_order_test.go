@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,10 @@ func compareScans(t *testing.T, srv *twiliotest.Server, pageSizes []int, queries
 				t.Run(fmt.Sprintf("page=%d/par=%d/%s", pageSize, par, q), func(t *testing.T) {
 					got := runQuery(t, emulatorEnv(t, srv, pageSize, par), q)
 					sameRows(t, got, want)
+					if strings.Contains(q, "ORDER BY") {
+						// The ORDER BY ends in Sid: one order only.
+						sameOrder(t, got, want)
+					}
 				})
 			}
 		}
@@ -114,6 +119,19 @@ func dayInversions(rows [][]driver.Value) int {
 		}
 	}
 	return n
+}
+
+// sameOrder fails unless got lists want's rows in want's order.
+func sameOrder(t *testing.T, got, want [][]driver.Value) {
+	t.Helper()
+	for i := range min(len(got), len(want)) {
+		if fmt.Sprint(got[i]) != fmt.Sprint(want[i]) {
+			t.Fatalf("row %d is %v, sequentially %v: ORDER BY gives another order", i, got[i], want[i])
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rows, sequentially %d", len(got), len(want))
+	}
 }
 
 // sameRows fails unless got and want hold the same rows, in any order, and

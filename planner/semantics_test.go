@@ -197,6 +197,9 @@ func TestLikeSemantics(t *testing.T) {
 		{"_%_", "a", '\\', false},
 		{"_%_", "ab", '\\', true},
 		{"abc", "ABC", '\\', true},
+		{"ab", "xab", '\\', false}, // no '%': nothing to backtrack to
+		{"abc", "xbc", '\\', false},
+		{"a_c", "xabc", '\\', false},
 		{"ÉCLAIR", "éclair", '\\', true},
 		{"abc", "abcd", '\\', false},
 		{"abc", "ab", '\\', false},
@@ -329,6 +332,11 @@ func TestThreeValuedLogic(t *testing.T) {
 		{"EndTime <=> NULL", true},
 		{"Duration <=> NULL", false},
 		{"NULL <=> NULL", true},
+		{"Duration <=> 42", true},
+		{"Duration <=> 41", false},
+		{"42 <=> Duration", true},
+		{"EndTime <=> 42", false},
+		{"Status <=> 'busy'", true},
 		{"Duration IN (42, NULL)", true},
 		{"Duration IN (1, NULL)", nil},
 		{"Duration NOT IN (1, NULL)", nil},
@@ -343,6 +351,14 @@ func TestThreeValuedLogic(t *testing.T) {
 		{"CASE WHEN NOT (EndTime > '2026-01-01') THEN 'y' ELSE 'n' END", "n"},
 		{"COALESCE(EndTime > '2026-01-01', 'unknown')", "unknown"},
 		{"Duration + NULL", nil},
+		// Strict and inclusive comparisons at equality.
+		{"Duration < 42", false},
+		{"Duration > 42", false},
+		{"Duration <= 42", true},
+		{"Duration >= 42", true},
+		{"Duration BETWEEN 40 AND 42", true},
+		{"Duration BETWEEN 42 AND 42", true},
+		{"Duration NOT BETWEEN 42 AND 50", false},
 		{"(Duration > 10) = TRUE", true},
 	} {
 		if got := evalExpr(t, tt.expr, row); got != tt.want {
@@ -375,6 +391,72 @@ func TestWherePartitionsThreeWays(t *testing.T) {
 		}
 		if unknown == 0 {
 			t.Errorf("%s: no row is unknown; the test would not see NULLs", p)
+		}
+	}
+}
+
+// time + INTERVAL and time - INTERVAL, as DATE_ADD and DATE_SUB.
+func TestIntervalArithmetic(t *testing.T) {
+	start := time.Date(2024, 3, 5, 10, 30, 0, 0, time.UTC)
+	row := map[string]driver.Value{"StartTime": start, "EndTime": nil}
+	for _, tt := range []struct {
+		expr string
+		want driver.Value
+	}{
+		{"StartTime + INTERVAL 1 DAY = '2024-03-06 10:30:00'", true},
+		{"StartTime - INTERVAL 2 HOUR = '2024-03-05 08:30:00'", true},
+		{"StartTime + INTERVAL 1 DAY > StartTime", true},
+		{"EndTime + INTERVAL 1 DAY", nil},
+	} {
+		if got := evalExpr(t, tt.expr, row); got != tt.want {
+			t.Errorf("%s = %#v, want %#v", tt.expr, got, tt.want)
+		}
+	}
+}
+
+// The SQL type of an expression: integer arithmetic stays BIGINT, '/' is
+// DOUBLE, CASE takes its first branch's type.
+func TestExpressionTypes(t *testing.T) {
+	for _, tt := range []struct {
+		expr string
+		want schema.Type
+	}{
+		{"Duration * 2", schema.Int},
+		{"Duration + Duration", schema.Int},
+		{"Duration DIV 2", schema.Int},
+		{"Price DIV 2", schema.Int},
+		{"Duration / 2", schema.Float},
+		{"Price * 2", schema.Float},
+		{"Duration * Price", schema.Float},
+		{"CASE WHEN Duration > 1 THEN Duration WHEN Duration > 0 THEN Status END", schema.Int},
+		{"CASE WHEN Duration > 1 THEN Status ELSE Duration END", schema.String},
+	} {
+		sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
+		c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
+		e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if e.typ != tt.want {
+			t.Errorf("%s is %v, want %v", tt.expr, e.typ, tt.want)
+		}
+	}
+}
+
+// Values named in error messages are shortened past 40 bytes only.
+func TestDescribeShortens(t *testing.T) {
+	at := strings.Repeat("x", 40)
+	for _, tt := range []struct {
+		v    driver.Value
+		want string
+	}{
+		{nil, "NULL"},
+		{at, `"` + at + `"`},
+		{at + "y", `"` + at + `…"`},
+		{int64(7), "7"},
+	} {
+		if got := describe(tt.v); got != tt.want {
+			t.Errorf("describe(%v) = %s, want %s", tt.v, got, tt.want)
 		}
 	}
 }

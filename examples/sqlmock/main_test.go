@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +61,67 @@ func TestRun(t *testing.T) {
 	}
 	if n != min(total, app.MaxFailedCalls) {
 		t.Errorf("got %d calls, the emulator has %d failed ones", n, total)
+	}
+}
+
+// TestRetryNumbersOnEmulator checks RetryNumbers' SQL on the emulator: its
+// answer is the one computed here from every failed call, sorted and cut
+// to the window in Go rather than by the query.
+func TestRetryNumbersOnEmulator(t *testing.T) {
+	db, _ := exampletest.DB(t)
+	got, err := app.RetryNumbers(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type call struct {
+		sid, to string
+		created time.Time
+	}
+	var calls []call
+	rows, err := db.Query("SELECT Sid, `To`, DateCreated FROM Calls WHERE Status = 'failed'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c call
+		var to sql.NullString
+		if err := rows.Scan(&c.sid, &to, &c.created); err != nil {
+			t.Fatal(err)
+		}
+		c.to = to.String
+		calls = append(calls, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(calls, func(a, b call) int {
+		if c := b.created.Compare(a.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.sid, b.sid)
+	})
+	calls = calls[:min(len(calls), app.RetryWindow)]
+	count := map[string]int{}
+	var order []string
+	for _, c := range calls {
+		if c.to == "" {
+			continue
+		}
+		if count[c.to] == 0 {
+			order = append(order, c.to)
+		}
+		count[c.to]++
+	}
+	var want []string
+	for _, n := range order {
+		if count[n] < app.MaxAttempts {
+			want = append(want, n)
+		}
+	}
+	if len(calls) == 0 || len(want) == 0 {
+		t.Fatalf("%d failed calls, %d numbers to retry: the emulator's data does not exercise RetryNumbers", len(calls), len(want))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("RetryNumbers = %q\nwant %q", got, want)
 	}
 }

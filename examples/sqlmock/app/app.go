@@ -39,3 +39,51 @@ func RecentFailedCalls(ctx context.Context, db *sql.DB) ([]string, error) {
 	}
 	return sids, nil
 }
+
+// RetryWindowQuery is the SQL RetryNumbers runs: the numbers of the most
+// recent failed calls, newest first.
+const RetryWindowQuery = "SELECT `To` FROM Calls WHERE Status = ? ORDER BY DateCreated DESC, Sid LIMIT ?"
+
+// RetryWindow is how many recent failed calls RetryNumbers looks at.
+const RetryWindow = 50
+
+// MaxAttempts is how many failures within the window make a number not
+// worth calling again (it is probably wrong).
+const MaxAttempts = 3
+
+// RetryNumbers returns the numbers worth calling again: the numbers of the
+// recent failed calls, each once, in the order of their newest failure,
+// without those that failed MaxAttempts times or more and without calls
+// that had no number.
+func RetryNumbers(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, RetryWindowQuery, "failed", RetryWindow)
+	if err != nil {
+		return nil, fmt.Errorf("retry numbers: %w", err)
+	}
+	defer rows.Close()
+	var order []string
+	failures := map[string]int{}
+	for rows.Next() {
+		var to sql.NullString
+		if err := rows.Scan(&to); err != nil {
+			return nil, fmt.Errorf("retry numbers: %w", err)
+		}
+		if !to.Valid || to.String == "" {
+			continue
+		}
+		if failures[to.String] == 0 {
+			order = append(order, to.String)
+		}
+		failures[to.String]++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("retry numbers: %w", err)
+	}
+	var out []string
+	for _, n := range order {
+		if failures[n] < MaxAttempts {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
