@@ -100,8 +100,7 @@ func driverRequests(tb testing.TB, srv *twiliotest.Server, db *driverDB, query s
 }
 
 func requestServer(tb testing.TB) *twiliotest.Server {
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30_000, Messages: 2_000}))
-	tb.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(tb, twiliotest.WithSize(twiliotest.Size{Calls: 30_000, Messages: 2_000}))
 	return srv
 }
 

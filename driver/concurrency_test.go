@@ -61,8 +61,8 @@ func cancelDuringScan(t testing.TB, db *driverDB) time.Duration {
 
 func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
+	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	db := slowDB(t, srv)
 	cancelDuringScan(t, db)
 	db.Close()
@@ -74,8 +74,7 @@ func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 //
 //	go test -run XXX -bench CancelLatency ./driver
 func BenchmarkCancelLatency(b *testing.B) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(b)
 	db := slowDB(b, srv)
 	defer db.Close()
 	var worst, total time.Duration
@@ -92,8 +91,8 @@ func BenchmarkCancelLatency(b *testing.B) {
 // statements at once, under -race.
 func TestConcurrentUse(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
+	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	db, err := driver.ParseDSN(srv.DSN())
 	if err != nil {
 		t.Fatal(err)

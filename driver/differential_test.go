@@ -69,8 +69,7 @@ func TestDifferentialSQLite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("differential test skipped in -short mode")
 	}
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60}))
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60}))
 	// nodes=50: the rate limiter's 25 requests/s per node would make the
 	// in-process emulator wait.
 	db, err := sql.Open("twilio", srv.DSN()+"&nodes=50")

@@ -20,8 +20,7 @@ import (
 // open starts an emulator and a *sql.DB on it.
 func open(t *testing.T, opts ...twiliotest.Option) (*sql.DB, *twiliotest.Server) {
 	t.Helper()
-	srv := twiliotest.NewServer(opts...)
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t, opts...)
 	db, err := sql.Open("twilio", srv.DSN())
 	if err != nil {
 		t.Fatal(err)
@@ -339,8 +338,7 @@ func TestWriteErrors(t *testing.T) {
 }
 
 func TestTwilioErrorsAndSecrets(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	u, _ := url.Parse(srv.DSN())
 	const badToken = "wrongtoken0123456789abcdefabcdef"
 	u.User = url.UserPassword(srv.AccountSid, badToken)

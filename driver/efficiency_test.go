@@ -120,8 +120,7 @@ func efficiencyDB(t *testing.T, srv *twiliotest.Server, pageSize int) *sql.DB {
 // TestRequestEfficiency checks that each query makes the fewest requests
 // the API allows; go test -v prints the report.
 func TestRequestEfficiency(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t)
 	dbs := map[int]*sql.DB{}
 	var report strings.Builder
 	tw := tabwriter.NewWriter(&report, 0, 0, 2, ' ', 0)
@@ -152,8 +151,7 @@ func TestRequestEfficiency(t *testing.T) {
 // against testdata/explain/<name>.golden (go test -run TestExplainGolden
 // -update rewrites them), and that EXPLAIN sends no request.
 func TestExplainGolden(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t)
 	db := efficiencyDB(t, srv, 0)
 	n := 0
 	for i, c := range efficiencyCases {

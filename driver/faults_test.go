@@ -46,8 +46,7 @@ func TestScanUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 20,000-row scan")
 	}
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Messages: 20000}))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Messages: 20000}))
 	db := faultyDB(t, srv, 200)
 	clean := sids(t, db, "SELECT Sid FROM Messages")
 	if len(clean) != 20000 {
@@ -78,8 +77,7 @@ func TestScanUnderFaults(t *testing.T) {
 // Creates under faults: every create that Twilio applied was requested
 // once, and each statement either succeeded or said its outcome is unknown.
 func TestCreatesUnderFaults(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	db := faultyDB(t, srv, 50)
 	srv.SetFaults(twiliotest.Faults{
 		TooManyRequests: 0.03, TooManyRequestsRetryAfter: 0.03, RetryAfter: -1,
@@ -127,8 +125,7 @@ func TestCreatesUnderFaults(t *testing.T) {
 }
 
 func TestPostAppliedThenFailed(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	db := faultyDB(t, srv, 50)
 	srv.SetFaults(twiliotest.Faults{ApplyThenFail: 1, Methods: []string{"POST"}})
 	_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'once')", twiliotest.WhatsAppSender, "whatsapp:+15005550006")

@@ -27,8 +27,7 @@ func FuzzSQLPath(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 60, Messages: 60, Recordings: 20}))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(f, twiliotest.WithSize(twiliotest.Size{Calls: 60, Messages: 60, Recordings: 20}))
 	cfg, err := driver.ParseDSN(srv.DSN())
 	if err != nil {
 		f.Fatal(err)

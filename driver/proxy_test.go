@@ -370,6 +370,7 @@ func proxyEmulator(t *testing.T, useTLS bool) *twiliotest.Server {
 	} else {
 		srv.Start()
 	}
+	srv.FailOnViolations(t)
 	return srv
 }
 

@@ -9,8 +9,7 @@ import (
 )
 
 func TestWriteSafety(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	openWith := func(mutate func(*driver.Config)) *driverDB {
 		cfg, err := driver.ParseDSN(srv.DSN())
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 func TestTLSCustomCA(t *testing.T) {
 	srv := twiliotest.NewUnstartedServer()
 	srv.StartTLS()
-	defer srv.Close()
+	srv.FailOnViolations(t)
 
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})

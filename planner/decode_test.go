@@ -216,8 +216,7 @@ func TestDecodeMatchesReference(t *testing.T) {
 // TestDecodeEmulatorRows compares the decoder with the reference on every row
 // the emulator lists for each table.
 func TestDecodeEmulatorRows(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	client := testClient(t, srv)
 	for _, tbl := range schema.Tables() {
 		if !tbl.Supports(schema.List) {
@@ -270,8 +269,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func BenchmarkDecodeMessage(b *testing.B) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(b)
 	client := testClient(b, srv)
 	page, err := client.ListPage(context.Background(), client.FirstPageURI("Messages.json", url.Values{"PageSize": {"500"}}), "messages")
 	if err != nil {
@@ -289,8 +287,7 @@ func BenchmarkDecodeMessage(b *testing.B) {
 }
 
 func BenchmarkDecodeMessageReference(b *testing.B) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(b)
 	client := testClient(b, srv)
 	page, err := client.ListPage(context.Background(), client.FirstPageURI("Messages.json", url.Values{"PageSize": {"500"}}), "messages")
 	if err != nil {

@@ -99,12 +99,13 @@ const (
 
 // rangeSlice is a run of days fetched as one chain of pages.
 type rangeSlice struct {
-	lo, hi   int64  // the slice's own days, which its filter asks for (inclusive Unix days); openBelow/openAbove
-	minSeen  int64  // the earliest day among the rows kept so far; openAbove: none yet
-	maxSeen  int64  // the latest, once minSeen is set
-	lastDay  int64  // the day of the last row listed with a readable one; noDay: none yet
-	strayed  bool   // a row was listed after one of an earlier day: the list does not follow the days
-	uri      string // the next page; "" before the first request
+	lo, hi   int64       // the slice's own days, which its filter asks for (inclusive Unix days); openBelow/openAbove
+	minSeen  int64       // the earliest day among the rows kept so far; openAbove: none yet
+	maxSeen  int64       // the latest, once minSeen is set
+	lastDay  int64       // the day of the last row listed with a readable one; noDay: none yet
+	strayed  bool        // a row was listed after one of an earlier day: the list does not follow the days
+	uri      string      // the next page; "" before the first request
+	trail    *rest.Trail // the pages of the current chain read
 	started  bool
 	fetching bool
 	done     bool // no page follows
@@ -223,7 +224,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	p.cond = sync.NewCond(&p.mu)
 	items := first.items
 	p.cursor.items = nil
-	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true}
+	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true, trail: first.trail}
 	p.head = s0
 	info := p.inspect(items)
 	if keep, ok := retentionDays[t.Name]; ok {
@@ -450,10 +451,15 @@ func (p *parallelScan) work() {
 		if !s.started {
 			s.started = true
 			uri = p.uriOf(s)
+			s.trail = rest.NewTrail(uri)
 		}
+		trail := s.trail // only the worker fetching s uses it
 		p.mu.Unlock()
 
 		page, err := p.client.ListPage(p.ctx, uri, p.table.ListKey)
+		if err == nil {
+			err = trail.Follow(page.NextPageURI)
+		}
 		var info pageInfo
 		if err == nil {
 			info = p.inspect(page.Items)

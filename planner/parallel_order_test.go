@@ -27,12 +27,12 @@ import (
 // slices sharing the Sids to skip.
 func TestParallelScansAnyListOrder(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer(
+	srv := twiliotest.NewTestServer(t,
 		twiliotest.WithSize(twiliotest.Size{Calls: 4000, Messages: 4000, Recordings: 1500}),
 		twiliotest.WithCallStartDelay(36*time.Hour),
 	)
 	defer srv.Close()
-	dense := twiliotest.NewServer(
+	dense := twiliotest.NewTestServer(t,
 		twiliotest.WithSize(twiliotest.Size{Calls: 40000, Messages: -1, Recordings: -1}),
 		twiliotest.WithCallStartDelay(36*time.Hour),
 	)
@@ -62,7 +62,7 @@ func TestParallelScansAnyListOrder(t *testing.T) {
 		"SELECT Sid, StartTime FROM Calls WHERE StartTime >= '2026-05-20' AND StartTime < '2026-05-27'",
 		"SELECT Sid, StartTime FROM Calls WHERE StartTime >= '2026-06-08'",
 	})
-	late := twiliotest.NewServer(
+	late := twiliotest.NewTestServer(t,
 		twiliotest.WithSize(twiliotest.Size{Calls: 20000, Messages: -1, Recordings: -1}),
 		twiliotest.WithCallStartDelay(20*24*time.Hour),
 	)

@@ -50,8 +50,8 @@ func emulatorEnv(t testing.TB, srv *twiliotest.Server, pageSize, parallelism int
 // slices split and split again.
 func TestParallelRangeScansEqualSequential(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 4000, Messages: 4000, Recordings: 2000}))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 4000, Messages: 4000, Recordings: 2000}))
+	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	queries := []string{
 		"SELECT * FROM Calls WHERE StartTime >= '2026-03-01' AND StartTime < '2026-05-01'",
 		"SELECT Sid, StartTime FROM Calls WHERE StartTime > '2026-06-01'",
@@ -101,8 +101,7 @@ func TestParallelRangeScansEqualSequential(t *testing.T) {
 // day bounds are disjoint whole days, fetched concurrently, and that each
 // slice's first request has its own day bounds.
 func TestParallelScanSplits(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30000}), twiliotest.WithLatency(20*time.Millisecond, 0))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 30000}), twiliotest.WithLatency(20*time.Millisecond, 0))
 	env := emulatorEnv(t, srv, 100, 4)
 	srv.ResetRequests()
 	rows := runQuery(t, env, "SELECT Sid, StartTime FROM Calls WHERE StartTime >= '2026-04-01' AND StartTime < '2026-04-21'")
@@ -157,8 +156,8 @@ func TestParallelScanSplits(t *testing.T) {
 // worker is left behind and that little more than a page was fetched.
 func TestScanStopsWithoutLeaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 5000}), twiliotest.WithLatency(5*time.Millisecond, 0))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 5000}), twiliotest.WithLatency(5*time.Millisecond, 0))
+	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	for _, par := range []int{1, 4} {
 		env := emulatorEnv(t, srv, 100, par)
 		for _, q := range []string{
@@ -222,8 +221,7 @@ func TestScanStopsWithoutLeaks(t *testing.T) {
 // TestLimitServedByFirstPage checks that a LIMIT the first page serves costs
 // one request: no page is prefetched and no slice is started.
 func TestLimitServedByFirstPage(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 3000, Messages: 3000}))
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 3000, Messages: 3000}))
 	env := emulatorEnv(t, srv, 1000, 8)
 	for _, q := range []string{
 		"SELECT * FROM Messages LIMIT 10",

@@ -23,17 +23,21 @@ type fetchedPage struct {
 }
 
 // startPrefetch starts fetching at uri with the query's context; stop ends it.
-func startPrefetch(ctx context.Context, client *rest.Client, listKey, uri string) *prefetcher {
+// The trail passes to the prefetcher: the reader no longer fetches.
+func startPrefetch(ctx context.Context, client *rest.Client, listKey, uri string, trail *rest.Trail) *prefetcher {
 	fctx, cancel := context.WithCancel(ctx)
 	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx}
-	go p.run(fctx, client, listKey, uri)
+	go p.run(fctx, client, listKey, uri, trail)
 	return p
 }
 
-func (p *prefetcher) run(ctx context.Context, client *rest.Client, listKey, uri string) {
+func (p *prefetcher) run(ctx context.Context, client *rest.Client, listKey, uri string, trail *rest.Trail) {
 	defer close(p.done)
 	for uri != "" {
 		page, err := client.ListPage(ctx, uri, listKey)
+		if err == nil {
+			err = trail.Follow(page.NextPageURI)
+		}
 		select {
 		case p.pages <- fetchedPage{page, err}:
 		case <-ctx.Done():

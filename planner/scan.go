@@ -82,6 +82,7 @@ type listSource struct {
 	client  *rest.Client
 	table   *schema.Table
 	nextURI string      // "" when no page follows the one in hand
+	trail   *rest.Trail // the pages read; the prefetcher's once it runs
 	ahead   *prefetcher // fetches the following pages; nil: fetch on demand
 	// prefetchAt starts the prefetcher once that few items of the page in
 	// hand are left to read (-1: never), so that opening a result costs its
@@ -90,13 +91,16 @@ type listSource struct {
 }
 
 func newListSource(client *rest.Client, t *schema.Table, firstURI string) *listSource {
-	return &listSource{cursor: newCursor(t), client: client, table: t, nextURI: firstURI, prefetchAt: -1}
+	return &listSource{cursor: newCursor(t), client: client, table: t, nextURI: firstURI, trail: rest.NewTrail(firstURI), prefetchAt: -1}
 }
 
 // fetch requests the next page and waits for it.
 func (s *listSource) fetch(ctx context.Context) error {
 	page, err := s.client.ListPage(ctx, s.nextURI, s.table.ListKey)
 	if err != nil {
+		return err
+	}
+	if err := s.trail.Follow(page.NextPageURI); err != nil {
 		return err
 	}
 	s.items, s.nextURI = page.Items, page.NextPageURI
@@ -106,7 +110,7 @@ func (s *listSource) fetch(ctx context.Context) error {
 // prefetch starts fetching the pages after the one in hand.
 func (s *listSource) prefetch(ctx context.Context) {
 	if s.ahead == nil && s.nextURI != "" {
-		s.ahead = startPrefetch(ctx, s.client, s.table.ListKey, s.nextURI)
+		s.ahead = startPrefetch(ctx, s.client, s.table.ListKey, s.nextURI, s.trail)
 	}
 }
 

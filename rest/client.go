@@ -110,6 +110,12 @@ func (c *Client) Delete(ctx context.Context, path string) error {
 	return err
 }
 
+// sdkHeaders are the headers twilio-go's generated methods of the 2010 API
+// (rest/api/v2010) pass to SendRequest for every operation, GET and DELETE
+// included: without this Content-Type Twilio ignores a POST's form body.
+// SendRequest only reads the map.
+var sdkHeaders = map[string]any{"Content-Type": "application/x-www-form-urlencoded"}
+
 func (c *Client) send(ctx context.Context, method, target string, form url.Values) ([]byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -122,7 +128,7 @@ func (c *Client) send(ctx context.Context, method, target string, form url.Value
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	path, _, _ := strings.Cut(target, "?")
-	resp, err := tw.SendRequest(method, APIBase+target, form, nil)
+	resp, err := tw.SendRequest(method, APIBase+target, form, sdkHeaders)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, ctxErr

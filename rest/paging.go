@@ -29,13 +29,21 @@ func (c *Client) FirstPageURI(path string, query url.Values) string {
 }
 
 // ListPage fetches the page at uri (from FirstPageURI or a next_page_uri) and
-// splits out the array under listKey.
+// splits out the array under listKey. A next_page_uri that leaves the list
+// endpoint is an error (see checkNext); a Trail catches repeated pages.
 func (c *Client) ListPage(ctx context.Context, uri, listKey string) (*Page, error) {
 	body, err := c.Get(ctx, uri, nil)
 	if err != nil {
 		return nil, err
 	}
-	return decodePage(body, listKey)
+	page, err := decodePage(body, listKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkNext(c.resolve(uri), page.NextPageURI); err != nil {
+		return nil, err
+	}
+	return page, nil
 }
 
 // decodePage splits a page in one pass over its body: the items of the

@@ -45,7 +45,7 @@ var Calls = &Table{
 		{Column: "To", Param: "To", Ops: Eq, Exact: true},
 		{Column: "From", Param: "From", Ops: Eq, Exact: true},
 		{Column: "ParentCallSid", Param: "ParentCallSid", Ops: Eq, Exact: true},
-		{Column: "Status", Param: "Status", Ops: Eq, Exact: true},
+		{Column: "Status", Param: "Status", Ops: Eq, Exact: true, Values: callStatuses},
 		{Column: "StartTime", Param: "StartTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
 		{Column: "EndTime", Param: "EndTime", Ops: Eq | Lt | Le | Gt | Ge, DayGranular: true, Format: "date", Note: "whole UTC days, inclusive: re-checked exactly"},
 	},
@@ -99,3 +99,6 @@ var Calls = &Table{
 		{Name: "TimeLimit", Type: Int},
 	},
 }
+
+// callStatuses are the values of the Status filter (the spec's call_enum_status).
+var callStatuses = []string{"queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"}

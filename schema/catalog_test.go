@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"fmt"
+	vendored "github.com/twiliosql/twiliosql/internal/spec"
+	"slices"
+
 	"encoding/json"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -266,17 +269,13 @@ const specPrefix = "/2010-04-01/Accounts/{AccountSid}/"
 
 func loadSpec(t *testing.T, file string) *specDoc {
 	t.Helper()
-	path := "../../shared/twilio-api/" + file
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		t.Skipf("spec %s is absent", path)
-	}
+	b, err := vendored.File(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var d specDoc
 	if err := json.Unmarshal(b, &d); err != nil {
-		t.Fatalf("%s: %v", path, err)
+		t.Fatalf("%s: %v", file, err)
 	}
 	return &d
 }
@@ -529,6 +528,42 @@ func checkParams(t *testing.T, kind string, params []Param, form *specSchema, ex
 	for n := range form.Properties {
 		if !names[n] {
 			t.Errorf("spec %s param %s is missing", kind, n)
+		}
+	}
+}
+
+// A filter whose parameter the spec restricts to an enum lists exactly
+// those values, so that no other value is ever sent (Twilio refuses it).
+func TestFilterValuesAreTheSpecEnums(t *testing.T) {
+	doc, err := vendored.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range Tables() {
+		if tb.ListPath == "" {
+			continue
+		}
+		item := doc.Paths.Value(specPrefix + tb.ListPath)
+		if item == nil || item.Get == nil {
+			t.Errorf("%s: the spec has no GET %s", tb.Name, tb.ListPath)
+			continue
+		}
+		for _, f := range tb.Filters {
+			for _, p := range item.Get.Parameters {
+				if p.Value == nil || p.Value.Name != f.Param || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+					continue
+				}
+				var enum []string
+				for _, v := range p.Value.Schema.Value.Enum {
+					enum = append(enum, fmt.Sprint(v))
+				}
+				got := slices.Clone(f.Values)
+				slices.Sort(got)
+				slices.Sort(enum)
+				if !slices.Equal(got, enum) {
+					t.Errorf("%s filter %s: Values %v, the spec's enum %v", tb.Name, f.Param, f.Values, enum)
+				}
+			}
 		}
 	}
 }

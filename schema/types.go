@@ -6,6 +6,7 @@ package schema
 
 import (
 	"reflect"
+	"slices"
 	"time"
 )
 
@@ -126,6 +127,10 @@ type Filter struct {
 	// list for some values alone (Beta: only false leaves rows out); empty:
 	// every value.
 	Only []string
+	// Values are the values Twilio accepts for the parameter (the spec's
+	// enum); it refuses any other with 400 / 20001, so another value is
+	// not sent but checked here. Empty: any value.
+	Values []string
 	// Note says how Twilio matches, for SHOW FULL COLUMNS and EXPLAIN.
 	Note string
 }
@@ -136,15 +141,10 @@ func (f Filter) Serves(v string) bool {
 		// Twilio ignores an empty filter parameter: it would list everything.
 		return false
 	}
-	if len(f.Only) == 0 {
-		return true
+	if len(f.Values) > 0 && !slices.Contains(f.Values, v) {
+		return false
 	}
-	for _, o := range f.Only {
-		if o == v {
-			return true
-		}
-	}
-	return false
+	return len(f.Only) == 0 || slices.Contains(f.Only, v)
 }
 
 // Operation is a SQL statement kind a table serves.

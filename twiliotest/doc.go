@@ -9,8 +9,7 @@
 //
 // Usage:
 //
-//	srv := twiliotest.NewServer(twiliotest.WithSeed(7))
-//	defer srv.Close()
+//	srv := twiliotest.NewTestServer(t, twiliotest.WithSeed(7)) // closed and judged at the end of the test
 //
 //	db, err := sql.Open("twilio", srv.DSN())
 //	...
@@ -41,6 +40,43 @@
 //
 // Fault draws are a pure function of the seed and of the requests since
 // SetFaults, so a sequential run meets the same faults every time.
+//
+// # Twilio's OpenAPI spec as the judge
+//
+// Every request is checked against Twilio's OpenAPI description of the
+// operation it names (internal/spec: twilio_api_v2010.json, plus the
+// 2024-02-09 version for Call Feedback and FeedbackSummary), through
+// github.com/getkin/kin-openapi's openapi3filter; the spec is parsed once
+// per process (about 0.2 s). The emulator is as strict as Twilio:
+//   - A POST whose Content-Type is not application/x-www-form-urlencoded
+//     has no parameters, as at Twilio, which reads a body only when it is
+//     declared a form: the answer is the handler's error for the first
+//     missing parameter (21604 for Messages' To, 21201 for Calls' To, …).
+//   - A parameter the operation does not declare (misspelt, or from another
+//     operation), a value outside the spec's enum, a malformed integer or
+//     boolean, a string breaking the spec's pattern or length, a number out
+//     of range: 400 with code 20001 and the message "Invalid parameter
+//     <name> (value '<value>') of <operationId>: <reason> [twiliotest:
+//     derived from Twilio's OpenAPI spec]". Twilio's exact code and wording
+//     for these cases are not documented; 20001 ("Invalid parameter") is
+//     the code Twilio uses for invalid parameters, and the rest is derived
+//     from the spec.
+//   - Where Twilio has a specific code the handlers give it, and the spec
+//     check steps aside: a missing required parameter (21201, 21213, 21602,
+//     21603, 21604, 21452, 21401, …), an invalid URL (21205, 21502), phone
+//     number (21211, 21212, 21421) or Sid in the path (404, 20404).
+//
+// With WithSpecValidation(true), the default, the server also records
+// every violation (SpecViolations), including those it answers as Twilio
+// would, and checks every answer it gives against the response schema for
+// its status code; error answers, which the spec does not describe, against
+// Twilio's error shape {code, message, more_info, status}. NewTestServer(t)
+// and Server.FailOnViolations(t) fail the test with them, naming the
+// operationId, the field and the value. The three places where Twilio's own
+// examples show the real API departing from its schema (relative page
+// URIs, "" for unset application Sids, date filters as YYYY-MM-DD) are
+// allowed and listed in spec.Exceptions and in README's testing section.
+// At most 1000 violations are kept per server.
 //
 // Simplifications compared with the real API are documented next to the code
 // concerned; the most visible ones are:

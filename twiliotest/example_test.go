@@ -52,3 +52,36 @@ func ExampleServer_SetFaults() {
 	// Output:
 	// 500 500 0 500
 }
+
+// The validator judges every request against Twilio's OpenAPI spec. Here a
+// POST forgets its Content-Type, so Twilio (and the emulator) read none of
+// its parameters: the answer is Twilio's 21604, and with validation on (the
+// default) the violations are recorded. NewTestServer(t) fails the test
+// with them; WithSpecValidation(false) records nothing.
+func ExampleWithSpecValidation() {
+	for _, on := range []bool{true, false} {
+		srv := twiliotest.NewServer(twiliotest.WithSpecValidation(on))
+		form := url.Values{"To": {"+15005550006"}, "From": {twiliotest.WhatsAppNumber}, "Body": {"hi"}}
+		req, _ := http.NewRequest("POST", srv.URL+"/2010-04-01/Accounts/"+srv.AccountSid+"/Messages.json", strings.NewReader(form.Encode()))
+		req.SetBasicAuth(srv.AccountSid, srv.AuthToken) // no Content-Type
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			panic(err)
+		}
+		var answer struct {
+			Code int `json:"code"`
+		}
+		json.NewDecoder(resp.Body).Decode(&answer)
+		resp.Body.Close()
+		fmt.Println("validation", on, "answer", resp.StatusCode, answer.Code)
+		for _, v := range srv.SpecViolations() {
+			fmt.Printf("  %s %s: %s\n", v.Operation, v.Field, v.Reason)
+		}
+		srv.Close()
+	}
+	// Output:
+	// validation true answer 400 21604
+	//   CreateMessage Content-Type: a POST body must be sent with Content-Type application/x-www-form-urlencoded (this one has none): Twilio reads none of its parameters
+	//   CreateMessage To: required parameter missing
+	// validation false answer 400 21604
+}

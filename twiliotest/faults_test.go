@@ -128,8 +128,7 @@ func TestFaultKinds(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := NewServer()
-			defer s.Close()
+			s := NewTestServer(t)
 			// Seed, then turn the faults on.
 			if a := sendOK(s, "POST", "Messages.json", msgForm("seed")); a.status != 201 {
 				t.Fatalf("seed: %d %s", a.status, a.body)
@@ -192,8 +191,7 @@ func TestFaultKinds(t *testing.T) {
 }
 
 func TestFaultScope(t *testing.T) {
-	s := NewServer(WithFaults(Faults{InternalError: 1, Methods: []string{"post", "DELETE"}}))
-	defer s.Close()
+	s := NewTestServer(t, WithFaults(Faults{InternalError: 1, Methods: []string{"post", "DELETE"}}))
 	// GET is not among Methods.
 	if a := sendOK(s, "GET", "Calls.json?PageSize=1", nil); a.status != 200 {
 		t.Fatalf("GET: %d", a.status)
@@ -232,8 +230,7 @@ func TestFaultScope(t *testing.T) {
 }
 
 func TestApplyThenFail(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	s.SetFaults(Faults{ApplyThenFail: 1})
 	msgs, calls := s.Count("Messages"), s.Count("Calls")
 
@@ -251,9 +248,11 @@ func TestApplyThenFail(t *testing.T) {
 	if a = sendOK(s, "GET", "Calls.json?PageSize=1", nil); a.status != 200 {
 		t.Fatalf("GET: %d", a.status)
 	}
+	before := len(s.SpecViolations())
 	if a = sendOK(s, "POST", "Messages.json", url.Values{"Body": {"no To"}}); a.status != 400 {
 		t.Fatalf("bad POST: %d", a.status)
 	}
+	s.forgetRequestViolations(before) // the missing To is the point
 
 	if s.Count("Messages") != msgs+2 || s.Count("Calls") != calls-1 {
 		t.Fatalf("messages %d calls %d", s.Count("Messages"), s.Count("Calls"))
@@ -291,10 +290,7 @@ func TestFaultDeterminism(t *testing.T) {
 		}
 		return faultsOf(s.Requests())
 	}
-	a, b, other := NewServer(WithSeed(5)), NewServer(WithSeed(5)), NewServer(WithSeed(6))
-	defer a.Close()
-	defer b.Close()
-	defer other.Close()
+	a, b, other := NewTestServer(t, WithSeed(5)), NewTestServer(t, WithSeed(5)), NewTestServer(t, WithSeed(6))
 	sendOK(b, "GET", "Calls.json", nil) // traffic before SetFaults does not matter
 	fa, fb, fo := run(a), run(b), run(other)
 	if !slices.Equal(fa, fb) {
@@ -319,18 +315,17 @@ func TestLatency(t *testing.T) {
 	const d = 50 * time.Millisecond
 	for _, tc := range []struct {
 		name  string
-		start func() *Server
+		start func(t *testing.T) *Server
 	}{
-		{"option", func() *Server { return NewServer(WithLatency(d, 5*time.Millisecond)) }},
-		{"setter", func() *Server {
-			s := NewServer()
+		{"option", func(t *testing.T) *Server { return NewTestServer(t, WithLatency(d, 5*time.Millisecond)) }},
+		{"setter", func(t *testing.T) *Server {
+			s := NewTestServer(t)
 			s.SetLatency(d, 0)
 			return s
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := tc.start()
-			defer s.Close()
+			s := tc.start(t)
 			a := sendOK(s, "GET", "Calls/"+FeedbackCallSid+".json", nil)
 			if a.status != 200 || a.took < d {
 				t.Fatalf("status %d in %v, want 200 in at least %v", a.status, a.took, d)
@@ -343,8 +338,7 @@ func TestLatency(t *testing.T) {
 }
 
 func TestLatencyClientGone(t *testing.T) {
-	s := NewServer(WithLatency(time.Hour, 0))
-	defer s.Close()
+	s := NewTestServer(t, WithLatency(time.Hour, 0))
 	before := s.Count("Messages")
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -366,19 +360,18 @@ func TestRateLimit(t *testing.T) {
 	const n, burst = 10, 4
 	for _, tc := range []struct {
 		name  string
-		start func() *Server
+		start func(t *testing.T) *Server
 	}{
-		{"option", func() *Server { return NewServer(WithRateLimit(0.001, burst)) }},
-		{"setter", func() *Server {
-			s := NewServer()
+		{"option", func(t *testing.T) *Server { return NewTestServer(t, WithRateLimit(0.001, burst)) }},
+		{"setter", func(t *testing.T) *Server {
+			s := NewTestServer(t)
 			sendOK(s, "GET", "Calls.json?PageSize=1", nil)
 			s.SetRateLimit(0.001, burst)
 			return s
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := tc.start()
-			defer s.Close()
+			s := tc.start(t)
 			base := s.Stats()
 			before := s.Count("Messages")
 			answers := make([]answer, n)
@@ -421,8 +414,7 @@ func TestRateLimit(t *testing.T) {
 }
 
 func TestMaxConcurrent(t *testing.T) {
-	s := NewServer(WithMaxConcurrent(2), WithLatency(time.Hour, 0))
-	defer s.Close()
+	s := NewTestServer(t, WithMaxConcurrent(2), WithLatency(time.Hour, 0))
 	// Two requests held in flight by the latency.
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -469,8 +461,7 @@ func TestMaxConcurrent(t *testing.T) {
 
 // TestChaosConcurrent changes the settings while requests are served.
 func TestChaosConcurrent(t *testing.T) {
-	s := NewServer(WithSize(Size{Messages: 50}), WithMaxConcurrent(4))
-	defer s.Close()
+	s := NewTestServer(t, WithSize(Size{Messages: 50}), WithMaxConcurrent(4))
 	stop := make(chan struct{})
 	var knobs sync.WaitGroup
 	knobs.Go(func() {

@@ -10,8 +10,7 @@ func TestMillionMessages(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds a million messages")
 	}
-	s := NewServer(WithSize(Size{Messages: 1_000_000}))
-	defer s.Close()
+	s := NewTestServer(t, WithSize(Size{Messages: 1_000_000}))
 	if s.Count("Messages") != 1_000_000 {
 		t.Fatalf("count %d", s.Count("Messages"))
 	}
@@ -37,8 +36,15 @@ func BenchmarkSeedMillion(b *testing.B) {
 	}
 }
 
+// BenchmarkPage1000 serves a page of 1000 messages with the answer judged
+// against the spec (the default) and without.
 func BenchmarkPage1000(b *testing.B) {
-	s := NewUnstartedServer(WithSize(Size{Messages: 1_000_000}))
+	b.Run("judged", func(b *testing.B) { benchPage1000(b, true) })
+	b.Run("unjudged", func(b *testing.B) { benchPage1000(b, false) })
+}
+
+func benchPage1000(b *testing.B, judged bool) {
+	s := NewUnstartedServer(WithSize(Size{Messages: 1_000_000}), WithSpecValidation(judged))
 	h := s.Handler()
 	for b.Loop() {
 		req := httptest.NewRequest("GET", "/2010-04-01/Accounts/"+s.AccountSid+"/Messages.json?PageSize=1000&Page=0", nil)

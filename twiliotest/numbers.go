@@ -181,18 +181,13 @@ func (st *state) newNumberRow(num string, created int64) *numberJSON {
 		Origin:                 sp("twilio"),
 		SMSApplicationSid:      sp(""),
 		SMSFallbackMethod:      sp("POST"),
-		SMSFallbackURL:         sp(""),
 		SMSMethod:              sp("POST"),
-		SMSURL:                 sp(""),
-		StatusCallback:         sp(""),
 		StatusCallbackMethod:   sp("POST"),
 		VoiceReceiveMode:       "voice",
 		VoiceApplicationSid:    sp(""),
 		VoiceCallerIDLookup:    bp(false),
 		VoiceFallbackMethod:    sp("POST"),
-		VoiceFallbackURL:       sp(""),
 		VoiceMethod:            sp("POST"),
-		VoiceURL:               sp(""),
 		EmergencyStatus:        "Inactive",
 		EmergencyAddressStatus: "unregistered",
 		Status:                 sp("in-use"),
@@ -336,7 +331,10 @@ func applyNumberParams(st *state, n *numberJSON, f url.Values) *apiError {
 			if v[0] != "" && !validURL(v[0]) {
 				return newError(400, codeBadCallbackURL, "%s is not a valid URL: '%s'", p.name, v[0])
 			}
-			*p.dst = sp(v[0])
+			*p.dst = nil // unset URLs are null, as the schema (format uri, nullable) allows
+			if v[0] != "" {
+				*p.dst = sp(v[0])
+			}
 		}
 	}
 	for _, p := range []struct {

@@ -9,8 +9,7 @@ import (
 type form = url.Values
 
 func TestCreateMessage(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	before := s.Count("Messages")
 	m := c.json("POST", c.acct("Messages.json"), form{"To": {"+14155550100"}, "From": {WhatsAppNumber}, "Body": {"Hello & <welcome>"}}, 201)
@@ -91,8 +90,7 @@ func findRow(t *testing.T, c *client, path, key, status string) map[string]any {
 }
 
 func TestUpdateAndDeleteMessage(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	delivered := str(findRow(t, c, "Messages.json", "messages", "delivered")["sid"])
 	p := c.acct("Messages/" + delivered + ".json")
@@ -136,8 +134,7 @@ func TestUpdateAndDeleteMessage(t *testing.T) {
 }
 
 func TestCalls(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	m := c.json("POST", c.acct("Calls.json"), form{"To": {"+14155550100"}, "From": {WhatsAppNumber}, "Url": {"https://demo.twilio.com/docs/voice.xml"}}, 201)
 	sid := str(m["sid"])
@@ -187,8 +184,7 @@ func TestCalls(t *testing.T) {
 }
 
 func TestFeedback(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	if s.Count("Feedback") == 0 {
 		t.Fatal("no seeded feedback")
@@ -223,8 +219,7 @@ func TestFeedback(t *testing.T) {
 }
 
 func TestFeedbackSummary(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	p := c.acct("Calls/FeedbackSummary.json")
 	c.apiErr("POST", p, form{"EndDate": {"2026-06-01"}}, 400, 20001)
@@ -253,8 +248,7 @@ func TestFeedbackSummary(t *testing.T) {
 }
 
 func TestIncomingPhoneNumbers(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	wa := c.get(c.acct("IncomingPhoneNumbers/" + WhatsAppNumberSid + ".json"))
 	if wa["phone_number"] != WhatsAppNumber || wa["sid"] != WhatsAppNumberSid {
@@ -292,8 +286,7 @@ func TestIncomingPhoneNumbers(t *testing.T) {
 }
 
 func TestOutgoingCallerIds(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	p := c.acct("OutgoingCallerIds.json")
 	n := s.Count("OutgoingCallerIds")
@@ -325,8 +318,7 @@ func TestOutgoingCallerIds(t *testing.T) {
 }
 
 func TestRecordingDelete(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	r := c.get(c.acct("Recordings/" + RecordingSid + ".json"))
 	if r["status"] != "completed" || r["price"] == nil {
@@ -340,7 +332,7 @@ func TestRecordingDelete(t *testing.T) {
 
 func TestWellKnownSids(t *testing.T) {
 	for _, seed := range []int64{1, 2, 99} {
-		s := NewServer(WithSeed(seed))
+		s := NewTestServer(t, WithSeed(seed))
 		c := newClient(t, s)
 		for _, p := range []string{
 			"Recordings/" + RecordingSid + ".json",
@@ -358,16 +350,14 @@ func TestWellKnownSids(t *testing.T) {
 		s.Close()
 	}
 	// Tiny sizes still carry them.
-	s := NewServer(WithSize(Size{Calls: 2, Messages: 1, Recordings: 1, IncomingPhoneNumbers: 1, OutgoingCallerIds: 1}))
-	defer s.Close()
+	s := NewTestServer(t, WithSize(Size{Calls: 2, Messages: 1, Recordings: 1, IncomingPhoneNumbers: 1, OutgoingCallerIds: 1}))
 	for _, sid := range []string{RecordingSid, DeletableCallSid, FeedbackCallSid, WhatsAppNumberSid, OutgoingCallerIdSid} {
 		if !s.Exists(sid) {
 			t.Errorf("%s missing at tiny size", sid)
 		}
 	}
 	// Negative sizes mean none.
-	e := NewServer(WithSize(Size{Calls: -1, Messages: -1, Recordings: -1, IncomingPhoneNumbers: -1, OutgoingCallerIds: -1}))
-	defer e.Close()
+	e := NewTestServer(t, WithSize(Size{Calls: -1, Messages: -1, Recordings: -1, IncomingPhoneNumbers: -1, OutgoingCallerIds: -1}))
 	c := newClient(t, e)
 	for _, ep := range listEndpoints {
 		m := c.get(c.acct(ep.path))

@@ -26,6 +26,8 @@ type ctx struct {
 	created string      // Sid of the row a create added
 	base    string      // "/2010-04-01/Accounts/AC…"
 	req     *http.Request
+	body    []byte     // the request's body as read (POST, PUT, PATCH)
+	judge   *judgement // the spec validator's view of the request
 }
 
 // handler answers a status and a body: *apiError, []byte (raw JSON), nil
@@ -40,13 +42,34 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	c.q, _ = url.ParseQuery(r.URL.RawQuery)
 	c.qOrder = orderedQuery(r.URL.RawQuery)
 	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodPatch {
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 32<<20))
-		c.form, _ = url.ParseQuery(string(body))
+		c.body, _ = io.ReadAll(io.LimitReader(r.Body, 32<<20))
+		c.form = url.Values{}
+		if isForm(r) {
+			// Twilio reads a body only when it is declared a form: without
+			// the Content-Type a POST has no parameters.
+			c.form, _ = url.ParseQuery(string(c.body))
+		}
 	}
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form}
+	rec := Request{Method: r.Method, Path: r.URL.Path, Query: c.q, Form: c.form, Header: r.Header.Clone()}
 	rp := s.serve(c, w, &rec)
 	rec.Status = rp.status
-	// Logged before answering: once the client has its answer, Requests has it.
+	if c.judge == nil && s.judging && rp.status >= 400 {
+		// Refused before the request was judged (401, a rate cap's 429):
+		// the answer still has to be Twilio's error shape.
+		c.judge = &judgement{method: r.Method, path: r.URL.Path, reject: -1}
+	}
+	if c.judge != nil && s.judging {
+		if rp.status != 0 && !rp.reset && rec.Fault != FaultUnavailable && rec.Fault != FaultTruncate {
+			h := w.Header().Clone()
+			if rp.raw != nil {
+				h.Set("Content-Type", rp.ctype)
+			}
+			c.judge.judgeResponse(rp.status, h, rp.raw)
+		}
+		s.recordViolations(c.judge.found)
+	}
+	// Logged before answering: once the client has its answer, Requests
+	// and SpecViolations have it.
 	s.record(rec)
 	switch {
 	case rp.reset:
@@ -87,6 +110,9 @@ func (s *Server) serve(c *ctx, w http.ResponseWriter, rec *Request) reply {
 		return jsonReply(http.StatusTooManyRequests, errTooManyRequests())
 	}
 	defer ch.release()
+	// Twilio refuses what the spec forbids: the request is checked whether
+	// or not violations are recorded.
+	c.judge = s.validator.judgeRequest(c.req, c.body)
 
 	f := ch.draw(c.method)
 	faulted := func() {
@@ -118,7 +144,12 @@ func (s *Server) serve(c *ctx, w http.ResponseWriter, rec *Request) reply {
 		return reply{reset: true}
 	}
 
-	rp := jsonReply(s.dispatch(c, w))
+	var rp reply
+	if c.judge != nil && c.judge.reject >= 0 {
+		rp = jsonReply(http.StatusBadRequest, c.judge.rejection())
+	} else {
+		rp = jsonReply(s.dispatch(c, w))
+	}
 	switch {
 	case f.name == FaultTruncate && len(rp.raw) > 0:
 		faulted()

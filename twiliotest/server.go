@@ -33,16 +33,23 @@ type Server struct {
 
 	logMu sync.Mutex
 	log   []Request
+
+	validator  *validator // checks requests against the spec, always
+	judging    bool       // record violations and judge answers (WithSpecValidation)
+	violMu     sync.Mutex
+	violations []Violation // the first maxViolations
+	dropped    int         // violations beyond them
 }
 
 // Request is one request the server received, as logged by Requests.
 type Request struct {
 	Method string
-	Path   string     // URL path, without the query
-	Query  url.Values // query parameters as received (decoded)
-	Form   url.Values // POST body parameters (nil for other methods)
-	Status int        // HTTP status answered; 0 if none was (connection reset, client gone)
-	Fault  string     // injected fault, e.g. "500" (see the Fault constants); "" if none
+	Path   string      // URL path, without the query
+	Query  url.Values  // query parameters as received (decoded)
+	Form   url.Values  // POST body parameters: nil for other methods, empty when the body is not a form (Twilio reads no parameters then)
+	Header http.Header // the request's headers
+	Status int         // HTTP status answered; 0 if none was (connection reset, client gone)
+	Fault  string      // injected fault, e.g. "500" (see the Fault constants); "" if none
 }
 
 // Size is the number of seeded rows per resource. A zero field means the
@@ -66,6 +73,7 @@ type config struct {
 	now        time.Time
 
 	callStartDelay time.Duration // WithCallStartDelay
+	noValidation   bool          // WithSpecValidation(false)
 
 	faults              Faults
 	latFixed, latJitter time.Duration
@@ -128,6 +136,11 @@ func NewUnstartedServer(opts ...Option) *Server {
 	cfg.normalize()
 	s := &Server{AccountSid: cfg.accountSid, AuthToken: cfg.authToken}
 	s.st = newState(cfg)
+	v, err := loadValidator()
+	if err != nil {
+		panic("twiliotest: the embedded OpenAPI spec does not load: " + err.Error())
+	}
+	s.validator, s.judging = v, !cfg.noValidation
 	cfg.applyChaos(s)
 	s.ts = httptest.NewUnstartedServer(s.Handler())
 	return s
@@ -180,7 +193,7 @@ func (s *Server) Requests() []Request {
 	defer s.logMu.Unlock()
 	out := make([]Request, len(s.log))
 	for i, r := range s.log {
-		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Status: r.Status, Fault: r.Fault}
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: cloneValues(r.Query), Form: cloneValues(r.Form), Header: r.Header.Clone(), Status: r.Status, Fault: r.Fault}
 	}
 	return out
 }

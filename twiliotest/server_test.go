@@ -12,8 +12,7 @@ import (
 )
 
 func TestAuth(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	want := `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`
 	for _, tc := range []struct {
 		name, user, pass string
@@ -48,8 +47,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestCustomCredentials(t *testing.T) {
-	s := NewServer(WithCredentials("AC11111111111111111111111111111111", "abcdefABCDEF0123456789abcdefABCD"))
-	defer s.Close()
+	s := NewTestServer(t, WithCredentials("AC11111111111111111111111111111111", "abcdefABCDEF0123456789abcdefABCD"))
 	c := newClient(t, s)
 	m := c.get("/2010-04-01/Accounts/AC11111111111111111111111111111111.json")
 	if m["sid"] != s.AccountSid || m["auth_token"] != s.AuthToken || m["status"] != "active" {
@@ -61,8 +59,7 @@ func TestCustomCredentials(t *testing.T) {
 }
 
 func TestNotFoundAndMethods(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	for _, p := range []string{
 		c.acct("Calls/CA00000000000000000000000000000000.json"),
@@ -107,8 +104,7 @@ func TestNotFoundAndMethods(t *testing.T) {
 }
 
 func TestAccount(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	m := c.get("/2010-04-01/Accounts/" + s.AccountSid + ".json")
 	for _, k := range []string{"auth_token", "date_created", "date_updated", "friendly_name", "owner_account_sid", "sid", "status", "subresource_uris", "type", "uri"} {
@@ -125,8 +121,7 @@ func TestAccount(t *testing.T) {
 }
 
 func TestRequestLog(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	c := newClient(t, s)
 	c.get(c.acct("Calls.json?StartTime%3E=2026-01-01&PageSize=2"))
 	c.json("POST", c.acct("Messages.json"), url.Values{"To": {"+14155550100"}, "From": {WhatsAppNumber}, "MediaUrl": {"https://a.example/1.png", "https://a.example/2.png"}}, 201)
@@ -163,7 +158,7 @@ func TestRequestLog(t *testing.T) {
 func TestTLS(t *testing.T) {
 	s := NewUnstartedServer()
 	s.StartTLS()
-	defer s.Close()
+	s.FailOnViolations(t)
 	if !strings.HasPrefix(s.URL, "https://127.0.0.1:") || s.Certificate() == nil {
 		t.Fatalf("URL %s", s.URL)
 	}
@@ -173,8 +168,7 @@ func TestTLS(t *testing.T) {
 	c := newClient(t, s)
 	c.get(c.acct("Calls.json"))
 
-	p := NewServer()
-	defer p.Close()
+	p := NewTestServer(t)
 	if !strings.HasSuffix(p.DSN(), "/?tls=false") || !strings.HasPrefix(p.URL, "http://127.0.0.1:") {
 		t.Fatalf("DSN %s URL %s", p.DSN(), p.URL)
 	}
@@ -191,6 +185,9 @@ func TestHandlerWithoutListener(t *testing.T) {
 	}
 	if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Fatalf("content type %q", ct)
+	}
+	if v := s.SpecViolations(); len(v) > 0 {
+		t.Fatal(v[0])
 	}
 }
 
@@ -215,10 +212,7 @@ func TestDeterminism(t *testing.T) {
 		}
 		return append(out, b)
 	}
-	a, b, other := NewServer(WithSeed(42)), NewServer(WithSeed(42)), NewServer(WithSeed(43))
-	defer a.Close()
-	defer b.Close()
-	defer other.Close()
+	a, b, other := NewTestServer(t, WithSeed(42)), NewTestServer(t, WithSeed(42)), NewTestServer(t, WithSeed(43))
 	ra, rb, ro := fetch(a), fetch(b), fetch(other)
 	for i := range ra {
 		if !bytes.Equal(ra[i], rb[i]) {
@@ -229,8 +223,7 @@ func TestDeterminism(t *testing.T) {
 		t.Error("different seeds serve the same messages")
 	}
 	// Changing the clock moves the data.
-	n := NewServer(WithNow(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
-	defer n.Close()
+	n := NewTestServer(t, WithNow(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
 	m := newClient(t, n).get(newClient(t, n).acct("Calls/" + FeedbackCallSid + ".json"))
 	if !strings.Contains(str(m["date_created"]), "2029") {
 		t.Errorf("WithNow: date_created %v", m["date_created"])
@@ -238,8 +231,7 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestConcurrentRequests(t *testing.T) {
-	s := NewServer()
-	defer s.Close()
+	s := NewTestServer(t)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)

@@ -123,8 +123,7 @@ func TestTable(t *testing.T) {
 
 func TestInsertPrintsNewSid(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	before := srv.Count("Messages")
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "--format", "csv", "-e",
 		"INSERT INTO Messages (`From`, `To`, Body) VALUES ('"+twiliotest.WhatsAppSender+"', 'whatsapp:+15005550006', 'hello from the CLI')")
@@ -170,8 +169,7 @@ func TestUpdatePrintsRow(t *testing.T) {
 
 func TestDeletePrintsCount(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "-e", "DELETE FROM Calls WHERE Sid = '"+twiliotest.DeletableCallSid+"'")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr: %s", code, errOut)
@@ -186,8 +184,7 @@ func TestDeletePrintsCount(t *testing.T) {
 
 func TestSyntaxError(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "-e", "SELEC Sid FROM Calls")
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -205,8 +202,7 @@ func TestSyntaxError(t *testing.T) {
 
 func TestErrorsNeverPrintTheDSN(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	const token = "0123456789abcdef0123456789abcdef" // not the emulator's
 	dsn := strings.Replace(srv.DSN(), srv.AuthToken, token, 1)
 	code, _, errOut := cli(t, "", "--dsn", dsn, "-e", "SELECT Sid FROM Calls LIMIT 1")
@@ -224,8 +220,7 @@ func TestErrorsNeverPrintTheDSN(t *testing.T) {
 
 func TestStatementsFromStdin(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	script := `-- a comment; with a semicolon
 SELECT Sid FROM Recordings WHERE Sid = '` + twiliotest.RecordingSid + `';
 SELECT Sid, Status
@@ -326,8 +321,7 @@ func TestCanceled(t *testing.T) {
 }
 
 func TestInteractive(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := twiliotest.NewTestServer(t)
 	t.Setenv("TWILIO_ACCOUNT_SID", "")
 	db, closeDB, err := openDB(srv.DSN(), new(bytes.Buffer))
 	if err != nil {

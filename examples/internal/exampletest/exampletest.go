@@ -14,8 +14,7 @@ import (
 // on it; both are closed when the test ends.
 func DB(t testing.TB) (*sql.DB, *twiliotest.Server) {
 	t.Helper()
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := twiliotest.NewTestServer(t) // fails the test on any spec violation
 	db, err := sql.Open("twilio", srv.DSN())
 	if err != nil {
 		t.Fatal(err)
