@@ -178,4 +178,42 @@ type Table struct {
 	Filters      []Filter
 	CreateParams []Param
 	UpdateParams []Param
+
+	// Keys are the placeholders of the paths other than the row's own Sid:
+	// {AccountSid} (the account the path is under; the credentials' account
+	// when a query does not say) and the Sids of parent resources
+	// ({ConferenceSid}, {CountryCode}). Each is a column of the table.
+	Keys []PathKey
+	// ItemKey is the column whose value fills {Sid} in ItemPath when it is
+	// not Sid (a participant is fetched by its CallSid); "" for Sid.
+	ItemKey string
+	// Singleton marks a resource fetched without a key (Balance.json): a
+	// SELECT reads ItemPath once per set of path keys.
+	Singleton bool
+	// RangeFilter names the day-granular filter a listing may be split on
+	// into time slices read concurrently ("StartTime"); "" for none.
+	RangeFilter string
+	// RetentionDays bounds how far back a date filter may reach (Twilio
+	// refuses Messages filters past 400 days); 0: no bound.
+	RetentionDays int64
+
+	// Operation ids of the spec behind each statement, for docs and the
+	// catalog test: "ListCall", "FetchCall", ...
+	OperationIDs map[Operation]string
+}
+
+// PathKey is a placeholder of a table's paths filled from a key column.
+type PathKey struct {
+	Column string // the key column, e.g. "ConferenceSid"
+	Param  string // the placeholder's name in the paths, e.g. "ConferenceSid"
+	// Parent is the table whose rows give the values when a query does
+	// not ("Conferences"), and ParentColumn the column of the parent that
+	// holds them ("Sid"). Parent is "" for AccountSid, which defaults to
+	// the credentials' account.
+	Parent       string
+	ParentColumn string
+	// FromPath marks a key the resource itself does not return (a
+	// CountryCode of available numbers): the value used in the path is
+	// put into the column.
+	FromPath bool
 }
