@@ -73,12 +73,8 @@ import (
 // fetch one page ahead, so reading never waits on later slices' pages),
 // plus the Sids of at most slicePages pages per slice that may still split.
 
-// rangeFilters names, per table, the date filter a listing may be split on.
-var rangeFilters = map[string]string{"Calls": "StartTime", "Messages": "DateSent", "Recordings": "DateCreated"}
-
-// retentionDays bounds how far back a date filter may reach (Twilio refuses
-// Messages filters past 400 days).
-var retentionDays = map[string]int64{"Messages": 400}
+// The date filter a listing may be split on and how far back it may reach
+// are schema facts: Table.RangeFilter and Table.RetentionDays.
 
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound
@@ -160,7 +156,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	if env.ScanParallelism <= 1 || first.nextURI == "" {
 		return nil
 	}
-	name, ok := rangeFilters[t.Name]
+	name, ok := t.RangeFilter, t.RangeFilter != ""
 	if !ok {
 		return nil
 	}
@@ -227,7 +223,7 @@ func newParallelScan(ctx context.Context, env *Env, t *schema.Table, q url.Value
 	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true, trail: first.trail}
 	p.head = s0
 	info := p.inspect(items)
-	if keep, ok := retentionDays[t.Name]; ok {
+	if keep := t.RetentionDays; keep > 0 {
 		newest := dayOf(env.now())
 		if info.dated && info.maxDay > newest {
 			newest = info.maxDay
@@ -424,7 +420,7 @@ func (p *parallelScan) uriOf(s *rangeSlice) string {
 	if s.hi != openAbove {
 		q.Set(p.param+"<", formatUnixDay(s.hi))
 	}
-	return p.client.FirstPageURI(p.table.ListPath, q)
+	return listURI(p.client, p.table, q)
 }
 
 // work fetches pages for the slices, earliest in reading order first, until

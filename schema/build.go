@@ -52,6 +52,7 @@ func build() []*Table {
 		if o, ok := overrides[st.Name]; ok {
 			o.apply(t)
 		}
+		addKeyFilters(t)
 		byName[st.Name] = t
 	}
 	var out []*Table
@@ -92,6 +93,27 @@ func linkRenamedParents(ts []*Table) {
 		}
 	}
 }
+
+// addKeyFilters makes each path key a pushable, exact equality: its
+// parameter is the placeholder, "{ConferenceSid}", which the planner puts
+// into the path instead of the query.
+func addKeyFilters(t *Table) {
+	if !t.Supports(List) && !t.Singleton {
+		return
+	}
+	for _, k := range t.Keys {
+		if slices.ContainsFunc(t.Filters, func(f Filter) bool { return strings.EqualFold(f.Column, k.Column) }) {
+			continue
+		}
+		t.Filters = append(t.Filters, Filter{Column: k.Column, Param: KeyParam(k.Param), Ops: Eq, Exact: true, Note: "path key: one listing per value"})
+	}
+}
+
+// KeyParam is the parameter a key filter carries: the placeholder it fills.
+func KeyParam(name string) string { return "{" + name + "}" }
+
+// IsKeyParam reports whether a filter parameter fills a path placeholder.
+func IsKeyParam(p string) bool { return strings.HasPrefix(p, "{") && strings.HasSuffix(p, "}") }
 
 // applyFieldTypes gives columns the types of fieldTypes.
 func applyFieldTypes(t *Table) {
@@ -158,7 +180,7 @@ func cloneTable(st *Table) *Table {
 
 // allResources puts every generated table in the catalog; until the
 // emulator serves them all, only the tables of overrideOrder are.
-const allResources = false
+const allResources = true
 
 // registry holds every table, in the order SHOW TABLES lists them.
 var registry = build()
@@ -180,4 +202,5 @@ var (
 	OutgoingCallerIds   = mustTable("OutgoingCallerIds")
 	Feedback            = mustTable("Feedback")
 	FeedbackSummary     = mustTable("FeedbackSummary")
+	Accounts            = mustTable("Accounts")
 )

@@ -6,7 +6,7 @@ package schema
 // generated names.
 
 // overrideOrder lists the tables SHOW TABLES names first, in this order.
-var overrideOrder = []string{"Calls", "Messages", "Recordings", "IncomingPhoneNumbers", "OutgoingCallerIds", "CallFeedback", "CallsFeedbackSummary"}
+var overrideOrder = []string{"Calls", "Messages", "Recordings", "IncomingPhoneNumbers", "OutgoingCallerIds", "CallFeedback", "CallsFeedbackSummary", "Accounts"}
 
 // fieldTypes are the SQL types of fields the spec declares as strings
 // although they always hold numbers, in every resource.
