@@ -428,3 +428,56 @@ func joinNotes(a, b string) string {
 	}
 	return a + "; " + b
 }
+
+// pathKeyOf finds the path key a column names (INSERT INTO
+// ConferenceParticipants (ConferenceSid, …)); nil for other columns.
+func pathKeyOf(t *schema.Table, name string) *schema.PathKey {
+	i, ok := t.Column(name)
+	if !ok {
+		return nil
+	}
+	for j := range t.Keys {
+		if t.Keys[j].Column == t.Columns[i].Name {
+			return &t.Keys[j]
+		}
+	}
+	return nil
+}
+
+func keyColumnList(t *schema.Table) string {
+	var names []string
+	for _, k := range t.Keys {
+		if k.Param != "AccountSid" {
+			names = append(names, k.Column)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// rowItemPath is the item path of a row read from the table: its key (Sid
+// or ItemKey) and the path keys from its columns.
+func rowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path, sid string) {
+	key := "Sid"
+	if t.ItemKey != "" {
+		key = t.ItemKey
+	}
+	if i, ok := t.Column(key); ok {
+		sid, _ = row[i].(string)
+	}
+	path = schema.Path(t.ItemPath, sid)
+	if len(t.Keys) == 0 {
+		return path, sid
+	}
+	keys := map[string]string{}
+	for _, k := range t.Keys {
+		if i, ok := t.Column(k.Column); ok {
+			if v, ok := row[i].(string); ok {
+				keys[k.Param] = v
+			}
+		}
+	}
+	if p, ok := keyedPath(client, t, path, keys); ok {
+		path = p
+	}
+	return path, sid
+}

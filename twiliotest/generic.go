@@ -113,7 +113,31 @@ func newGenericStore(st *state) *genericStore {
 // GET Accounts.json lists them after the account itself.
 func (s *Server) SubaccountSids() []string { return slices.Clone(s.generic.subs) }
 
-func (g *genericStore) isSub(acct string) bool { return slices.Contains(g.subs, acct) }
+func (g *genericStore) isSub(acct string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.isSubLocked(acct)
+}
+
+// isSubLocked: a seeded subaccount or one created by POST Accounts.json.
+func (g *genericStore) isSubLocked(acct string) bool {
+	if slices.Contains(g.subs, acct) {
+		return true
+	}
+	for _, r := range g.colls["Accounts"].rowsOrNil() {
+		if r["sid"] == acct && acct != g.master {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *collection) rowsOrNil() []map[string]any {
+	if c == nil {
+		return nil
+	}
+	return c.rows
+}
 
 func hexOf(seed int64, parts ...string) string {
 	h := sha256.Sum256([]byte(strconv.FormatInt(seed, 10) + "\x00" + strings.Join(parts, "\x00")))
@@ -212,6 +236,15 @@ func (g *genericStore) coll(t *schema.Table, vals map[string]string) *collection
 func (g *genericStore) keyPrefix(t *schema.Table) string {
 	if len(t.SidPrefixes) > 0 {
 		return t.SidPrefixes[0]
+	}
+	// Keyed by another resource's Sid (a participant by its call's): the
+	// prefix the examples show.
+	if f := g.itemField(t); f != "" {
+		for _, ex := range g.examples(t) {
+			if v, ok := ex[f].(string); ok && len(v) == 34 && patternMatch("^[A-Z]{2}[0-9a-fA-F]{32}$", v) {
+				return v[:2]
+			}
+		}
 	}
 	return ""
 }
@@ -505,7 +538,7 @@ func deepCopy(v any) any {
 }
 
 func (g *genericStore) known(t *schema.Table, vals map[string]string) *apiError {
-	if a := vals["AccountSid"]; a != "" && a != g.master && !g.isSub(a) {
+	if a := vals["AccountSid"]; a != "" && a != g.master && !g.isSubLocked(a) {
 		return errForbidden()
 	}
 	return nil

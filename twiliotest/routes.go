@@ -245,7 +245,7 @@ func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
 		if !ok || !validSid(sid, "AC") {
 			return 404, errNotFound(c.path)
 		}
-		if s.generic.isSub(sid) {
+		if s.generic.isSub(sid) || sid == s.AccountSid && c.method != http.MethodGet {
 			c.base = apiPrefix + sid
 			if m := s.genericMethods(c); m != nil {
 				return s.run(c, w, m)
