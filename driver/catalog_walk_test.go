@@ -205,3 +205,72 @@ func sampleParam(p schema.Param) any {
 	}
 	return "x"
 }
+
+// TestCatalogWalkFetches fetches one row of every table with a fetch
+// operation by its key (under its parent's key when nested), and checks
+// that every list and fetch operation of the spec belongs to a table.
+func TestCatalogWalkFetches(t *testing.T) {
+	srv := twiliotest.NewTestServer(t)
+	db, err := sql.Open("twilio", srv.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	covered := map[string]bool{}
+	for _, tb := range schema.Tables() {
+		for _, id := range tb.OperationIDs {
+			covered[id] = true
+		}
+		if !tb.Supports(schema.Get) || !tb.Supports(schema.List) {
+			continue
+		}
+		t.Run(tb.Name, func(t *testing.T) {
+			keyCol := "Sid"
+			if tb.ItemKey != "" {
+				keyCol = tb.ItemKey
+			}
+			if _, ok := tb.Column(keyCol); !ok {
+				t.Skipf("%s has no key column", tb.Name)
+			}
+			cols := []string{keyCol}
+			for _, k := range tb.Keys {
+				if k.Parent != "" {
+					cols = append(cols, k.Column)
+				}
+			}
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			q := fmt.Sprintf("SELECT %s FROM %s LIMIT 1", strings.Join(cols, ", "), tb.Name)
+			if err := db.QueryRow(q).Scan(ptrs...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			where := make([]string, len(cols))
+			for i, c := range cols {
+				where[i] = c + " = ?"
+			}
+			srv.ResetRequests()
+			q = fmt.Sprintf("SELECT %s FROM %s WHERE %s", keyCol, tb.Name, strings.Join(where, " AND "))
+			var got any
+			if err := db.QueryRow(q, vals...).Scan(&got); err != nil {
+				t.Fatalf("%s %v: %v", q, vals, err)
+			}
+			if reqs := srv.Requests(); len(reqs) != 1 || reqs[0].Method != "GET" {
+				t.Errorf("%s: %d requests, want one fetch", q, len(reqs))
+			}
+		})
+	}
+	doc, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Data.json answers the payload itself (a redirect), not JSON rows.
+	notTables := map[string]bool{"FetchRecordingAddOnResultPayloadData": true}
+	for path, item := range doc.Paths.Map() {
+		if item.Get != nil && !covered[item.Get.OperationID] && !notTables[item.Get.OperationID] {
+			t.Errorf("GET %s (%s) is no table's", path, item.Get.OperationID)
+		}
+	}
+}

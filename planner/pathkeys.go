@@ -30,7 +30,7 @@ func needsPathKeys(t *schema.Table, lists []url.Values) bool {
 		return true
 	}
 	for _, k := range t.Keys {
-		if k.Parent != "" {
+		if k.Param != "AccountSid" {
 			return true
 		}
 	}
@@ -179,9 +179,22 @@ func (s *keyedSource) open(ctx context.Context, q url.Values) (source, error) {
 		}
 		return s.underParents(ctx, parent, keys, query)
 	}
+	for _, k := range t.Keys {
+		if _, ok := keys[k.Param]; !ok && k.Param != "AccountSid" {
+			return nil, fmt.Errorf("twilio: %s is read under a %s: add WHERE %s = '…' (or IN (…), or a join)", t.Name, k.Column, k.Column)
+		}
+	}
 	fill := fromPathValues(t, keys)
-	if t.Singleton {
-		path, ok := keyedPath(s.env.Client, t, t.ItemPath, keys)
+	sid, bySid := keys["Sid"]
+	if t.Singleton || bySid && t.Supports(schema.Get) {
+		item := t.ItemPath
+		if bySid {
+			if !safeSegment(sid) {
+				return &sliceSource{}, nil
+			}
+			item = schema.Path(item, url.PathEscape(sid))
+		}
+		path, ok := keyedPath(s.env.Client, t, item, keys)
 		if !ok {
 			return &sliceSource{}, nil
 		}

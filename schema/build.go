@@ -107,6 +107,17 @@ func addKeyFilters(t *Table) {
 		}
 		t.Filters = append(t.Filters, Filter{Column: k.Column, Param: KeyParam(k.Param), Ops: Eq, Exact: true, Note: "path key: one listing per value"})
 	}
+	// A nested row is fetched by its key under its parent.
+	nested := slices.ContainsFunc(t.Keys, func(k PathKey) bool { return k.Parent != "" })
+	if nested && t.Supports(Get) && !t.Singleton {
+		col := "Sid"
+		if t.ItemKey != "" {
+			col = t.ItemKey
+		}
+		if _, ok := t.Column(col); ok && !slices.ContainsFunc(t.Filters, func(f Filter) bool { return strings.EqualFold(f.Column, col) }) {
+			t.Filters = append(t.Filters, Filter{Column: col, Param: KeyParam("Sid"), Ops: Eq, Exact: true, Note: "fetched by key under its parent"})
+		}
+	}
 }
 
 // KeyParam is the parameter a key filter carries: the placeholder it fills.

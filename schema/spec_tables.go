@@ -246,14 +246,18 @@ var specTables = []*Table{
 	{
 		Name:         "AvailablePhoneNumbers",
 		Description:  "Rows of ListAvailablePhoneNumberCountry.",
-		Operations:   Get,
-		OperationIDs: map[Operation]string{Get: "ListAvailablePhoneNumberCountry"},
-		ItemPath:     "AvailablePhoneNumbers.json",
+		Operations:   List | Get,
+		OperationIDs: map[Operation]string{List: "ListAvailablePhoneNumberCountry", Get: "FetchAvailablePhoneNumberCountry"},
+		ListPath:     "AvailablePhoneNumbers.json",
+		ListKey:      "countries",
+		ItemPath:     "AvailablePhoneNumbers/{Sid}.json",
 		ItemKey:      "CountryCode",
-		Singleton:    true,
 		Columns: []Column{
-			{Name: "Countries", Field: "countries", Type: JSON, Nullable: false},
+			{Name: "CountryCode", Field: "country_code", Type: String, Nullable: true},
+			{Name: "Country", Field: "country", Type: String, Nullable: true},
 			{Name: "Uri", Field: "uri", Type: String, Nullable: true},
+			{Name: "Beta", Field: "beta", Type: Bool, Nullable: true},
+			{Name: "SubresourceUris", Field: "subresource_uris", Type: JSON, Nullable: true},
 			{Name: "AccountSid", Field: "", Type: String, Nullable: false},
 		},
 		Keys: []PathKey{
@@ -286,7 +290,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -318,7 +322,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -350,7 +354,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -382,7 +386,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -414,7 +418,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -446,7 +450,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},
@@ -478,7 +482,7 @@ var specTables = []*Table{
 		},
 		Keys: []PathKey{
 			{Column: "AccountSid", Param: "AccountSid", FromPath: true},
-			{Column: "CountryCode", Param: "CountryCode", FromPath: true},
+			{Column: "CountryCode", Param: "CountryCode", Parent: "AvailablePhoneNumbers", ParentColumn: "CountryCode", FromPath: true},
 		},
 		Filters: []Filter{
 			{Column: "Beta", Param: "Beta", Ops: Eq},

@@ -128,7 +128,7 @@ func Generate(doc *openapi3.T) ([]byte, error) {
 	// singletons: their "list" GET is a fetch.
 	var out []*table
 	for _, t := range tables {
-		if t.listOp != nil && listArrayKey(t.listOp) == "" {
+		if t.listOp != nil && listArrayKey(t.listOp) == "" && t.fetchOp == nil {
 			t.fetchOp, t.listOp, t.Singleton = t.listOp, nil, true
 			t.rawItem = t.base + ".json"
 			if t.createOp != nil {
@@ -162,8 +162,9 @@ func Generate(doc *openapi3.T) ([]byte, error) {
 // listArrayKey is the key of the array of rows in a list answer.
 func listArrayKey(op *openapi3.Operation) string {
 	s := responseSchema(op)
-	if s == nil || s.Properties["next_page_uri"] == nil {
-		// Not a page of a list: no paging envelope.
+	if s == nil || s.Properties["next_page_uri"] == nil && (s.Properties["sid"] != nil || s.Properties["account_sid"] != nil) {
+		// Not a page of a list but a resource (Call Feedback's issues
+		// are an array of the resource, not rows).
 		return ""
 	}
 	for _, k := range sortedKeys(s.Properties) {
