@@ -649,7 +649,7 @@ func (g *genericStore) matches(t *schema.Table, row map[string]any, c *ctx) bool
 		if got == nil || f.DayGranular {
 			continue
 		}
-		if !strings.EqualFold(fmt.Sprint(got), v) {
+		if fmt.Sprint(got) != v {
 			return false
 		}
 	}
