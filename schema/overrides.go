@@ -96,11 +96,13 @@ func feedbackBySid(t *Table) {
 }
 
 // withUsageWindows drops usage records' StartDate and EndDate, which choose
-// the window the records sum up, not rows: they are not filters.
+// the window the records sum up, not rows: they are not filters. Category
+// is exact.
 func withUsageWindows(o map[string]override) map[string]override {
 	for _, n := range []string{"UsageRecords", "UsageRecordsAllTime", "UsageRecordsDaily", "UsageRecordsLastMonth", "UsageRecordsMonthly", "UsageRecordsThisMonth", "UsageRecordsToday", "UsageRecordsYearly", "UsageRecordsYesterday"} {
 		u := o[n]
 		u.Drop = []string{"StartDate", "EndDate"}
+		u.Exact = []string{"Category"} // Twilio matches the category name as it is
 		o[n] = u
 	}
 	return o
