@@ -76,6 +76,9 @@ var overrides = withUsageWindows(map[string]override{
 		Description: "Summaries of call quality feedback over a date range, computed asynchronously after INSERT.",
 		Nullable:    []string{"Status"},
 	},
+	"Conferences": {
+		Exact: []string{"FriendlyName", "Status"},
+	},
 	"Accounts": {
 		Description: "The account and its subaccounts: their Sids are the AccountSid of every other table.",
 	},
