@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -157,7 +158,15 @@ func operations(t *schema.Table) string {
 	if t.Supports(schema.List) {
 		out = append(out, "SELECT (list)")
 	}
-	if t.Supports(schema.Get) {
+	nested := slices.ContainsFunc(t.Keys, func(k schema.PathKey) bool { return k.Parent != "" })
+	switch {
+	case t.Singleton:
+		out = append(out, "SELECT (one fetch)")
+	case t.Supports(schema.Get) && t.ItemKey != "":
+		out = append(out, "SELECT by "+t.ItemKey+" under its parent's key")
+	case t.Supports(schema.Get) && nested:
+		out = append(out, "SELECT by Sid under its parent's key")
+	case t.Supports(schema.Get):
 		out = append(out, "SELECT by Sid")
 	}
 	for _, o := range []struct {
