@@ -637,7 +637,7 @@ func handWritten() []dialect {
 		d("subquery", "SELECT Sid FROM Calls WHERE Status = 'failed' AND EXISTS (SELECT Sid FROM Recordings WHERE Channels = 2)", "", false),
 		d("subquery", "SELECT Status, COUNT(*) FROM Calls WHERE Sid IN (SELECT CallSid FROM Recordings) GROUP BY Status ORDER BY Status", "", true),
 		// The catalog.
-		d("meta", "SELECT TABLE_NAME FROM information_schema.tables WHERE TABLE_SCHEMA = 'twilio' ORDER BY TABLE_NAME",
+		d("meta", "SELECT TABLE_NAME FROM information_schema.tables WHERE TABLE_SCHEMA = 'twilio' AND TABLE_NAME IN ('Calls', 'Messages', 'Recordings', 'InboundPhoneNumbers', 'OutgoingCallerIds', 'Feedback', 'FeedbackSummary') ORDER BY TABLE_NAME",
 			"SELECT name FROM (SELECT 'Calls' AS name UNION ALL SELECT 'Messages' UNION ALL SELECT 'Recordings' UNION ALL SELECT 'InboundPhoneNumbers' UNION ALL SELECT 'OutgoingCallerIds' UNION ALL SELECT 'Feedback' UNION ALL SELECT 'FeedbackSummary') ORDER BY name", true),
 	}
 }

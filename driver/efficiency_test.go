@@ -12,6 +12,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -123,10 +124,10 @@ var efficiencyCases = []efficiencyCase{
 		why: "200 keys (over 50): one page of each table beats 200 listings"},
 	{name: "catalog", sql: "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.columns WHERE TABLE_NAME = 'Calls' AND COLUMN_KEY <> ''", want: 0,
 		why:   "the catalog is in memory",
-		check: wantRows([][]any{{"Calls", "Sid"}, {"Calls", "ParentCallSid"}, {"Calls", "To"}, {"Calls", "From"}, {"Calls", "Status"}, {"Calls", "StartTime"}, {"Calls", "EndTime"}})},
+		check: wantRows([][]any{{"Calls", "Sid"}, {"Calls", "ParentCallSid"}, {"Calls", "AccountSid"}, {"Calls", "To"}, {"Calls", "From"}, {"Calls", "Status"}, {"Calls", "StartTime"}, {"Calls", "EndTime"}})},
 	{name: "show-tables", sql: "SHOW TABLES", want: 0,
 		why:   "the catalog is in memory",
-		check: wantFirstColumnSet("Calls", "Feedback", "FeedbackSummary", "InboundPhoneNumbers", "Messages", "OutgoingCallerIds", "Recordings")},
+		check: wantFirstColumnSet(catalogTableNames()...)},
 	{name: "describe", sql: "DESCRIBE Calls", want: 0,
 		why:   "the catalog is in memory",
 		check: wantFirstColumn(refTableColumns("Calls")...)},
@@ -397,4 +398,13 @@ func checkGolden(t *testing.T, path, got string) {
 	if got != string(want) {
 		t.Errorf("EXPLAIN output differs from %s (run with -update if the change is intended):\ngot:\n%s\nwant:\n%s", path, got, want)
 	}
+}
+
+// catalogTableNames are the names of every table of the catalog.
+func catalogTableNames() []string {
+	var names []string
+	for _, t := range schema.Tables() {
+		names = append(names, t.Name)
+	}
+	return names
 }

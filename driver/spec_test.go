@@ -175,10 +175,13 @@ func TestSpecEveryTableUnderTheValidator(t *testing.T) {
 	// value from the data, dates with every operator.
 	filters := 0
 	for _, tb := range schema.Tables() {
-		if !tb.Supports(schema.List) {
-			continue
+		if !tb.Supports(schema.List) || !handServed[tb.Name] {
+			continue // the resources served from the spec: TestCatalogWalk
 		}
 		for _, f := range tb.Filters {
+			if schema.IsKeyParam(f.Param) {
+				continue
+			}
 			idx, ok := tb.Column(f.Column)
 			if !ok {
 				t.Fatalf("%s: filter on unknown column %s", tb.Name, f.Column)
@@ -250,3 +253,7 @@ func TestSpecDroppedContentTypeFailsTheTest(t *testing.T) {
 		}
 	}
 }
+
+// handServed are the tables the emulator serves with hand-written handlers
+// and seeded data; the others are served from the spec's examples.
+var handServed = map[string]bool{"Calls": true, "Messages": true, "Recordings": true, "InboundPhoneNumbers": true, "OutgoingCallerIds": true, "Feedback": true, "FeedbackSummary": true}

@@ -219,8 +219,8 @@ func TestDecodeEmulatorRows(t *testing.T) {
 	srv := twiliotest.NewTestServer(t)
 	client := testClient(t, srv)
 	for _, tbl := range schema.Tables() {
-		if !tbl.Supports(schema.List) {
-			continue
+		if !tbl.Supports(schema.List) || sidKey(tbl) < 0 && len(tbl.Keys) > 1 {
+			continue // nested under a parent: read by TestCatalogWalk in driver
 		}
 		uri := client.FirstPageURI(tbl.ListPath, url.Values{"PageSize": {"1000"}})
 		for uri != "" {

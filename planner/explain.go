@@ -324,6 +324,10 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		return
 	}
 	lists := acc.listings()
+	if needsPathKeys(t, lists) {
+		explainKeyed(x, prefix, t, lists, pageSize, notes)
+		return
+	}
 	first := len(x.rows) + 1
 	for i, q := range lists {
 		q = cloneValues(q)

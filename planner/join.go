@@ -132,7 +132,7 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 			}
 			k := &joinKey{col: idx - it.offset, outer: outer.eval, text: exprText(side[1]), name: column.Name}
 			if !it.local() {
-				if k.col == sidColumn(it.table) && it.table.Supports(schema.Get) {
+				if k.col == sidKey(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
 				} else if f, ok := it.table.Filter(column.Name); ok && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0 {
 					k.filter = f

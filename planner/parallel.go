@@ -382,7 +382,7 @@ func (p *parallelScan) sidOf(item json.RawMessage) string {
 
 // uriOf is the first page of a slice.
 func (p *parallelScan) uriOf(s *rangeSlice) string {
-	return p.client.FirstPageURI(p.table.ListPath, p.plan.sliceQuery(s.lo, s.hi))
+	return listURI(p.client, p.table, p.plan.sliceQuery(s.lo, s.hi))
 }
 
 // work fetches pages for the slices, earliest in reading order first, until

@@ -240,7 +240,7 @@ func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, er
 
 // requireListing refuses an access that needs a list the table lacks.
 func requireListing(t *schema.Table, acc access) error {
-	if !acc.bySid && acc.deferred == nil && !acc.none && !t.Supports(schema.List) {
+	if !acc.bySid && acc.deferred == nil && !acc.none && !t.Supports(schema.List) && !t.Singleton {
 		return fmt.Errorf("twilio: %s has no list in the Twilio API: add WHERE Sid = '<%s Sid>' (or Sid IN (…)) to fetch rows one by one", t.Name, t.SidKind())
 	}
 	if acc.bySid && !t.Supports(schema.Get) {
@@ -373,7 +373,7 @@ func (st *pushState) sidTerm(term sqlparser.Expr) ([]string, bool, error) {
 		return nil, false, nil
 	}
 	idx, _, err := st.scope.resolve(col)
-	if err != nil || idx != sidColumn(st.scope.table) {
+	if err != nil || idx != sidKey(st.scope.table) {
 		return nil, false, err
 	}
 	var items []typed
@@ -635,7 +635,7 @@ func (st *pushState) deferIn(colName *sqlparser.ColName, sub *sqlparser.Subquery
 	if s == nil {
 		return nil
 	}
-	if idx == sidColumn(st.scope.table) {
+	if idx == sidKey(st.scope.table) {
 		st.deferred = &deferredIn{sub: s, bySid: true, col: col}
 		return nil
 	}

@@ -440,6 +440,9 @@ func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSiz
 		return src, nil
 	}
 	lists := acc.listings()
+	if needsPathKeys(t, lists) {
+		return openKeyed(ctx, env, t, lists, pageSize, fresh)
+	}
 	uris := make([]string, len(lists))
 	for i, q := range lists {
 		q = cloneValues(q)

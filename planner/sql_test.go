@@ -119,7 +119,7 @@ func TestCatalogQueries(t *testing.T) {
 	if len(rows) != 1 || !strings.Contains(rows[0][1], "also named Sender") || !strings.Contains(rows[0][1], "pushed to Twilio as From") {
 		t.Errorf("Messages.From: %q", rows)
 	}
-	_, rows = run(t, "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME DESC SEPARATOR '|'), COUNT(DISTINCT TABLE_SCHEMA), MIN(TABLE_NAME), MAX(TABLE_ROWS) FROM information_schema.tables")
+	_, rows = run(t, "SELECT GROUP_CONCAT(TABLE_NAME ORDER BY TABLE_NAME DESC SEPARATOR '|'), COUNT(DISTINCT TABLE_SCHEMA), MIN(TABLE_NAME), MAX(TABLE_ROWS) FROM information_schema.tables WHERE TABLE_SCHEMA = 'information_schema' OR TABLE_NAME IN ('Calls', 'Messages', 'Recordings', 'InboundPhoneNumbers', 'OutgoingCallerIds', 'Feedback', 'FeedbackSummary')")
 	if want := [][]string{{"TABLES|STATISTICS|SCHEMATA|Recordings|OutgoingCallerIds|Messages|InboundPhoneNumbers|FeedbackSummary|Feedback|Calls|COLUMNS", "2", "COLUMNS", "NULL"}}; !reflect.DeepEqual(rows, want) {
 		t.Errorf("aggregates = %q", rows)
 	}

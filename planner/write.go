@@ -66,7 +66,12 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 		return nil, fmt.Errorf("twilio: INSERT INTO %s needs a column list, e.g. INSERT INTO %s (%s) VALUES (…)", t.Name, t.Name, paramList(t.CreateParams, 3))
 	}
 	params := make([]schema.Param, len(st.Columns))
+	keyCols := make([]*schema.PathKey, len(st.Columns))
 	for i, col := range st.Columns {
+		if k := pathKeyOf(t, col.String()); k != nil {
+			keyCols[i] = k
+			continue
+		}
 		p, ok := t.Param(t.CreateParams, col.String())
 		if !ok {
 			return nil, fmt.Errorf("twilio: INSERT INTO %s cannot set %q%s; it takes %s", t.Name, col.String(), didYouMean(col.String(), paramNames(t.CreateParams)), paramList(t.CreateParams, 0))
@@ -80,10 +85,19 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 			return nil, fmt.Errorf("twilio: row %d of the INSERT has %d values for %d columns", n+1, len(tuple), len(params))
 		}
 		req := writeRequest{method: "POST", path: t.CreatePath, form: url.Values{}}
+		keys := map[string]string{}
 		for i, e := range tuple {
 			v, err := c.value(e)
 			if err != nil {
 				return nil, err
+			}
+			if k := keyCols[i]; k != nil {
+				s, ok := v.(string)
+				if !ok || !safeSegment(s) {
+					return nil, fmt.Errorf("twilio: INSERT INTO %s: %s must be a key such as a Sid, not %v", t.Name, k.Column, v)
+				}
+				keys[k.Param] = s
+				continue
 			}
 			if params[i].InPath {
 				sid, err := validSid(t, v)
@@ -100,6 +114,13 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 			if vals != nil {
 				req.form[params[i].Name] = vals
 			}
+		}
+		if len(t.Keys) > 0 {
+			path, ok := keyedPath(env.Client, t, req.path, keys)
+			if !ok {
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the keys of the path %s", t.Name, keyColumnList(t), t.CreatePath)
+			}
+			req.path = path
 		}
 		for _, p := range t.CreateParams {
 			if p.Required && !p.InPath && len(req.form[p.Name]) == 0 {
@@ -248,11 +269,11 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 		sets = append(sets, assignment{p, v})
 	}
 	build := func(row []driver.Value) (writeRequest, error) {
-		sid, err := answeredSid(t, row)
+		path, sid, err := answeredItemPath(env.Client, t, row)
 		if err != nil {
 			return writeRequest{}, err
 		}
-		req := writeRequest{method: "POST", path: schema.Path(t.ItemPath, sid), sid: sid, form: url.Values{}}
+		req := writeRequest{method: "POST", path: path, sid: sid, form: url.Values{}}
 		for _, s := range sets {
 			v, err := s.value.eval(row)
 			if err != nil {
@@ -302,11 +323,11 @@ func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
 		return nil, err
 	}
 	build := func(row []driver.Value) (writeRequest, error) {
-		sid, err := answeredSid(t, row)
+		path, sid, err := answeredItemPath(env.Client, t, row)
 		if err != nil {
 			return writeRequest{}, err
 		}
-		return writeRequest{method: "DELETE", path: schema.Path(t.ItemPath, sid), sid: sid}, nil
+		return writeRequest{method: "DELETE", path: path, sid: sid}, nil
 	}
 	w := &writePlan{verb: "DELETE", table: t, target: target, build: build}
 	if target.access.exact && target.access.bySid && target.limit < 0 {
@@ -329,6 +350,49 @@ func answeredSid(t *schema.Table, row []driver.Value) (string, error) {
 		return sid, nil
 	}
 	return "", fmt.Errorf("twilio: the answer listed a row whose Sid %s is not a %s Sid (%s followed by 32 hex digits); nothing was changed: the server's answer cannot be trusted", describe(v), t.Name, prefixList(t))
+}
+
+// answeredItemPath is the path of a row the answer listed, for a write to
+// it. Every value that names the path came from the server, so each is
+// checked first: the Sid against the table's prefixes (or, for a table
+// keyed otherwise, as a plain path segment), and each parent key as a
+// plain path segment; one that fails stops the statement before any write.
+func answeredItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path, sid string, err error) {
+	if t.ItemKey == "" && len(t.SidPrefixes) > 0 {
+		if _, err := answeredSid(t, row); err != nil {
+			return "", "", err
+		}
+	}
+	path, sid = rowItemPath(client, t, row)
+	bad := ""
+	if !plainSegment(sid) {
+		bad = sid
+	}
+	for _, k := range t.Keys {
+		if i, ok := t.Column(k.Column); ok && bad == "" {
+			if v, ok := row[i].(string); ok && !plainSegment(v) {
+				bad = v
+			}
+		}
+	}
+	if bad != "" || (sid == "" && t.ItemKey == "") {
+		return "", "", fmt.Errorf("twilio: the answer listed a %s row whose key %q cannot name a path (letters, digits, '+', '-' and '_' only); nothing was changed: the server's answer cannot be trusted", t.Name, bad)
+	}
+	return path, sid, nil
+}
+
+// plainSegment reports whether s can stand in a path as it is: a Sid, a
+// country code or a phone number, never "..", "/" or a query.
+func plainSegment(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '+' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func rowWithSid(t *schema.Table, sid string) []driver.Value {
@@ -387,8 +451,10 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: applied}
 			}
 			out = append(out, row)
-			if sid, ok := row[sidColumn(t)].(string); ok {
-				req.sid = sid
+			if i := sidColumn(t); i >= 0 {
+				if sid, ok := row[i].(string); ok {
+					req.sid = sid
+				}
 			}
 		}
 		done = append(done, req.sid)

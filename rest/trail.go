@@ -32,11 +32,21 @@ func (c *Client) checkNext(uri, next string) error {
 		return refuse("not a plain path")
 	}
 	path := u.EscapedPath()
-	accountPrefix := APIVersion + "/Accounts/" + c.account + "/"
+	// The account is the one of the listing's own path: a subaccount's
+	// list (queried with the master's credentials) pages under it.
+	account := c.account
+	if rest, ok := strings.CutPrefix(listPath, APIVersion+"/Accounts/"); ok {
+		if a, _, found := strings.Cut(rest, "/"); found {
+			account = a
+		}
+	}
+	accountPrefix := APIVersion + "/Accounts/" + account + "/"
 	switch {
 	case !strings.HasPrefix(path, APIVersion+"/"):
 		return refuse("outside " + APIVersion + "/")
-	case !strings.HasPrefix(path, APIVersion+"/Accounts/"+c.account):
+	case listPath == APIVersion+"/Accounts.json" && path == listPath:
+		return nil // the list of accounts itself
+	case !strings.HasPrefix(path, APIVersion+"/Accounts/"+account):
 		return refuse("in another account")
 	case !strings.HasPrefix(path, accountPrefix):
 		return refuse("another endpoint")

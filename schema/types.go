@@ -197,6 +197,22 @@ type Table struct {
 	// SidOf names the resource whose Sid fetches a row when it is not the
 	// table's own (Feedback is fetched by its call's Sid); "": the table's.
 	SidOf string
+
+	// Keys are the placeholders of the paths other than the row's own Sid:
+	// {AccountSid} (the account the path is under; the credentials' account
+	// when a query does not say) and the Sids of parent resources
+	// ({ConferenceSid}, {CountryCode}). Each is a column of the table.
+	Keys []PathKey
+	// ItemKey is the column whose value fills {Sid} in ItemPath when it is
+	// not Sid (a participant is fetched by its CallSid); "" for Sid.
+	ItemKey string
+	// Singleton marks a resource fetched without a key (Balance.json): a
+	// SELECT reads ItemPath once per set of path keys.
+	Singleton bool
+
+	// Operation ids of the spec behind each statement, for docs and the
+	// catalog test: "ListCall", "FetchCall", ...
+	OperationIDs map[Operation]string
 }
 
 // SidKind says what Sid fetches a row, for messages: "call" (Feedback) or
@@ -215,4 +231,20 @@ func (t *Table) SidKind() string {
 // prefix: the prefix and 32 hex digits.
 func SidPattern(prefix string) *regexp.Regexp {
 	return regexp.MustCompile("^" + prefix + "[0-9a-fA-F]{32}$")
+}
+
+// PathKey is a placeholder of a table's paths filled from a key column.
+type PathKey struct {
+	Column string // the key column, e.g. "ConferenceSid"
+	Param  string // the placeholder's name in the paths, e.g. "ConferenceSid"
+	// Parent is the table whose rows give the values when a query does
+	// not ("Conferences"), and ParentColumn the column of the parent that
+	// holds them ("Sid"). Parent is "" for AccountSid, which defaults to
+	// the credentials' account.
+	Parent       string
+	ParentColumn string
+	// FromPath marks a key the resource itself does not return (a
+	// CountryCode of available numbers): the value used in the path is
+	// put into the column.
+	FromPath bool
 }

@@ -4,6 +4,11 @@
 // A Server serves deterministic, seeded data for Calls, Messages, Recordings,
 // IncomingPhoneNumbers, OutgoingCallerIds, Call Feedback and FeedbackSummary,
 // with Twilio's paging envelope, filters, validation errors and status codes.
+// Every other resource of the catalog, and every resource of the account's
+// subaccounts (SubaccountSids), is served from the spec (generic.go): rows
+// from the spec's examples made to satisfy the response schemas, with
+// deterministic Sids and the path's keys; list, fetch, create, update and
+// delete, with paging and the list operation's equality filters.
 // It is used by the driver's tests, by the CLI's demo mode and by users' own
 // tests.
 //

@@ -85,3 +85,27 @@ func ExampleWithSpecValidation() {
 	//   CreateMessage To: required parameter missing
 	// validation false answer 400 21604
 }
+
+// A subaccount's resources are read with the master account's credentials,
+// under the subaccount's Sid.
+func ExampleServer_SubaccountSids() {
+	srv := twiliotest.NewServer()
+	defer srv.Close()
+
+	sub := srv.SubaccountSids()[0]
+	req, _ := http.NewRequest("GET", srv.URL+"/2010-04-01/Accounts/"+sub+"/Calls.json", nil)
+	req.SetBasicAuth(srv.AccountSid, srv.AuthToken)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Calls []struct {
+			AccountSid string `json:"account_sid"`
+		} `json:"calls"`
+	}
+	json.NewDecoder(resp.Body).Decode(&page)
+	fmt.Println(len(srv.SubaccountSids()), resp.StatusCode, len(page.Calls), page.Calls[0].AccountSid == sub)
+	// Output: 2 200 3 true
+}

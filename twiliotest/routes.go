@@ -229,6 +229,13 @@ func orderedQuery(raw string) [][2]string {
 
 // dispatch serves an authenticated request.
 func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
+	if c.path == "/2010-04-01/Accounts.json" {
+		// The account and its subaccounts, served from the spec.
+		c.base = apiPrefix + s.AccountSid
+		if m := s.genericMethods(c); m != nil {
+			return s.run(c, w, m)
+		}
+	}
 	if !strings.HasPrefix(c.path, apiPrefix) {
 		return 404, errNotFound(c.path)
 	}
@@ -240,6 +247,12 @@ func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
 		if !ok || !validSid(sid, "AC") {
 			return 404, errNotFound(c.path)
 		}
+		if s.generic.isSub(sid) || sid == s.AccountSid && c.method != http.MethodGet {
+			c.base = apiPrefix + sid
+			if m := s.genericMethods(c); m != nil {
+				return s.run(c, w, m)
+			}
+		}
 		if sid != s.AccountSid {
 			return 403, errForbidden()
 		}
@@ -249,11 +262,19 @@ func (s *Server) dispatch(c *ctx, w http.ResponseWriter) (int, any) {
 	if !validSid(acct, "AC") {
 		return 404, errNotFound(c.path)
 	}
-	if acct != s.AccountSid {
+	if acct != s.AccountSid && !s.generic.isSub(acct) {
 		return 403, errForbidden()
 	}
 	c.base = apiPrefix + acct
-	m := route(c, sub)
+	var m methods
+	if acct == s.AccountSid {
+		// The hand-written resources of the account itself; a
+		// subaccount's are all served from the spec.
+		m = route(c, sub)
+	}
+	if m == nil {
+		m = s.genericMethods(c)
+	}
 	if m == nil {
 		return 404, errNotFound(c.path)
 	}
@@ -316,6 +337,9 @@ func route(c *ctx, sub string) methods {
 			return methods{"GET": listCallerIDs, "POST": createCallerID}
 		}
 	case 2:
+		if seg[0] == "IncomingPhoneNumbers" && (seg[1] == "Local.json" || seg[1] == "Mobile.json" || seg[1] == "TollFree.json") {
+			return nil // served from the spec
+		}
 		if seg[0] == "Calls" && seg[1] == "FeedbackSummary.json" {
 			return methods{"POST": createSummary}
 		}

@@ -28,6 +28,7 @@ type Server struct {
 	mu      sync.RWMutex // guards st and applied
 	st      *state
 	applied []Write
+	generic *genericStore // the resources served from the spec, and subaccounts
 
 	chaos chaos
 
@@ -137,6 +138,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	cfg.normalize()
 	s := &Server{AccountSid: cfg.accountSid, AuthToken: cfg.authToken}
 	s.st = newState(cfg)
+	s.generic = newGenericStore(s.st)
 	v, err := loadValidator()
 	if err != nil {
 		panic("twiliotest: the embedded OpenAPI spec does not load: " + err.Error())

@@ -70,7 +70,7 @@ func TestNotFoundAndMethods(t *testing.T) {
 		c.acct("OutgoingCallerIds/PN00000000000000000000000000000000.json"),
 		c.acct("Calls/FeedbackSummary/FS00000000000000000000000000000000.json"),
 		c.acct("Calls/CA00000000000000000000000000000000/Feedback.json"),
-		c.acct("Conferences.json"),
+		c.acct("NoSuchResource.json"),
 		c.acct("Calls.xml"),
 		"/2010-04-01/Nope.json",
 		"/",

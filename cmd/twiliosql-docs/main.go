@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -68,7 +69,18 @@ func render(w io.Writer, tables []*schema.Table) {
 			p("- Also named: %s\n", codeList(t.Aliases))
 		}
 		p("- Statements: %s\n", operations(t))
-		p("- Sid: %s followed by 32 hex digits\n", codeOrList(t.SidPrefixes))
+		if len(t.SidPrefixes) > 0 {
+			p("- Sid: %s followed by 32 hex digits\n", codeOrList(t.SidPrefixes))
+		}
+		if t.ItemKey != "" {
+			p("- A row is identified by `%s`\n", t.ItemKey)
+		}
+		if len(t.Keys) > 0 {
+			p("- Key columns (filled into the path; `=`, `IN`, a subquery or a join gives them): %s\n", keyList(t))
+		}
+		if t.Singleton {
+			p("- One row per set of key columns: SELECT fetches it, no list\n")
+		}
 		p("- Endpoints (under `/2010-04-01/Accounts/{AccountSid}/`): %s\n\n", endpoints(t))
 
 		p("### Columns\n\n")
@@ -79,11 +91,15 @@ func render(w io.Writer, tables []*schema.Table) {
 		p("\n")
 
 		p("### Filters pushed down to Twilio\n\n")
-		if !t.Supports(schema.List) {
+		if !t.Supports(schema.List) && t.Singleton {
+			p("Only the key columns.\n\n")
+		} else if !t.Supports(schema.List) {
 			p("None: %s has no list endpoint. SELECT needs `WHERE Sid = '…'` or `Sid IN (…)`.\n\n", t.Name)
 		} else {
 			p("| Column | Operators | Twilio parameter | Notes |\n|---|---|---|---|\n")
-			p("| `Sid` | `=`, `IN` | (fetch by Sid) | one request per Sid |\n")
+			if _, ok := t.Column("Sid"); ok && t.Supports(schema.Get) {
+				p("| `Sid` | `=`, `IN` | (fetch by Sid) | one request per Sid |\n")
+			}
 			for _, f := range t.Filters {
 				d := f.Describe()
 				p("| `%s` | %s | %s | %s |\n", f.Column, codeList(d.Operators), codeList(d.Params), cell(strings.Join(d.Matching, "; ")))
@@ -121,12 +137,37 @@ func params(p func(string, ...any), ps []schema.Param) {
 	p("\n")
 }
 
+// keyList names a table's key columns and where their values come from
+// when a query does not give them.
+func keyList(t *schema.Table) string {
+	var out []string
+	for _, k := range t.Keys {
+		switch {
+		case k.Parent != "":
+			out = append(out, fmt.Sprintf("`%s` (else every `%s.%s`, listed first)", k.Column, k.Parent, k.ParentColumn))
+		case k.Param == "AccountSid":
+			out = append(out, "`AccountSid` (else the DSN's account; `IN (SELECT Sid FROM Accounts)` reads every subaccount)")
+		default:
+			out = append(out, "`"+k.Column+"`")
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 func operations(t *schema.Table) string {
 	var out []string
 	if t.Supports(schema.List) {
 		out = append(out, "SELECT (list)")
 	}
-	if t.Supports(schema.Get) {
+	nested := slices.ContainsFunc(t.Keys, func(k schema.PathKey) bool { return k.Parent != "" })
+	switch {
+	case t.Singleton:
+		out = append(out, "SELECT (one fetch)")
+	case t.Supports(schema.Get) && t.ItemKey != "":
+		out = append(out, "SELECT by "+t.ItemKey+" under its parent's key")
+	case t.Supports(schema.Get) && nested:
+		out = append(out, "SELECT by Sid under its parent's key")
+	case t.Supports(schema.Get):
 		out = append(out, "SELECT by Sid")
 	}
 	for _, o := range []struct {
