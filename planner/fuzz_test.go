@@ -103,7 +103,7 @@ func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 	if err != nil {
 		return // an error from Twilio or the data (a bad Sid, a 404) is an answer
 	}
-	sent := srv.RequestCount()
+	sent := settledCount(srv)
 	if sent < min || (max >= 0 && sent > max) {
 		t.Fatalf("%s: %d requests sent, EXPLAIN promised %d..%d (max -1: no bound)", q, sent, min, max)
 	}
@@ -111,13 +111,32 @@ func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 		t.Fatalf("%s: %d rows under LIMIT %d", q, len(rows), n)
 	}
 	if contra, ok := withContradiction(q); ok {
-		srv.ResetRequests()
-		if _, err := fuzzRun(t, env, contra); err == nil {
-			if sent := srv.RequestCount(); sent != 0 {
+		// On an emulator of its own: a page prefetched by the query above
+		// may still reach the first one's log.
+		clean := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30, Messages: 30, Recordings: 12}))
+		defer clean.Close()
+		cenv := &Env{Client: testClient(t, clean), PageSize: 7, ScanParallelism: 1, Now: clean.Now}
+		if _, err := fuzzRun(t, cenv, contra); err == nil {
+			if sent := settledCount(clean); sent != 0 {
 				t.Fatalf("%s: a WHERE that no row can match sent %d requests", contra, sent)
 			}
 		}
 	}
+}
+
+// settledCount is the server's request count once no request has landed
+// for 20 ms: a prefetched page may reach the log after the rows are read.
+func settledCount(srv *twiliotest.Server) int {
+	n := srv.RequestCount()
+	for range 50 {
+		time.Sleep(20 * time.Millisecond)
+		m := srv.RequestCount()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
 }
 
 // fuzzRun runs a statement with a deadline; outliving it is a failure.
