@@ -672,6 +672,10 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 		listed += max(0, perDay-float64(onDay))
 		if more := int64((fill - listed) / perDay); more > 0 {
 			reach = s.minSeen - more
+			if lo == openBelow && p.retention != openBelow {
+				// no bound may reach past the retention window
+				reach = min(s.minSeen, max(reach, p.retention))
+			}
 			if lo != openBelow && reach <= lo {
 				return false // s's days fit its pages: it goes on page by page
 			}
