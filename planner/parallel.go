@@ -62,12 +62,7 @@ import (
 // cannot be moved to another filter (Twilio's tokens are opaque). So a split
 // costs the pages the slice has read, read again, once (a slice listing
 // days again does not split again): one page per split when the list
-// follows the days, and no less whatever the split (any listing of those
-// days lists those rows again; only reading the whole range's one chain
-// avoids it). Slices are sized to whole pages less sliceMargin, and the
-// days listed again take with them the days before them that fill their
-// pages, so that partial pages cost as little as the estimate allows,
-// the split being decided on the first page (on the
+// follows the days, the split being decided on the first page (on the
 // second when the range column lags creation so much that the first page
 // cannot tell the density, see absorb). A bounded
 // run of days is cut whole when that makes few slices; otherwise, and
@@ -96,10 +91,6 @@ const (
 	// bounds when a slice may split: within its first slicePages pages,
 	// which a split reads again.
 	slicePages = 4
-
-	// sliceMargin is the share of a slice's pages left for the density
-	// estimate's error (see split).
-	sliceMargin = 0.05
 )
 
 // rangeSlice is a run of days fetched as one chain of pages.
@@ -651,37 +642,7 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	if lo != openBelow && perDay*float64(hi-lo+1) <= target {
 		return false
 	}
-	// Slices are sized to whole pages less a margin for the estimate's
-	// error: a slice then ends on a page mostly full, where one sized to
-	// the page count itself ends, half the time, on one page more.
-	fill := target * (1 - sliceMargin)
-	width := max(1, int64(fill/perDay))
-	// While the rows s met followed the days, its re-listed days (minSeen
-	// to hi) hold the rows it emitted and the rest of its earliest day:
-	// the days before them that fit in the same pages are listed with them,
-	// so that the rows listed again fill their pages too.
-	reach := s.minSeen
-	if !s.strayed {
-		listed := float64(len(s.emitted) + len(kept))
-		onDay := 0
-		for _, d := range info.days {
-			if d == s.minSeen {
-				onDay++
-			}
-		}
-		listed += max(0, perDay-float64(onDay))
-		if more := int64((fill - listed) / perDay); more > 0 {
-			reach = s.minSeen - more
-			if lo == openBelow && p.retention != openBelow {
-				// no bound may reach past the retention window
-				reach = min(s.minSeen, max(reach, p.retention))
-			}
-			if lo != openBelow && reach <= lo {
-				return false // s's days fit its pages: it goes on page by page
-			}
-			hi = reach - 1
-		}
-	}
+	width := max(1, int64(math.Round(target/perDay)))
 	skip := s.emitted
 	if skip == nil {
 		skip = make(map[string]struct{}, len(kept))
@@ -695,20 +656,20 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// few pages s read and the rest of its last day: one slice. Once they
 	// strayed, the days may hold many more rows: they are cut by the
 	// density, into at most 2 slices per worker.
-	upper := s.maxSeen - reach + 1
+	upper := s.maxSeen - s.minSeen + 1
 	if s.strayed {
 		upper = min(width, upper)
 	}
 	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
-		r := &rangeSlice{lo: max(reach, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
+		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
 		if top == s.maxSeen {
 			r.hi = s.hi // and the days after the latest row s met
 		}
 		if count == 2*p.workers {
-			r.lo = reach
+			r.lo = s.minSeen
 		}
 		made = append(made, r)
-		if r.lo == reach {
+		if r.lo == s.minSeen {
 			break
 		}
 	}
