@@ -4,10 +4,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/twiliosql/twiliosql/twiliotest"
@@ -42,46 +40,9 @@ func TestDifferentialDerivedSQLite(t *testing.T) {
 	data := loadReference(t, srv, lite)
 
 	queries := derivedHandWritten()
-	// Generated queries no reference row answers prove little: a few are
-	// kept, the rest drawn again.
-	emptyLeft := 3
-	keep := func(d dialect) bool {
-		if len(runLite(t, lite, d.lite).rows) > 0 {
-			return true
-		}
-		emptyLeft--
-		return emptyLeft >= 0
-	}
 	g := &derivedGen{r: rand.New(rand.NewPCG(9, 2026)), data: data}
-	queries = append(queries, g.queries(170, keep)...)
-	counts := map[string]int{}
-	var empty atomic.Int64
-	t.Run("queries", func(t *testing.T) {
-		for i, q := range queries {
-			counts[q.what]++
-			t.Run(fmt.Sprintf("%03d_%s", i, q.what), func(t *testing.T) {
-				t.Parallel()
-				got := runDriver(t, db, q.my)
-				want := runLite(t, lite, q.lite)
-				if len(got.rows) == 0 && len(want.rows) == 0 {
-					empty.Add(1)
-				}
-				compareResults(t, q, got, want)
-			})
-		}
-	})
-	var cats []string
-	for k, n := range counts {
-		cats = append(cats, fmt.Sprintf("%s=%d", k, n))
-	}
-	slices.Sort(cats)
-	t.Logf("%d queries (%d answered by no row on both sides): %s", len(queries), empty.Load(), strings.Join(cats, " "))
-	if len(queries) < 120 {
-		t.Errorf("only %d queries", len(queries))
-	}
-	if n := empty.Load(); n*20 >= int64(len(queries)) {
-		t.Errorf("%d of %d queries have no row on either side: keep it under 5%%", n, len(queries))
-	}
+	queries = append(queries, g.queries(170, keepFewEmpty(t, lite))...)
+	runDifferential(t, db, lite, queries, 120)
 }
 
 func derivedHandWritten() []dialect {

@@ -140,18 +140,30 @@ func TestDifferentialSQLite(t *testing.T) {
 	}
 
 	queries := handWritten()
-	// Generated queries that no reference row answers are few: a handful
-	// keeps the empty answer tested, more would prove little.
+	g := &gen{r: rand.New(rand.NewPCG(2026, 6)), tables: tables}
+	queries = append(queries, g.queries(215, keepFewEmpty(t, lite))...)
+	runDifferential(t, db, lite, queries, 300)
+}
+
+// keepFewEmpty accepts a generated query if SQLite's answer has rows, and
+// at most three that have none: a handful keeps the empty answer tested,
+// more would prove little.
+func keepFewEmpty(t *testing.T, lite *sql.DB) func(dialect) bool {
 	emptyLeft := 3
-	keepQuery := func(d dialect) bool {
+	return func(d dialect) bool {
 		if len(runLite(t, lite, d.lite).rows) > 0 {
 			return true
 		}
 		emptyLeft--
 		return emptyLeft >= 0
 	}
-	g := &gen{r: rand.New(rand.NewPCG(2026, 6)), tables: tables}
-	queries = append(queries, g.queries(215, keepQuery)...)
+}
+
+// runDifferential runs each query through the driver and through SQLite,
+// in parallel subtests, and compares the answers; it wants at least
+// minQueries queries, under 5% of them answered by no row on both sides.
+func runDifferential(t *testing.T, db, lite *sql.DB, queries []dialect, minQueries int) {
+	t.Helper()
 	counts := map[string]int{}
 	var bothEmpty atomic.Int64
 	t.Run("queries", func(t *testing.T) {
@@ -174,7 +186,7 @@ func TestDifferentialSQLite(t *testing.T) {
 	}
 	slices.Sort(cats)
 	t.Logf("%d queries (%d answered by no row on both sides): %s", len(queries), bothEmpty.Load(), strings.Join(cats, " "))
-	if len(queries) < 300 {
+	if len(queries) < minQueries {
 		t.Errorf("only %d queries", len(queries))
 	}
 	// A query that no row answers agrees with any engine that returns

@@ -234,25 +234,9 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 	if p.distinct {
 		x.add(prefix+"distinct", "", "", nil, exactly(0), "duplicate result rows are removed")
 	}
-	if len(p.order) > 0 {
-		var keys []string
-		for _, k := range p.order {
-			t := k.text
-			if k.desc {
-				t += " DESC"
-			}
-			keys = append(keys, t)
-		}
-		x.add(prefix+"sort", "", "", nil, exactly(0), "ORDER BY "+strings.Join(keys, ", ")+" (NULLs first ascending); every row is read first")
-	}
+	explainSort(x, prefix, p.order)
 	if p.limit >= 0 || p.offset > 0 {
-		detail := fmt.Sprintf("LIMIT %d", p.limit)
-		if p.limit < 0 {
-			detail = "no LIMIT"
-		}
-		if p.offset > 0 {
-			detail += fmt.Sprintf(" OFFSET %d", p.offset)
-		}
+		detail := limitText(p.limit, p.offset)
 		switch {
 		case limitPushed:
 			detail += fmt.Sprintf(": Twilio answers the WHERE exactly, so PageSize=%d and no further page", p.pageSize)
@@ -265,6 +249,33 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 		}
 		x.add(prefix+"limit", "", "", nil, exactly(0), detail)
 	}
+}
+
+// explainSort adds the sort step of an ORDER BY, if there is one.
+func explainSort(x *explainer, prefix string, order []orderKey) {
+	if len(order) == 0 {
+		return
+	}
+	keys := make([]string, len(order))
+	for i, k := range order {
+		keys[i] = k.text
+		if k.desc {
+			keys[i] += " DESC"
+		}
+	}
+	x.add(prefix+"sort", "", "", nil, exactly(0), "ORDER BY "+strings.Join(keys, ", ")+" (NULLs first ascending); every row is read first")
+}
+
+// limitText is how EXPLAIN shows a LIMIT and OFFSET (limit < 0: none).
+func limitText(limit, offset int64) string {
+	text := fmt.Sprintf("LIMIT %d", limit)
+	if limit < 0 {
+		text = "no LIMIT"
+	}
+	if offset > 0 {
+		text += fmt.Sprintf(" OFFSET %d", offset)
+	}
+	return text
 }
 
 // env is the plan's environment as planned (for the page size).

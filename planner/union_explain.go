@@ -30,25 +30,8 @@ func (p *unionPlan) explain(x *explainer, prefix string) {
 		detail += fmt.Sprintf("; each SELECT given LIMIT %d", p.limitPushed)
 	}
 	x.add(prefix+"union", "", "", nil, exactly(0), detail)
-	if len(p.order) > 0 {
-		var keys []string
-		for _, k := range p.order {
-			t := k.text
-			if k.desc {
-				t += " DESC"
-			}
-			keys = append(keys, t)
-		}
-		x.add(prefix+"sort", "", "", nil, exactly(0), "ORDER BY "+strings.Join(keys, ", ")+" (NULLs first ascending); every row is read first")
-	}
+	explainSort(x, prefix, p.order)
 	if p.limit >= 0 || p.offset > 0 {
-		detail := fmt.Sprintf("LIMIT %d", p.limit)
-		if p.limit < 0 {
-			detail = "no LIMIT"
-		}
-		if p.offset > 0 {
-			detail += fmt.Sprintf(" OFFSET %d", p.offset)
-		}
-		x.add(prefix+"limit", "", "", nil, exactly(0), detail)
+		x.add(prefix+"limit", "", "", nil, exactly(0), limitText(p.limit, p.offset))
 	}
 }

@@ -681,7 +681,7 @@ func (g *genericStore) create(c *ctx, t *schema.Table, vals map[string]string) (
 func missing(ps []schema.Param, c *ctx) *apiError {
 	for _, p := range ps {
 		if p.Required && !p.InPath && c.form.Get(p.Name) == "" {
-			return newError(400, 21000+0, "Missing required parameter %s in the post body", p.Name)
+			return newError(400, 21000, "Missing required parameter %s in the post body", p.Name)
 		}
 	}
 	return nil
