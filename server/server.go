@@ -120,8 +120,21 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.mu.Unlock()
 	})
 	defer stop()
+	waited := false
 	for s.running() > 0 && ctx.Err() == nil {
+		waited = true
 		s.idle.Wait()
+	}
+	if waited {
+		// The protocol library writes a result's last packets and flushes
+		// them after the handler returns: give a statement that just ended
+		// that moment before its connection is closed under it.
+		s.mu.Unlock()
+		select {
+		case <-time.After(250 * time.Millisecond):
+		case <-ctx.Done():
+		}
+		s.mu.Lock()
 	}
 	for _, ss := range s.sessions {
 		if ss.cancel != nil {
