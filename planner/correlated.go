@@ -61,21 +61,21 @@ const outerArgPrefix = "twilio_outer_"
 
 // correlation finds the outer columns a subquery uses; nil when it uses
 // none (an ordinary subquery, run once).
-func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
-	if c.subs == nil || c.cols == nil {
+func (s *subqueries) correlation(c *compiler, sub *sqlparser.Subquery) (*correlated, error) {
+	if c.cols == nil {
 		return nil, nil
 	}
-	if got, ok := c.subs.correlatedBy[sub]; ok {
+	if got, ok := s.correlatedBy[sub]; ok {
 		return got, nil
 	}
-	f := &refFinder{env: c.subs.env, args: c.subs.args, outer: c.cols}
+	f := &refFinder{env: s.env, args: s.args, outer: c.cols}
 	if err := f.query(sub.Select); err != nil {
 		return nil, nil // planning the subquery reports it
 	}
 	if len(f.found) == 0 {
 		return nil, nil
 	}
-	cq := &correlated{text: sqlparser.String(sub), env: c.subs.env, args: c.subs.args, subs: c.subs, cache: map[string]*subquery{}, grouped: c.agg != nil}
+	cq := &correlated{text: sqlparser.String(sub), env: s.env, args: s.args, subs: s, cache: map[string]*subquery{}, grouped: c.agg != nil}
 	// One argument per distinct outer column.
 	argOf := map[*sqlparser.ColName]string{}
 	byIndex := map[int]string{}
@@ -88,7 +88,7 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 		if !ok {
 			// Numbered past the arguments of enclosing correlated runs,
 			// which a nested subquery's arguments sit beside.
-			name = freshArg(c.subs.args, outerArgPrefix, len(cq.names))
+			name = freshArg(s.args, outerArgPrefix, len(cq.names))
 			byIndex[idx] = name
 			e, err := c.expr(col)
 			if err != nil {
@@ -125,11 +125,11 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 	}
 	cq.columns = trial.resultColumns()
 	cq.analyse()
-	if c.subs.correlatedBy == nil {
-		c.subs.correlatedBy = map[*sqlparser.Subquery]*correlated{}
+	if s.correlatedBy == nil {
+		s.correlatedBy = map[*sqlparser.Subquery]*correlated{}
 	}
-	c.subs.correlatedBy[sub] = cq
-	c.subs.correlated = append(c.subs.correlated, cq)
+	s.correlatedBy[sub] = cq
+	s.correlated = append(s.correlated, cq)
 	return cq, nil
 }
 

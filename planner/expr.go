@@ -37,12 +37,35 @@ type compiler struct {
 	args args
 	now  func() driver.Value
 	// subs plans the subqueries an expression holds; nil: none allowed.
-	subs *subqueries
+	subs subqueryPlanner
 	// agg, when set, compiles over grouped rows: aggregates and GROUP BY
 	// expressions read their slots of the group's row.
-	agg *aggContext
+	agg aggregator
 	// work bounds the bytes the statement's functions produce (limits.go).
 	work *workBudget
+}
+
+// subqueryPlanner plans the subqueries an expression holds. A subquery is a
+// query plan, so the planner implements it; the compiler only asks.
+type subqueryPlanner interface {
+	// inSubquery compiles "left [NOT] IN (SELECT …)".
+	inSubquery(c *compiler, left typed, sub *sqlparser.Subquery, negate bool) (typed, error)
+	// scalarSubquery compiles "(SELECT …)" used as a value.
+	scalarSubquery(c *compiler, sub *sqlparser.Subquery) (typed, error)
+	// exists compiles "EXISTS (SELECT …)".
+	exists(c *compiler, x *sqlparser.ExistsExpr) (typed, error)
+}
+
+// aggregator compiles over a group's row: the planner's GROUP BY
+// implements it.
+type aggregator interface {
+	// matchKey reads a GROUP BY expression, or a column functionally
+	// dependent on a grouped key, from its slot of the group's row.
+	matchKey(e sqlparser.Expr) (typed, bool)
+	// aggregate compiles an aggregate call such as COUNT(*).
+	aggregate(x *sqlparser.FuncExpr) (typed, error)
+	// groupConcat compiles GROUP_CONCAT(…).
+	groupConcat(x *sqlparser.GroupConcatExpr) (typed, error)
 }
 
 func (c *compiler) constant(v driver.Value) typed {
@@ -150,9 +173,15 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 		}
 		return c.agg.groupConcat(x)
 	case *sqlparser.Subquery:
-		return c.scalarSubquery(x)
+		if c.subs == nil {
+			return typed{}, unsupported("a subquery used as a value")
+		}
+		return c.subs.scalarSubquery(c, x)
 	case *sqlparser.ExistsExpr:
-		return c.exists(x)
+		if c.subs == nil {
+			return typed{}, unsupported("a subquery in EXISTS")
+		}
+		return c.subs.exists(c, x)
 	case *sqlparser.IntervalExpr:
 		return typed{}, fmt.Errorf("twilio: INTERVAL goes with a time: write StartTime + INTERVAL 1 DAY or DATE_ADD(StartTime, INTERVAL 1 DAY)")
 	case *sqlparser.MatchExpr:
@@ -386,7 +415,10 @@ func (c *compiler) listValues(e sqlparser.Expr) ([]typed, error) {
 
 func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, error) {
 	if sub, ok := right.(*sqlparser.Subquery); ok {
-		return c.inSubquery(left, sub, negate)
+		if c.subs == nil {
+			return typed{}, unsupported("a subquery in IN")
+		}
+		return c.subs.inSubquery(c, left, sub, negate)
 	}
 	items, err := c.listValues(right)
 	if err != nil {

@@ -624,14 +624,14 @@ func (st *pushState) pushOr(or *sqlparser.OrExpr) (bool, error) {
 // deferIn records "column IN (subquery)" on Sid or a filtered column, to be
 // pushed once the subquery's values are known.
 func (st *pushState) deferIn(colName *sqlparser.ColName, sub *sqlparser.Subquery, allowDefer bool) error {
-	if !allowDefer || st.deferred != nil || st.c.subs == nil {
+	if !allowDefer || st.deferred != nil || subsOf(st.c) == nil {
 		return nil
 	}
 	idx, col, err := st.scope.resolve(colName)
 	if err != nil {
 		return err
 	}
-	s := st.c.subs.lookup(sub)
+	s := subsOf(st.c).lookup(sub)
 	if s == nil {
 		return nil
 	}

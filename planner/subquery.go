@@ -55,6 +55,13 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 	return q, nil
 }
 
+// subsOf is the statement's subqueries a compiler plans into; nil: none
+// allowed.
+func subsOf(c *compiler) *subqueries {
+	s, _ := c.subs.(*subqueries)
+	return s
+}
+
 func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
 	if s == nil {
 		return nil
@@ -166,11 +173,8 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 // outer row: the rows of its one run, or, when it is correlated, of its run
 // for the outer row's values. rows caps what a correlated run reads (EXISTS
 // needs one row, a scalar two, to tell it has too many; -1: all).
-func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
-	if c.subs == nil {
-		return nil, nil, unsupported("a subquery " + what)
-	}
-	cq, err := c.correlation(sub)
+func (s *subqueries) subqueryRows(c *compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
+	cq, err := s.correlation(c, sub)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -178,7 +182,7 @@ func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64
 		cq.capRows(rows)
 		return cq.result, cq.columns, nil
 	}
-	q, err := c.subs.add(sub)
+	q, err := s.add(sub)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -186,8 +190,8 @@ func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64
 }
 
 // inSubquery compiles "x [NOT] IN (SELECT …)".
-func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
-	get, cols, err := c.subqueryRows(sub, "in IN", -1)
+func (s *subqueries) inSubquery(c *compiler, left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
+	get, cols, err := s.subqueryRows(c, sub, -1)
 	if err != nil {
 		return typed{}, err
 	}
@@ -213,8 +217,8 @@ func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) 
 
 // scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
 // an error with more than one.
-func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
-	get, cols, err := c.subqueryRows(sub, "used as a value", 2)
+func (s *subqueries) scalarSubquery(c *compiler, sub *sqlparser.Subquery) (typed, error) {
+	get, cols, err := s.subqueryRows(c, sub, 2)
 	if err != nil {
 		return typed{}, err
 	}
@@ -237,8 +241,8 @@ func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
 }
 
 // exists compiles "EXISTS (SELECT …)" (uncorrelated).
-func (c *compiler) exists(x *sqlparser.ExistsExpr) (typed, error) {
-	get, _, err := c.subqueryRows(x.Subquery, "in EXISTS", 1)
+func (s *subqueries) exists(c *compiler, x *sqlparser.ExistsExpr) (typed, error) {
+	get, _, err := s.subqueryRows(c, x.Subquery, 1)
 	if err != nil {
 		return typed{}, err
 	}
