@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func (p *selectPlan) groupKeyExprs() []sqlparser.Expr {
 
 // derivedItem plans a query in FROM as it is written; pushDerived plans it
 // again with the outer query's filters and LIMIT once those are known.
-func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a args) (*fromItem, error) {
+func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a eval.Args) (*fromItem, error) {
 	if alias == "" {
 		return nil, fmt.Errorf("twilio: a derived table needs an alias: FROM (SELECT …) AS s")
 	}
@@ -187,7 +188,7 @@ func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a args) (*from
 // went in, the outer LIMIT (with its OFFSET: the inner query yields the
 // rows the outer one skips). Inner joins' and WHERE's terms go into any
 // derived table but a LEFT JOIN's; a LEFT JOIN's own ON terms go into it.
-func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *Env, a args) error {
+func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *Env, a eval.Args) error {
 	for i, it := range p.items {
 		if it.derived == nil {
 			continue
@@ -207,7 +208,7 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 				continue // e.g. a filter on a count: it stays outside
 			}
 			terms = append(terms, term)
-			texts = append(texts, exprText(t))
+			texts = append(texts, eval.ExprText(t))
 		}
 		limit := int64(-1)
 		if len(p.items) == 1 && len(terms) == len(pooled) && p.group == nil && !p.distinct &&
@@ -238,7 +239,7 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 func (p *selectPlan) columnOf(i int) func(*sqlparser.ColName) int {
 	it := p.items[i]
 	return func(cn *sqlparser.ColName) int {
-		idx, _, err := p.qscope.resolve(cn)
+		idx, _, err := p.qscope.Resolve(cn)
 		if err != nil || p.qscope.itemOf(idx) != i {
 			return -1
 		}
@@ -280,7 +281,7 @@ func derivedKeyServed(q queryPlan, col int) bool {
 	if !ok {
 		return false
 	}
-	idx, column, err := p.qscope.resolve(cn)
+	idx, column, err := p.qscope.Resolve(cn)
 	if err != nil {
 		return false
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 )
 
@@ -50,7 +51,7 @@ func (st *joinStep) fetchDerivedKey(ctx context.Context, env *Env, key string) (
 	if !ok {
 		return nil, fmt.Errorf("twilio: internal: the join key %s cannot go into derived table %s", st.key.name, d.alias)
 	}
-	q, err := planQuery(ast, env, append(append(args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: key}))
+	q, err := planQuery(ast, env, append(append(eval.Args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: key}))
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"net/url"
 	"strconv"
 	"strings"
@@ -127,7 +128,7 @@ func paramsText(q url.Values) string {
 }
 
 // explainRows plans the statement and describes the plan.
-func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, error) {
+func (s *Statement) explainRows(ctx context.Context, env *Env, a eval.Args) (*Rows, error) {
 	x := &explainer{cache: env.Client}
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
@@ -164,7 +165,7 @@ func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, e
 		return nil, fmt.Errorf("twilio: cannot explain %s", firstWord(s.sql))
 	}
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
-	project := make([]evalFunc, len(ExplainColumns))
+	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {
 		project[i] = columnAt(i)
 	}
@@ -197,14 +198,14 @@ func (p *selectPlan) explain(x *explainer, prefix string) {
 	if p.where != nil || len(p.joins) > 0 {
 		detail := ""
 		if p.where != nil {
-			detail = "WHERE " + exprText(p.where) + " is checked on every row"
+			detail = "WHERE " + eval.ExprText(p.where) + " is checked on every row"
 		}
 		for _, it := range p.items[1:] {
 			if it.on != nil && !it.left {
 				if detail != "" {
 					detail += "; "
 				}
-				detail += "ON " + exprText(it.on) + " is checked on every joined row"
+				detail += "ON " + eval.ExprText(it.on) + " is checked on every joined row"
 			}
 		}
 		if detail != "" {

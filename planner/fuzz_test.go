@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ func FuzzPlan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		a := args{{Ordinal: 1, Value: "CA0123456789abcdef0123456789abcdef"}}
+		a := eval.Args{{Ordinal: 1, Value: "CA0123456789abcdef0123456789abcdef"}}
 		if st.explain != nil || st.meta != nil {
 			_, _ = st.Query(t.Context(), testEnv(), nil)
 			return

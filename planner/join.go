@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"net/url"
 
@@ -21,11 +22,11 @@ type joinStep struct {
 	item   *fromItem
 	index  int    // the item's position in FROM
 	access access // the table's own filters (constant terms)
-	on     evalFunc
+	on     eval.EvalFunc
 	key    *joinKey
 	onText string
-	args   args   // the statement's, for a derived table's runs
-	keyArg string // the argument a derived table's runs bind the key to
+	args   eval.Args // the statement's, for a derived table's runs
+	keyArg string    // the argument a derived table's runs bind the key to
 
 	// run-time state
 	pushed  bool // decided: look keys up (true) or scan (false)
@@ -40,28 +41,28 @@ type joinKey struct {
 	col    int // the column in the inner table
 	bySid  bool
 	filter schema.Filter
-	outer  evalFunc // over the combined row
-	text   string   // the outer expression, for EXPLAIN
-	name   string   // the inner column
+	outer  eval.EvalFunc // over the combined row
+	text   string        // the outer expression, for EXPLAIN
+	name   string        // the inner column
 	// derived is set when the inner table is a derived table whose column
 	// is one Twilio filters on: each key is pushed into its query.
 	derived bool
 }
 
 // planJoins finds each joined table's key and ON condition.
-func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
+func (p *selectPlan) planJoins(c *eval.Compiler, pooled []sqlparser.Expr) error {
 	avail := map[int]bool{p.drive: true}
 	for _, step := range p.joins {
 		it := step.item
 		candidates := pooled
 		if it.left {
 			candidates = splitAnd(it.on)
-			on, err := c.expr(it.on)
+			on, err := c.Expr(it.on)
 			if err != nil {
 				return err
 			}
-			step.on = on.eval
-			step.onText = exprText(it.on)
+			step.on = on.Eval
+			step.onText = eval.ExprText(it.on)
 		}
 		key, err := p.findKey(c, step.index, avail, candidates)
 		if err != nil {
@@ -84,7 +85,7 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 // findKey picks the best "inner.col = outer expression" among the terms:
 // the Sid first, then an exact filter, then any filter, then any column
 // (matched in memory).
-func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms []sqlparser.Expr) (*joinKey, error) {
+func (p *selectPlan) findKey(c *eval.Compiler, inner int, avail map[int]bool, terms []sqlparser.Expr) (*joinKey, error) {
 	var best *joinKey
 	rank := func(k *joinKey) int {
 		switch {
@@ -108,7 +109,7 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 			if !ok {
 				continue
 			}
-			idx, column, err := p.qscope.resolve(col)
+			idx, column, err := p.qscope.Resolve(col)
 			if err != nil || p.qscope.itemOf(idx) != inner {
 				continue
 			}
@@ -123,14 +124,14 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 			if !usable {
 				continue
 			}
-			outer, err := c.expr(side[1])
+			outer, err := c.Expr(side[1])
 			if err != nil {
 				return nil, err
 			}
-			if column.Type != schema.String || outer.typ != schema.String {
+			if column.Type != schema.String || outer.Typ != schema.String {
 				continue // keys are matched as text: only text columns
 			}
-			k := &joinKey{col: idx - it.offset, outer: outer.eval, text: exprText(side[1]), name: column.Name}
+			k := &joinKey{col: idx - it.offset, outer: outer.Eval, text: eval.ExprText(side[1]), name: column.Name}
 			if !it.local() {
 				if k.col == sidKey(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
@@ -187,7 +188,7 @@ func (s *joinSource) pad(row []driver.Value) ([]driver.Value, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		if ok, _ := truth(v); !ok {
+		if ok, _ := eval.Truth(v); !ok {
 			return nil, false, nil
 		}
 	}
@@ -263,7 +264,7 @@ func (k *joinKey) keyOf(row []driver.Value) (string, bool, error) {
 	if err != nil || v == nil {
 		return "", false, err
 	}
-	return toString(v), true, nil
+	return eval.ToString(v), true, nil
 }
 
 // apply joins rows with the step's table.
@@ -322,7 +323,7 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 				if err != nil {
 					return nil, err
 				}
-				if ok, _ := truth(v); !ok {
+				if ok, _ := eval.Truth(v); !ok {
 					continue
 				}
 			}
@@ -357,7 +358,7 @@ func (st *joinStep) scan(ctx context.Context, env *Env) error {
 		st.all = append(st.all, row)
 		if st.key != nil {
 			if v := row[st.key.col]; v != nil {
-				k := toString(v)
+				k := eval.ToString(v)
 				st.byKey[k] = append(st.byKey[k], row)
 			}
 		}

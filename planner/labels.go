@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"runtime"
 	"strings"
 	"sync"
@@ -27,7 +28,7 @@ func labelOf(x *sqlparser.AliasedExpr) string {
 	if s, ok := itemLabels.Load(weak.Make(x)); ok {
 		return s.(string)
 	}
-	return exprText(x.Expr)
+	return eval.ExprText(x.Expr)
 }
 
 // recordLabels reads the text of every select item of q (the statement as

@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"sort"
 	"strings"
 
@@ -80,7 +81,7 @@ func infoTableNames() []string {
 func tablesRows() [][]driver.Value {
 	var out [][]driver.Value
 	for _, t := range schema.Tables() {
-		out = append(out, []driver.Value{"def", DatabaseName, t.Name, "BASE TABLE", "Twilio", nil, "utf8mb4_bin", t.Description})
+		out = append(out, []driver.Value{"def", eval.DatabaseName, t.Name, "BASE TABLE", "Twilio", nil, "utf8mb4_bin", t.Description})
 	}
 	for _, n := range infoTableNames() {
 		out = append(out, []driver.Value{"def", "information_schema", n, "SYSTEM VIEW", "MEMORY", nil, "utf8mb4_bin", ""})
@@ -119,7 +120,7 @@ func columnsRows() [][]driver.Value {
 		}
 	}
 	for _, t := range schema.Tables() {
-		add(DatabaseName, t, false)
+		add(eval.DatabaseName, t, false)
 	}
 	for _, n := range infoTableNames() {
 		add("information_schema", infoSchema[strings.ToLower(n)].table, true)
@@ -130,7 +131,7 @@ func columnsRows() [][]driver.Value {
 func schemataRows() [][]driver.Value {
 	return [][]driver.Value{
 		{"def", "information_schema", "utf8mb4", "utf8mb4_bin"},
-		{"def", DatabaseName, "utf8mb4", "utf8mb4_bin"},
+		{"def", eval.DatabaseName, "utf8mb4", "utf8mb4_bin"},
 	}
 }
 
@@ -191,8 +192,8 @@ func columnComment(t *schema.Table, c schema.Column) string {
 func showTablesTable(db string, full bool) (*fromItem, error) {
 	var names []string
 	switch {
-	case strings.EqualFold(db, DatabaseName) || db == "":
-		db = DatabaseName
+	case strings.EqualFold(db, eval.DatabaseName) || db == "":
+		db = eval.DatabaseName
 		for _, t := range schema.Tables() {
 			names = append(names, t.Name)
 		}
@@ -200,7 +201,7 @@ func showTablesTable(db string, full bool) (*fromItem, error) {
 		db = "information_schema"
 		names = infoTableNames()
 	default:
-		return nil, fmt.Errorf("twilio: unknown database %q: the tables are in %s", db, DatabaseName)
+		return nil, fmt.Errorf("twilio: unknown database %q: the tables are in %s", db, eval.DatabaseName)
 	}
 	cols := []string{"Tables_in_" + db}
 	if full {
@@ -278,6 +279,6 @@ func showColumnsTable(name sqlparser.TableName, full bool) (*fromItem, error) {
 func showDatabasesTable() *fromItem {
 	t := &schema.Table{Name: "SHOW DATABASES", Columns: vcols("Database")}
 	return &fromItem{table: t, virtual: func(*Env) [][]driver.Value {
-		return [][]driver.Value{{"information_schema"}, {DatabaseName}}
+		return [][]driver.Value{{"information_schema"}, {eval.DatabaseName}}
 	}}
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"database/sql/driver"
+	"github.com/twiliosql/twiliosql/planner/eval"
 
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -26,7 +27,7 @@ func statisticsRows() [][]driver.Value {
 			if ix.Unique {
 				nonUnique, nullable = 0, ""
 			}
-			out = append(out, []driver.Value{"def", DatabaseName, t.Name, nonUnique, DatabaseName, ix.Name, int64(1),
+			out = append(out, []driver.Value{"def", eval.DatabaseName, t.Name, nonUnique, eval.DatabaseName, ix.Name, int64(1),
 				ix.Column, "A", nil, nil, nil, nullable, "BTREE", "", "", "YES", nil})
 		}
 	}

@@ -3,6 +3,7 @@ package planner
 import (
 	"errors"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"strings"
 
 	"github.com/xwb1989/sqlparser"
@@ -160,12 +161,12 @@ func recogniseShow(q string, ws []word) (*Statement, bool, error) {
 		if len(ws) >= 2 && (ws[0].is("from") || ws[0].is("in")) {
 			db, ws = ws[1].text, ws[2:]
 		}
-		where, err := showFilter(q, ws, "Tables_in_"+DatabaseName)
+		where, err := showFilter(q, ws, "Tables_in_"+eval.DatabaseName)
 		if err != nil {
 			return nil, true, err
 		}
 		if strings.EqualFold(db, "information_schema") {
-			where = strings.ReplaceAll(where, "`Tables_in_"+DatabaseName+"`", "`Tables_in_information_schema`")
+			where = strings.ReplaceAll(where, "`Tables_in_"+eval.DatabaseName+"`", "`Tables_in_information_schema`")
 		}
 		if _, err := showTablesTable(db, full); err != nil {
 			return nil, true, err

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -46,7 +47,7 @@ type queryPlan interface {
 }
 
 // planQuery plans a SELECT or a UNION.
-func planQuery(ast sqlparser.SelectStatement, env *Env, a args) (queryPlan, error) {
+func planQuery(ast sqlparser.SelectStatement, env *Env, a eval.Args) (queryPlan, error) {
 	switch x := ast.(type) {
 	case *sqlparser.Select:
 		return planSelect(x, env, a)
@@ -55,7 +56,7 @@ func planQuery(ast sqlparser.SelectStatement, env *Env, a args) (queryPlan, erro
 	case *sqlparser.ParenSelect:
 		return planQuery(x.Select, env, a)
 	}
-	return nil, unsupported(fmt.Sprintf("%T", ast))
+	return nil, eval.Unsupported(fmt.Sprintf("%T", ast))
 }
 
 func (p *selectPlan) resultColumns() []ResultColumn { return p.columns }

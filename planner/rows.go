@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -30,11 +31,11 @@ type Rows struct {
 	ctx      context.Context
 	columns  []ResultColumn
 	src      source
-	filter   evalFunc   // residual WHERE; nil: every row passes
-	project  []evalFunc // one per result column
-	offset   int64      // rows still to skip
-	limit    int64      // rows still to return; -1: no limit
-	affected int64      // resources a write changed
+	filter   eval.EvalFunc   // residual WHERE; nil: every row passes
+	project  []eval.EvalFunc // one per result column
+	offset   int64           // rows still to skip
+	limit    int64           // rows still to return; -1: no limit
+	affected int64           // resources a write changed
 	done     bool
 }
 
@@ -70,7 +71,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 				r.Close()
 				return err
 			}
-			if ok, _ := truth(v); !ok {
+			if ok, _ := eval.Truth(v); !ok {
 				continue
 			}
 		}
@@ -84,7 +85,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 				r.Close()
 				return err
 			}
-			dest[i] = outward(v)
+			dest[i] = eval.Outward(v)
 		}
 		if r.limit > 0 {
 			r.limit--

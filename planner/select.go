@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"slices"
 	"strconv"
@@ -23,13 +24,13 @@ type selectPlan struct {
 	joins  []*joinStep
 	// pre filters the driving item's rows before any join lookup: the
 	// WHERE terms on that table alone.
-	pre      evalFunc
-	filter   evalFunc // WHERE (and inner joins' ON), re-checked on every row
+	pre      eval.EvalFunc
+	filter   eval.EvalFunc // WHERE (and inner joins' ON), re-checked on every row
 	where    sqlparser.Expr
 	group    *grouping // nil: no GROUP BY or aggregate
-	having   evalFunc
+	having   eval.EvalFunc
 	columns  []ResultColumn
-	project  []evalFunc
+	project  []eval.EvalFunc
 	order    []orderKey
 	distinct bool
 	offset   int64
@@ -51,20 +52,20 @@ type selectPlan struct {
 }
 
 type orderKey struct {
-	eval evalFunc
+	eval eval.EvalFunc
 	desc bool
 	text string
 }
 
-func planSelect(st *sqlparser.Select, env *Env, a args) (*selectPlan, error) {
+func planSelect(st *sqlparser.Select, env *Env, a eval.Args) (*selectPlan, error) {
 	return planSelectFrom(st, env, a, nil)
 }
 
 // planSelectFrom plans a SELECT; items, when given, replace its FROM (the
 // virtual tables of SHOW and DESCRIBE).
-func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (*selectPlan, error) {
+func planSelectFrom(st *sqlparser.Select, env *Env, a eval.Args, items []*fromItem) (*selectPlan, error) {
 	if st.Lock != "" {
-		return nil, unsupported("locking reads (FOR UPDATE)")
+		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
 	if items == nil {
 		var err error
@@ -74,7 +75,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 	}
 	qs := newQueryScope(items)
 	subs := &subqueries{env: env, args: a}
-	c := &compiler{cols: qs, args: a, now: env.now, subs: subs}
+	c := &eval.Compiler{Cols: qs, Args: a, Now: env.now, Subs: subs}
 	p := &selectPlan{scope: items[0].scope(), items: items, qscope: qs, distinct: st.Distinct != "", limit: -1, subs: subs, text: sqlparser.String(st)}
 	if items[0].virtual == nil || len(items) > 1 {
 		p.ast = st // SHOW's and DESCRIBE's tables are given, not written
@@ -136,7 +137,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 }
 
 // compileAnd compiles the conjunction of terms; nil for none.
-func compileAnd(c *compiler, terms []sqlparser.Expr) (evalFunc, error) {
+func compileAnd(c *eval.Compiler, terms []sqlparser.Expr) (eval.EvalFunc, error) {
 	var all sqlparser.Expr
 	for _, t := range terms {
 		if all == nil {
@@ -148,11 +149,11 @@ func compileAnd(c *compiler, terms []sqlparser.Expr) (evalFunc, error) {
 	if all == nil {
 		return nil, nil
 	}
-	f, err := c.expr(all)
+	f, err := c.Expr(all)
 	if err != nil {
 		return nil, err
 	}
-	return f.eval, nil
+	return f.Eval, nil
 }
 
 // termsOn are the terms that use the columns of item i alone.
@@ -168,7 +169,7 @@ func (p *selectPlan) termsOn(i int, terms []sqlparser.Expr) []sqlparser.Expr {
 }
 
 // planAccess decides how each table is read, and which is read first.
-func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
+func (p *selectPlan) planAccess(c *eval.Compiler, pooled []sqlparser.Expr) error {
 	accs := make([]access, len(p.items))
 	for i, it := range p.items {
 		if it.local() {
@@ -224,7 +225,7 @@ func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
 // row is known (sorting, DISTINCT).
 func (p *selectPlan) holdsRows() bool { return len(p.order) > 0 || p.distinct }
 
-func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error {
+func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *eval.Compiler) error {
 	for _, se := range exprs {
 		switch x := se.(type) {
 		case *sqlparser.StarExpr:
@@ -245,16 +246,16 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 				}
 			}
 		case *sqlparser.AliasedExpr:
-			e, err := c.expr(x.Expr)
+			e, err := c.Expr(x.Expr)
 			if err != nil {
 				return err
 			}
 			name, nullable := p.resultName(x)
-			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
-			p.project = append(p.project, e.eval)
+			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
+			p.project = append(p.project, e.Eval)
 			p.exprs = append(p.exprs, x.Expr)
 		default:
-			return unsupported(sqlparser.String(se))
+			return eval.Unsupported(sqlparser.String(se))
 		}
 	}
 	return nil
@@ -267,7 +268,7 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 		return name, true
 	}
 	if cn, ok := x.Expr.(*sqlparser.ColName); ok {
-		if idx, col, err := p.qscope.resolve(cn); err == nil {
+		if idx, col, err := p.qscope.Resolve(cn); err == nil {
 			it := p.items[p.qscope.itemOf(idx)]
 			return col.Name, col.Nullable || it.left
 		}
@@ -275,15 +276,15 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 	return labelOf(x), true
 }
 
-func columnAt(i int) evalFunc {
+func columnAt(i int) eval.EvalFunc {
 	return func(row []driver.Value) (driver.Value, error) { return row[i], nil }
 }
 
 // planOrder compiles ORDER BY terms: a result position (ORDER BY 2), a
 // result alias, or any expression over the tables' columns.
-func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *compiler) error {
+func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *eval.Compiler) error {
 	for _, o := range order {
-		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: exprText(o.Expr)}
+		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: eval.ExprText(o.Expr)}
 		switch x := o.Expr.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.IntVal {
@@ -304,29 +305,29 @@ func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *compiler) error {
 			}
 		}
 		if key.eval == nil {
-			e, err := c.expr(o.Expr)
+			e, err := c.Expr(o.Expr)
 			if err != nil {
 				return err
 			}
-			key.eval = e.eval
+			key.eval = e.Eval
 		}
 		p.order = append(p.order, key)
 	}
 	return nil
 }
 
-func (p *selectPlan) planLimit(l *sqlparser.Limit, c *compiler) error {
+func (p *selectPlan) planLimit(l *sqlparser.Limit, c *eval.Compiler) error {
 	if l == nil {
 		return nil
 	}
 	read := func(e sqlparser.Expr, what string) (int64, error) {
-		v, err := c.value(e)
+		v, err := c.Value(e)
 		if err != nil {
 			return 0, err
 		}
-		n, ok := toInt(v)
+		n, ok := eval.ToInt(v)
 		if !ok || n < 0 {
-			return 0, fmt.Errorf("twilio: %s must be a whole number of 0 or more, not %s", what, describe(v))
+			return 0, fmt.Errorf("twilio: %s must be a whole number of 0 or more, not %s", what, eval.Describe(v))
 		}
 		return n, nil
 	}
@@ -472,15 +473,15 @@ func (p *selectPlan) gather(stream *Rows) (*Rows, error) {
 		}
 		rows = append(rows, h.out)
 	}
-	project := make([]evalFunc, len(p.project))
+	project := make([]eval.EvalFunc, len(p.project))
 	for i := range project {
 		project[i] = columnAt(i)
 	}
 	return &Rows{ctx: stream.ctx, columns: p.columns, src: &sliceSource{rows: rows}, project: project, offset: offset, limit: limit}, nil
 }
 
-func orderEvals(keys []orderKey) []evalFunc {
-	out := make([]evalFunc, len(keys))
+func orderEvals(keys []orderKey) []eval.EvalFunc {
+	out := make([]eval.EvalFunc, len(keys))
 	for i, k := range keys {
 		out[i] = k.eval
 	}
@@ -497,7 +498,7 @@ func compareNullsFirst(a, b driver.Value) int {
 	case b == nil:
 		return 1
 	}
-	c, _ := compare(a, b)
+	c, _ := eval.Compare(a, b)
 	return c
 }
 
@@ -514,9 +515,9 @@ func rowKey(row []driver.Value) string {
 		case float64:
 			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
 		case bool:
-			fmt.Fprintf(&b, "\x00n:%d", boolInt(x))
+			fmt.Fprintf(&b, "\x00n:%d", eval.BoolInt(x))
 		default:
-			fmt.Fprintf(&b, "\x00%T:%s", v, toString(v))
+			fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
 		}
 	}
 	return b.String()
@@ -534,7 +535,7 @@ func needsGrouping(st *sqlparser.Select) bool {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if isAggregate(x.Name.Lowered()) {
+			if eval.IsAggregate(x.Name.Lowered()) {
 				found = true
 			}
 		case *sqlparser.GroupConcatExpr:

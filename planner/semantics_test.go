@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +21,12 @@ import (
 func evalExpr(t *testing.T, expr string, row map[string]driver.Value) driver.Value {
 	t.Helper()
 	sel := parseSelect(t, "SELECT "+expr+" FROM Calls")
-	c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
-	e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+	c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().now}
+	e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
-	got, err := e.eval(callsRow(t, row))
+	got, err := e.Eval(callsRow(t, row))
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
@@ -224,7 +225,7 @@ func TestLikeSemantics(t *testing.T) {
 		{"whatsapp:%", "WhatsApp:+1", '\\', true},
 	}
 	for _, tt := range tests {
-		if got := compileLike(tt.pattern, tt.escape).match(tt.s); got != tt.want {
+		if got := eval.CompileLike(tt.pattern, tt.escape).Match(tt.s); got != tt.want {
 			t.Errorf("%q LIKE %q ESCAPE %q = %v, want %v", tt.s, tt.pattern, tt.escape, got, tt.want)
 		}
 	}
@@ -432,13 +433,13 @@ func TestExpressionTypes(t *testing.T) {
 		{"CASE WHEN Duration > 1 THEN Status ELSE Duration END", schema.String},
 	} {
 		sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
-		c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
-		e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+		c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().now}
+		e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.expr, err)
 		}
-		if e.typ != tt.want {
-			t.Errorf("%s is %v, want %v", tt.expr, e.typ, tt.want)
+		if e.Typ != tt.want {
+			t.Errorf("%s is %v, want %v", tt.expr, e.Typ, tt.want)
 		}
 	}
 }
@@ -455,7 +456,7 @@ func TestDescribeShortens(t *testing.T) {
 		{at + "y", `"` + at + `…"`},
 		{int64(7), "7"},
 	} {
-		if got := describe(tt.v); got != tt.want {
+		if got := eval.Describe(tt.v); got != tt.want {
 			t.Errorf("describe(%v) = %s, want %s", tt.v, got, tt.want)
 		}
 	}

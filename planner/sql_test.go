@@ -2,6 +2,7 @@ package planner
 
 import (
 	"database/sql/driver"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"reflect"
 	"strings"
@@ -38,7 +39,7 @@ func run(t *testing.T, q string) ([]string, [][]string) {
 			if v == nil {
 				row[i] = "NULL"
 			} else {
-				row[i] = toString(v)
+				row[i] = eval.ToString(v)
 			}
 		}
 		out = append(out, row)

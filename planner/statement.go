@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"log/slog"
 	"regexp"
@@ -123,7 +124,7 @@ func countInputs(ast sqlparser.Statement) int {
 		switch x := node.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.ValArg {
-				if n, ok := positional(strings.TrimLeft(string(x.Val), ":")); ok {
+				if n, ok := eval.Positional(strings.TrimLeft(string(x.Val), ":")); ok {
 					highest = max(highest, n)
 				} else {
 					named = true
@@ -183,14 +184,14 @@ func firstWord(q string) string {
 // authentication errors surface here.
 func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue) (*Rows, error) {
 	if s.explain != nil {
-		return s.explain.explainRows(ctx, env, args(nv))
+		return s.explain.explainRows(ctx, env, eval.Args(nv))
 	}
 	if s.meta != nil {
 		item, err := s.meta.item()
 		if err != nil {
 			return nil, err
 		}
-		plan, err := planSelectFrom(s.meta.sel, env, args(nv), []*fromItem{item})
+		plan, err := planSelectFrom(s.meta.sel, env, eval.Args(nv), []*fromItem{item})
 		if err != nil {
 			return nil, err
 		}
@@ -198,13 +199,13 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 	}
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
-		plan, err := planQuery(st, env, args(nv))
+		plan, err := planQuery(st, env, eval.Args(nv))
 		if err != nil {
 			return nil, err
 		}
 		return plan.open(ctx, env)
 	case *sqlparser.Insert:
-		w, err := planInsert(st, env, args(nv))
+		w, err := planInsert(st, env, eval.Args(nv))
 		if err != nil {
 			return nil, err
 		}
@@ -213,7 +214,7 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planUpdate(st, env, args(nv))
+		w, err := planUpdate(st, env, eval.Args(nv))
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +223,7 @@ func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue)
 		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planDelete(st, env, args(nv))
+		w, err := planDelete(st, env, eval.Args(nv))
 		if err != nil {
 			return nil, err
 		}

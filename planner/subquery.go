@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -16,7 +17,7 @@ import (
 // requests, so its values can be pushed into them.
 type subqueries struct {
 	env  *Env
-	args args
+	args eval.Args
 	list []*subquery
 	// correlated are the subqueries that use the outer row's columns: they
 	// run while the statement's rows are read, under ctx.
@@ -57,8 +58,8 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 
 // subsOf is the statement's subqueries a compiler plans into; nil: none
 // allowed.
-func subsOf(c *compiler) *subqueries {
-	s, _ := c.subs.(*subqueries)
+func subsOf(c *eval.Compiler) *subqueries {
+	s, _ := c.Subs.(*subqueries)
 	return s
 }
 
@@ -159,7 +160,7 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 		if w == nil {
 			continue
 		}
-		if c, ok := compare(v, w); ok && c == 0 {
+		if c, ok := eval.Compare(v, w); ok && c == 0 {
 			return true
 		}
 	}
@@ -173,7 +174,7 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 // outer row: the rows of its one run, or, when it is correlated, of its run
 // for the outer row's values. rows caps what a correlated run reads (EXISTS
 // needs one row, a scalar two, to tell it has too many; -1: all).
-func (s *subqueries) subqueryRows(c *compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
+func (s *subqueries) subqueryRows(c *eval.Compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
 	cq, err := s.correlation(c, sub)
 	if err != nil {
 		return nil, nil, err
@@ -190,16 +191,16 @@ func (s *subqueries) subqueryRows(c *compiler, sub *sqlparser.Subquery, rows int
 }
 
 // inSubquery compiles "x [NOT] IN (SELECT …)".
-func (s *subqueries) inSubquery(c *compiler, left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
+func (s *subqueries) InSubquery(c *eval.Compiler, left eval.Typed, sub *sqlparser.Subquery, negate bool) (eval.Typed, error) {
 	get, cols, err := s.subqueryRows(c, sub, -1)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
 	if n := len(cols); n != 1 {
-		return typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
+		return eval.Typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
 	}
-	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+	return eval.Typed{Typ: schema.Bool, Eval: func(row []driver.Value) (driver.Value, error) {
+		lv, err := left.Eval(row)
 		if err != nil {
 			return nil, err
 		}
@@ -217,15 +218,15 @@ func (s *subqueries) inSubquery(c *compiler, left typed, sub *sqlparser.Subquery
 
 // scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
 // an error with more than one.
-func (s *subqueries) scalarSubquery(c *compiler, sub *sqlparser.Subquery) (typed, error) {
+func (s *subqueries) ScalarSubquery(c *eval.Compiler, sub *sqlparser.Subquery) (eval.Typed, error) {
 	get, cols, err := s.subqueryRows(c, sub, 2)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
 	if n := len(cols); n != 1 {
-		return typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
+		return eval.Typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
 	}
-	return typed{typ: cols[0].Type, eval: func(row []driver.Value) (driver.Value, error) {
+	return eval.Typed{Typ: cols[0].Type, Eval: func(row []driver.Value) (driver.Value, error) {
 		q, err := get(row)
 		if err != nil {
 			return nil, err
@@ -241,12 +242,12 @@ func (s *subqueries) scalarSubquery(c *compiler, sub *sqlparser.Subquery) (typed
 }
 
 // exists compiles "EXISTS (SELECT …)" (uncorrelated).
-func (s *subqueries) exists(c *compiler, x *sqlparser.ExistsExpr) (typed, error) {
+func (s *subqueries) Exists(c *eval.Compiler, x *sqlparser.ExistsExpr) (eval.Typed, error) {
 	get, _, err := s.subqueryRows(c, x.Subquery, 1)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
-	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
+	return eval.Typed{Typ: schema.Bool, Eval: func(row []driver.Value) (driver.Value, error) {
 		q, err := get(row)
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"strconv"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -58,9 +59,9 @@ func unionBranches(u *sqlparser.Union) ([]sqlparser.SelectStatement, []bool) {
 	return append(asts, u.Right), append(distinct, u.Type != sqlparser.UnionAllStr)
 }
 
-func planUnion(u *sqlparser.Union, env *Env, a args) (*unionPlan, error) {
+func planUnion(u *sqlparser.Union, env *Env, a eval.Args) (*unionPlan, error) {
 	if u.Lock != "" {
-		return nil, unsupported("locking reads (FOR UPDATE)")
+		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
 	asts, distinct := unionBranches(u)
 	p := &unionPlan{asts: asts, distinct: distinct, orderBy: u.OrderBy, limitAST: u.Limit, limit: -1, limitPushed: -1}
@@ -78,7 +79,7 @@ func planUnion(u *sqlparser.Union, env *Env, a args) (*unionPlan, error) {
 	for i, c := range p.columns {
 		t.Columns[i] = schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable}
 	}
-	c := &compiler{cols: tableScope{table: t}, args: a, now: env.now}
+	c := &eval.Compiler{Cols: tableScope{table: t}, Args: a, Now: env.now}
 	// ORDER BY and LIMIT are a SELECT's over the union's result.
 	sorter := &selectPlan{columns: p.columns, limit: -1}
 	for i := range p.columns {

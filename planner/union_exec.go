@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 )
 
@@ -10,7 +11,7 @@ import (
 // its errors surface in Query; each later one only once the rows before it
 // are used up, so a LIMIT the first branches fill costs nothing more.
 func (p *unionPlan) open(ctx context.Context, env *Env) (*Rows, error) {
-	project := make([]evalFunc, len(p.columns))
+	project := make([]eval.EvalFunc, len(p.columns))
 	for i := range project {
 		project[i] = columnAt(i)
 	}

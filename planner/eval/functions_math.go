@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -27,7 +27,7 @@ func fnAbs(a []driver.Value) (driver.Value, error) {
 	case decimal.Decimal:
 		return x.Abs(), nil
 	}
-	f, _ := toFloat(a[0])
+	f, _ := ToFloat(a[0])
 	return math.Abs(f), nil
 }
 
@@ -52,7 +52,7 @@ func integral(v driver.Value, f func(float64) float64, d func(decimal.Decimal) d
 		}
 		return r
 	}
-	x, _ := toFloat(v)
+	x, _ := ToFloat(v)
 	r := f(x)
 	if r >= math.MinInt64 && r < math.MaxInt64 {
 		return int64(r)
@@ -63,13 +63,13 @@ func integral(v driver.Value, f func(float64) float64, d func(decimal.Decimal) d
 func fnRound(a []driver.Value) (driver.Value, error) {
 	places := int64(0)
 	if len(a) == 2 {
-		places, _ = toInt(roundTo(a[1], 0, false))
+		places, _ = ToInt(roundTo(a[1], 0, false))
 	}
 	return roundTo(numeric(a[0]), places, false), nil
 }
 
 func fnTruncate(a []driver.Value) (driver.Value, error) {
-	places, _ := toInt(roundTo(a[1], 0, false))
+	places, _ := ToInt(roundTo(a[1], 0, false))
 	return roundTo(numeric(a[0]), places, true), nil
 }
 
@@ -80,21 +80,21 @@ func numeric(v driver.Value) driver.Value {
 	case int64, float64, decimal.Decimal:
 		return v
 	case bool:
-		return int64(boolInt(v.(bool)))
+		return int64(BoolInt(v.(bool)))
 	}
-	f, _ := toFloat(v)
+	f, _ := ToFloat(v)
 	return f
 }
 
-func modType(a []typed) schema.Type {
-	if a[0].typ == schema.Int && a[1].typ == schema.Int {
+func modType(a []Typed) schema.Type {
+	if a[0].Typ == schema.Int && a[1].Typ == schema.Int {
 		return schema.Int
 	}
 	return schema.Float
 }
 
 func fnMod(a []driver.Value) (driver.Value, error) {
-	return arith("%", numeric(a[0]), numeric(a[1]), func() string { return fmt.Sprintf("mod(%s,%s)", toString(a[0]), toString(a[1])) })
+	return arith("%", numeric(a[0]), numeric(a[1]), func() string { return fmt.Sprintf("mod(%s,%s)", ToString(a[0]), ToString(a[1])) })
 }
 
 // double checks a DOUBLE result: MySQL answers an infinite or undefined one
@@ -106,7 +106,7 @@ func double(name string, r float64, a []driver.Value) (driver.Value, error) {
 			if i > 0 {
 				args += ","
 			}
-			args += toString(v)
+			args += ToString(v)
 		}
 		return nil, errOutOfRange("DOUBLE", fmt.Sprintf("%s(%s)", name, args))
 	}
@@ -114,13 +114,13 @@ func double(name string, r float64, a []driver.Value) (driver.Value, error) {
 }
 
 func fnPow(a []driver.Value) (driver.Value, error) {
-	x, _ := toFloat(a[0])
-	y, _ := toFloat(a[1])
+	x, _ := ToFloat(a[0])
+	y, _ := ToFloat(a[1])
 	return double("pow", math.Pow(x, y), a)
 }
 
 func fnSqrt(a []driver.Value) (driver.Value, error) {
-	x, _ := toFloat(a[0])
+	x, _ := ToFloat(a[0])
 	if x < 0 {
 		return nil, nil
 	}
@@ -128,7 +128,7 @@ func fnSqrt(a []driver.Value) (driver.Value, error) {
 }
 
 func fnLn(a []driver.Value) (driver.Value, error) {
-	x, _ := toFloat(a[0])
+	x, _ := ToFloat(a[0])
 	if x <= 0 {
 		return nil, nil
 	}
@@ -139,8 +139,8 @@ func fnLog(a []driver.Value) (driver.Value, error) {
 	if len(a) == 1 {
 		return fnLn(a)
 	}
-	b, _ := toFloat(a[0])
-	x, _ := toFloat(a[1])
+	b, _ := ToFloat(a[0])
+	x, _ := ToFloat(a[1])
 	if x <= 0 || b <= 1 {
 		return nil, nil
 	}
@@ -149,7 +149,7 @@ func fnLog(a []driver.Value) (driver.Value, error) {
 
 func fnLogBase(base float64) func([]driver.Value) (driver.Value, error) {
 	return func(a []driver.Value) (driver.Value, error) {
-		x, _ := toFloat(a[0])
+		x, _ := ToFloat(a[0])
 		if x <= 0 {
 			return nil, nil
 		}
@@ -170,7 +170,7 @@ func fnSign(a []driver.Value) (driver.Value, error) {
 	if i, ok := a[0].(int64); ok {
 		return int64(cmpOrdered(i, 0)), nil
 	}
-	f, _ := toFloat(a[0])
+	f, _ := ToFloat(a[0])
 	return int64(cmpOrdered(f, 0)), nil
 }
 
@@ -188,10 +188,10 @@ func extreme(a []driver.Value, sign int) (driver.Value, error) {
 			texts++
 		}
 	}
-	cmp := compare
+	cmp := Compare
 	if texts > 0 && numbers > 0 {
 		cmp = func(x, y driver.Value) (int, bool) {
-			return compare(toString(x), toString(y))
+			return Compare(ToString(x), ToString(y))
 		}
 	}
 	best := a[0]
@@ -223,14 +223,14 @@ func fnIfNull(a []driver.Value) (driver.Value, error) {
 }
 
 func fnNullIf(a []driver.Value) (driver.Value, error) {
-	if cmp, ok := compare(a[0], a[1]); ok && cmp == 0 {
+	if cmp, ok := Compare(a[0], a[1]); ok && cmp == 0 {
 		return nil, nil
 	}
 	return a[0], nil
 }
 
 func fnIf(a []driver.Value) (driver.Value, error) {
-	if b, ok := truth(a[0]); ok && b {
+	if b, ok := Truth(a[0]); ok && b {
 		return a[1], nil
 	}
 	return a[2], nil

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -11,7 +11,7 @@ import (
 )
 
 // asTime reads a time from a time or a time literal string.
-func asTime(v driver.Value) (time.Time, bool) {
+func AsTime(v driver.Value) (time.Time, bool) {
 	switch x := v.(type) {
 	case time.Time:
 		return x.UTC(), true
@@ -21,51 +21,51 @@ func asTime(v driver.Value) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func (c *compiler) selectArg(se sqlparser.SelectExpr) (typed, error) {
+func (c *Compiler) SelectArg(se sqlparser.SelectExpr) (Typed, error) {
 	ae, ok := se.(*sqlparser.AliasedExpr)
 	if !ok {
-		return typed{}, unsupported(sqlparser.String(se) + " as a function argument")
+		return Typed{}, Unsupported(sqlparser.String(se) + " as a function argument")
 	}
-	return c.expr(ae.Expr)
+	return c.Expr(ae.Expr)
 }
 
-func (c *compiler) substr(x *sqlparser.SubstrExpr) (typed, error) {
-	subject, err := c.expr(x.Name)
+func (c *Compiler) substr(x *sqlparser.SubstrExpr) (Typed, error) {
+	subject, err := c.Expr(x.Name)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	return c.substring(subject, x.From, x.To)
 }
 
 // substring is SUBSTRING(s, pos[, len]) with MySQL's positions.
-func (c *compiler) substring(subject typed, fromExpr, lenExpr sqlparser.Expr) (typed, error) {
-	from, err := c.expr(fromExpr)
+func (c *Compiler) substring(subject Typed, fromExpr, lenExpr sqlparser.Expr) (Typed, error) {
+	from, err := c.Expr(fromExpr)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
-	var length *typed
+	var length *Typed
 	if lenExpr != nil {
-		l, err := c.expr(lenExpr)
+		l, err := c.Expr(lenExpr)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		length = &l
 	}
-	ops := []typed{subject, from}
+	ops := []Typed{subject, from}
 	if length != nil {
 		ops = append(ops, *length)
 	}
 	return c.derive(schema.String, func(row []driver.Value) (driver.Value, error) {
 		vals := make([]driver.Value, len(ops))
 		for i, o := range ops {
-			v, err := o.eval(row)
+			v, err := o.Eval(row)
 			if err != nil || v == nil {
 				return nil, err
 			}
 			vals[i] = v
 		}
-		runes := []rune(toString(vals[0]))
-		pos, _ := toInt(vals[1])
+		runes := []rune(ToString(vals[0]))
+		pos, _ := ToInt(vals[1])
 		// MySQL: 1-based; negative counts from the end; 0 yields "".
 		switch {
 		case pos > 0:
@@ -80,7 +80,7 @@ func (c *compiler) substring(subject typed, fromExpr, lenExpr sqlparser.Expr) (t
 		}
 		end := int64(len(runes))
 		if len(vals) == 3 {
-			n, _ := toInt(vals[2])
+			n, _ := ToInt(vals[2])
 			if n < 0 {
 				return "", nil
 			}
@@ -91,14 +91,14 @@ func (c *compiler) substring(subject typed, fromExpr, lenExpr sqlparser.Expr) (t
 }
 
 // interval adds or subtracts INTERVAL n unit to a time.
-func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract bool) (typed, error) {
-	amount, err := c.expr(iv.Expr)
+func (c *Compiler) interval(base Typed, iv *sqlparser.IntervalExpr, subtract bool) (Typed, error) {
+	amount, err := c.Expr(iv.Expr)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	unit := strings.ToLower(iv.Unit)
 	if _, ok := intervalSeconds[unit]; !ok {
-		return typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR", iv.Unit)
+		return Typed{}, fmt.Errorf("twilio: INTERVAL unit %s is not supported: use SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR", iv.Unit)
 	}
 	// MySQL: a DATE plus days, weeks, months or years is a DATE.
 	typ := schema.Time
@@ -106,28 +106,28 @@ func (c *compiler) interval(base typed, iv *sqlparser.IntervalExpr, subtract boo
 		typ = schema.Date
 	}
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		bv, err := base.eval(row)
+		bv, err := base.Eval(row)
 		if err != nil || bv == nil {
 			return nil, err
 		}
-		av, err := amount.eval(row)
+		av, err := amount.Eval(row)
 		if err != nil || av == nil {
 			return nil, err
 		}
-		t, ok := asTime(bv)
+		t, ok := AsTime(bv)
 		if !ok {
 			return nil, nil
 		}
-		n, ok := toInt(roundTo(av, 0, false))
+		n, ok := ToInt(roundTo(av, 0, false))
 		if !ok {
-			return nil, errOutOfRange("DATETIME", exprText(iv))
+			return nil, errOutOfRange("DATETIME", ExprText(iv))
 		}
 		if subtract {
 			n = -n
 		}
 		r, ok := addInterval(t, unit, n)
 		if !ok {
-			return nil, errOutOfRange("DATETIME", exprText(iv))
+			return nil, errOutOfRange("DATETIME", ExprText(iv))
 		}
 		return r, nil
 	}, base, amount), nil

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -57,18 +57,18 @@ func listArgument(v driver.Value) ([]driver.Value, bool) {
 // it can never hold, naming both: a time column with text that is not a
 // time, a number column with text that is not a number, a boolean with text.
 // MySQL would quietly convert (and match nothing, or everything).
-func checkOperands(le sqlparser.Expr, lt typed, re sqlparser.Expr, rt typed) error {
-	if col, ok := le.(*sqlparser.ColName); ok && rt.constant {
-		return checkConstant(col, lt.typ, rt)
+func checkOperands(le sqlparser.Expr, lt Typed, re sqlparser.Expr, rt Typed) error {
+	if col, ok := le.(*sqlparser.ColName); ok && rt.Constant {
+		return checkConstant(col, lt.Typ, rt)
 	}
-	if col, ok := re.(*sqlparser.ColName); ok && lt.constant {
-		return checkConstant(col, rt.typ, lt)
+	if col, ok := re.(*sqlparser.ColName); ok && lt.Constant {
+		return checkConstant(col, rt.Typ, lt)
 	}
 	return nil
 }
 
-func checkConstant(col *sqlparser.ColName, typ schema.Type, val typed) error {
-	v, err := val.eval(nil)
+func checkConstant(col *sqlparser.ColName, typ schema.Type, val Typed) error {
+	v, err := val.Eval(nil)
 	if err != nil {
 		return err
 	}
@@ -80,14 +80,14 @@ func checkConstant(col *sqlparser.ColName, typ schema.Type, val typed) error {
 	switch typ {
 	case schema.Time, schema.Date:
 		if _, ok := parseTime(s); !ok {
-			return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", name, typ, describe(v))
+			return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", name, typ, Describe(v))
 		}
 	case schema.Int, schema.Float:
 		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
-			return fmt.Errorf("twilio: %s is a %s but %s is not a number", name, typ, describe(v))
+			return fmt.Errorf("twilio: %s is a %s but %s is not a number", name, typ, Describe(v))
 		}
 	case schema.Bool:
-		return fmt.Errorf("twilio: %s is a %s: compare it with TRUE or FALSE, not %s", name, typ, describe(v))
+		return fmt.Errorf("twilio: %s is a %s: compare it with TRUE or FALSE, not %s", name, typ, Describe(v))
 	}
 	return nil
 }

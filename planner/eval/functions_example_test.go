@@ -1,15 +1,15 @@
-package planner_test
+package eval_test
 
 import (
 	"fmt"
 	"strings"
 
-	"github.com/twiliosql/twiliosql/planner"
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // The README's function list comes from the registry; here its first lines.
 func ExampleFunctionsMarkdown() {
-	lines := strings.Split(planner.FunctionsMarkdown(), "\n")
+	lines := strings.Split(eval.FunctionsMarkdown(), "\n")
 	for _, l := range lines[:2] {
 		fmt.Println(l)
 	}

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"strings"
@@ -68,14 +68,14 @@ func inDatetimeRange(t time.Time) bool { return !t.Before(minDatetime) && !t.Aft
 
 // isDateValued reports whether an expression is a DATE: of type Date, or a
 // constant string written as a date alone ('2026-06-15').
-func isDateValued(t typed) bool {
-	if t.typ == schema.Date {
+func isDateValued(t Typed) bool {
+	if t.Typ == schema.Date {
 		return true
 	}
-	if !t.constant || t.typ != schema.String {
+	if !t.Constant || t.Typ != schema.String {
 		return false
 	}
-	v, err := t.eval(nil)
+	v, err := t.Eval(nil)
 	s, ok := v.(string)
 	if err != nil || !ok {
 		return false

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"unicode"
@@ -16,7 +16,7 @@ type likeToken struct {
 	r    rune
 }
 
-func compileLike(pattern string, escape rune) likeMatcher {
+func CompileLike(pattern string, escape rune) likeMatcher {
 	var m likeMatcher
 	runes := []rune(pattern)
 	for i := 0; i < len(runes); i++ {
@@ -40,7 +40,7 @@ func compileLike(pattern string, escape rune) likeMatcher {
 
 // match runs the pattern over s with backtracking limited to the last '%',
 // which keeps it linear-ish in practice and never exponential.
-func (m likeMatcher) match(s string) bool {
+func (m likeMatcher) Match(s string) bool {
 	text := make([]rune, 0, utf8.RuneCountInString(s))
 	for _, r := range s {
 		text = append(text, unicode.ToLower(r))

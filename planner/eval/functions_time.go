@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -19,7 +19,7 @@ import (
 
 func timePart(part func(time.Time) int64) func([]driver.Value) (driver.Value, error) {
 	return func(a []driver.Value) (driver.Value, error) {
-		t, ok := asTime(a[0])
+		t, ok := AsTime(a[0])
 		if !ok {
 			return nil, nil
 		}
@@ -32,7 +32,7 @@ func midnight(t time.Time) time.Time {
 }
 
 func fnDate(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -42,9 +42,9 @@ func fnDate(a []driver.Value) (driver.Value, error) {
 // fnTime is TIME(x) as MySQL prints a TIME: hh:mm:ss, with microseconds
 // when there are any.
 func fnTime(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
-		s := strings.TrimSpace(toString(a[0]))
+		s := strings.TrimSpace(ToString(a[0]))
 		for _, layout := range []string{"15:04:05.999999", "15:04:05", "15:04"} {
 			if tt, err := time.Parse(layout, s); err == nil {
 				t, ok = tt, true
@@ -62,8 +62,8 @@ func fnTime(a []driver.Value) (driver.Value, error) {
 }
 
 func fnDateDiff(a []driver.Value) (driver.Value, error) {
-	x, ok1 := asTime(a[0])
-	y, ok2 := asTime(a[1])
+	x, ok1 := AsTime(a[0])
+	y, ok2 := AsTime(a[1])
 	if !ok1 || !ok2 {
 		return nil, nil
 	}
@@ -71,7 +71,7 @@ func fnDateDiff(a []driver.Value) (driver.Value, error) {
 }
 
 func fnDayName(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -79,7 +79,7 @@ func fnDayName(a []driver.Value) (driver.Value, error) {
 }
 
 func fnMonthName(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -87,7 +87,7 @@ func fnMonthName(a []driver.Value) (driver.Value, error) {
 }
 
 func fnLastDay(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -97,8 +97,8 @@ func fnLastDay(a []driver.Value) (driver.Value, error) {
 // fnMakeDate is MAKEDATE(year, dayofyear): two-digit years as MySQL reads
 // them (70-99: 19xx, 0-69: 20xx); a day of year below 1 is NULL.
 func fnMakeDate(a []driver.Value) (driver.Value, error) {
-	y, ok1 := toInt(roundTo(numeric(a[0]), 0, false))
-	d, ok2 := toInt(roundTo(numeric(a[1]), 0, false))
+	y, ok1 := ToInt(roundTo(numeric(a[0]), 0, false))
+	d, ok2 := ToInt(roundTo(numeric(a[1]), 0, false))
 	if !ok1 || !ok2 || d < 1 || y < 0 || y > 9999 || d > 366*10000 {
 		return nil, nil
 	}
@@ -139,9 +139,9 @@ func zone(name string) (*time.Location, bool) {
 }
 
 func fnConvertTZ(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
-	from, ok1 := zone(toString(a[1]))
-	to, ok2 := zone(toString(a[2]))
+	t, ok := AsTime(a[0])
+	from, ok1 := zone(ToString(a[1]))
+	to, ok2 := zone(ToString(a[2]))
 	if !ok || !ok1 || !ok2 {
 		return nil, nil
 	}
@@ -149,7 +149,7 @@ func fnConvertTZ(a []driver.Value) (driver.Value, error) {
 	return time.Date(r.Year(), r.Month(), r.Day(), r.Hour(), r.Minute(), r.Second(), r.Nanosecond(), time.UTC), nil
 }
 
-func fromUnixtimeType(a []typed) schema.Type {
+func fromUnixtimeType(a []Typed) schema.Type {
 	if len(a) == 2 {
 		return schema.String
 	}
@@ -157,9 +157,9 @@ func fromUnixtimeType(a []typed) schema.Type {
 }
 
 func fnFromUnixtime(a []driver.Value) (driver.Value, error) {
-	secs, ok := toDecimal(numeric(a[0]))
+	secs, ok := ToDecimal(numeric(a[0]))
 	if !ok {
-		f, _ := toFloat(a[0])
+		f, _ := ToFloat(a[0])
 		secs = decimal.NewFromFloat(f)
 	}
 	// MySQL's range: 0 to 32536771199 (3001-01-18 23:59:59 UTC).
@@ -170,17 +170,17 @@ func fnFromUnixtime(a []driver.Value) (driver.Value, error) {
 	nanos := secs.Sub(decimal.NewFromInt(whole)).Shift(9).IntPart()
 	t := time.Unix(whole, nanos).UTC()
 	if len(a) == 2 {
-		return dateFormat(t, toString(a[1])), nil
+		return dateFormat(t, ToString(a[1])), nil
 	}
 	return t, nil
 }
 
 func fnDateFormat(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
-	return dateFormat(t, toString(a[1])), nil
+	return dateFormat(t, ToString(a[1])), nil
 }
 
 // dateFormat writes t with DATE_FORMAT's specifiers
@@ -362,12 +362,12 @@ func modeArg(a []driver.Value) int64 {
 	if len(a) < 2 {
 		return 0 // default_week_format
 	}
-	m, _ := toInt(roundTo(numeric(a[1]), 0, false))
+	m, _ := ToInt(roundTo(numeric(a[1]), 0, false))
 	return m
 }
 
 func fnWeek(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -376,7 +376,7 @@ func fnWeek(a []driver.Value) (driver.Value, error) {
 }
 
 func fnYearWeek(a []driver.Value) (driver.Value, error) {
-	t, ok := asTime(a[0])
+	t, ok := AsTime(a[0])
 	if !ok {
 		return nil, nil
 	}
@@ -387,8 +387,8 @@ func fnYearWeek(a []driver.Value) (driver.Value, error) {
 // fnStrToDate reads s as format describes it; NULL when it does not match.
 // A format of time specifiers alone reads a TIME, given as hh:mm:ss text.
 func fnStrToDate(a []driver.Value) (driver.Value, error) {
-	format := toString(a[1])
-	t, _, ok := strToDate(toString(a[0]), format)
+	format := ToString(a[1])
+	t, _, ok := strToDate(ToString(a[0]), format)
 	if !ok {
 		return nil, nil
 	}
@@ -549,10 +549,10 @@ func strToDate(s, format string) (t time.Time, hasTime, ok bool) {
 
 // strToDateType is DATE when a constant format reads no time of day, a
 // TIME (text) when it reads nothing else.
-func strToDateType(a []typed) schema.Type {
-	if len(a) == 2 && a[1].constant {
-		if v, err := a[1].eval(nil); err == nil && v != nil {
-			switch f := toString(v); {
+func strToDateType(a []Typed) schema.Type {
+	if len(a) == 2 && a[1].Constant {
+		if v, err := a[1].Eval(nil); err == nil && v != nil {
+			switch f := ToString(v); {
 			case !hasDateSpecifier(f):
 				return schema.String
 			case !hasTimeSpecifier(f):
@@ -575,20 +575,20 @@ func hasTimeSpecifier(format string) bool {
 	return false
 }
 
-func compileNow(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
+func compileNow(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
 	fsp := int64(0)
 	if len(x.Exprs) == 1 {
-		v, err := c.value(x.Exprs[0].(*sqlparser.AliasedExpr).Expr)
+		v, err := c.Value(x.Exprs[0].(*sqlparser.AliasedExpr).Expr)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
-		if n, ok := toInt(v); ok && n >= 0 && n <= 6 {
+		if n, ok := ToInt(v); ok && n >= 0 && n <= 6 {
 			fsp = n
 		} else {
-			return typed{}, fmt.Errorf("twilio: %s() takes a precision from 0 to 6, not %s", strings.ToUpper(x.Name.String()), describe(v))
+			return Typed{}, fmt.Errorf("twilio: %s() takes a precision from 0 to 6, not %s", strings.ToUpper(x.Name.String()), Describe(v))
 		}
 	}
-	t := c.now().(time.Time)
+	t := c.Now().(time.Time)
 	unit := time.Second
 	for range fsp {
 		unit /= 10
@@ -596,25 +596,25 @@ func compileNow(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
 	return c.constant(t.Truncate(unit)), nil
 }
 
-func compileToday(c *compiler, _ *sqlparser.FuncExpr) (typed, error) {
-	d := c.constant(midnight(c.now().(time.Time)))
-	d.typ = schema.Date
+func compileToday(c *Compiler, _ *sqlparser.FuncExpr) (Typed, error) {
+	d := c.constant(midnight(c.Now().(time.Time)))
+	d.Typ = schema.Date
 	return d, nil
 }
 
-func compileUnixTimestamp(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
-	var arg typed
+func compileUnixTimestamp(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
+	var arg Typed
 	if len(x.Exprs) == 0 {
-		arg = c.constant(c.now())
+		arg = c.constant(c.Now())
 	} else {
-		a, err := c.selectArg(x.Exprs[0])
+		a, err := c.SelectArg(x.Exprs[0])
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		arg = a
 	}
 	return c.call(schema.Int, "unix_timestamp", strict(func(a []driver.Value) (driver.Value, error) {
-		t, ok := asTime(a[0])
+		t, ok := AsTime(a[0])
 		if !ok {
 			return nil, nil
 		}
@@ -625,26 +625,26 @@ func compileUnixTimestamp(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
 			return decimal.NewFromInt(t.Unix()).Add(decimal.New(int64(t.Nanosecond()/1000), -6)), nil
 		}
 		return t.Unix(), nil
-	}), []typed{arg}), nil
+	}), []Typed{arg}), nil
 }
 
 // compileDateAdd is DATE_ADD/DATE_SUB/ADDDATE/SUBDATE: an INTERVAL, or
 // (ADDDATE, SUBDATE) a number of days.
-func compileDateAdd(subtract bool) func(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
-	return func(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
+func compileDateAdd(subtract bool) func(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
+	return func(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
 		name := x.Name.Lowered()
-		base, err := c.selectArg(x.Exprs[0])
+		base, err := c.SelectArg(x.Exprs[0])
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		ae, ok := x.Exprs[1].(*sqlparser.AliasedExpr)
 		if !ok {
-			return typed{}, unsupported(sqlparser.String(x.Exprs[1]) + " as a function argument")
+			return Typed{}, Unsupported(sqlparser.String(x.Exprs[1]) + " as a function argument")
 		}
 		iv, ok := ae.Expr.(*sqlparser.IntervalExpr)
 		if !ok {
 			if name != "adddate" && name != "subdate" {
-				return typed{}, fmt.Errorf("twilio: the second argument of %s must be INTERVAL n unit, e.g. INTERVAL 7 DAY", strings.ToUpper(name))
+				return Typed{}, fmt.Errorf("twilio: the second argument of %s must be INTERVAL n unit, e.g. INTERVAL 7 DAY", strings.ToUpper(name))
 			}
 			iv = &sqlparser.IntervalExpr{Expr: ae.Expr, Unit: "day"}
 		}
@@ -672,38 +672,38 @@ func unitArg(se sqlparser.SelectExpr) (string, bool) {
 	return "", false
 }
 
-func compileTimestampAdd(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
+func compileTimestampAdd(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
 	unit, ok := unitArg(x.Exprs[0])
 	if _, known := intervalSeconds[unit]; !ok || !known {
-		return typed{}, fmt.Errorf("twilio: TIMESTAMPADD's first argument is a unit: SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR, not %s", sqlparser.String(x.Exprs[0]))
+		return Typed{}, fmt.Errorf("twilio: TIMESTAMPADD's first argument is a unit: SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR, not %s", sqlparser.String(x.Exprs[0]))
 	}
-	base, err := c.selectArg(x.Exprs[2])
+	base, err := c.SelectArg(x.Exprs[2])
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	return c.interval(base, &sqlparser.IntervalExpr{Expr: x.Exprs[1].(*sqlparser.AliasedExpr).Expr, Unit: unit}, false)
 }
 
-func compileTimestampDiff(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
+func compileTimestampDiff(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
 	unit, ok := unitArg(x.Exprs[0])
 	per, known := intervalSeconds[unit]
 	if unit == "microsecond" {
 		known = true
 	}
 	if !ok || !known {
-		return typed{}, fmt.Errorf("twilio: TIMESTAMPDIFF's first argument is a unit: MICROSECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR, not %s", sqlparser.String(x.Exprs[0]))
+		return Typed{}, fmt.Errorf("twilio: TIMESTAMPDIFF's first argument is a unit: MICROSECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR, not %s", sqlparser.String(x.Exprs[0]))
 	}
-	var argv []typed
+	var argv []Typed
 	for _, se := range x.Exprs[1:] {
-		t, err := c.selectArg(se)
+		t, err := c.SelectArg(se)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		argv = append(argv, t)
 	}
 	return c.call(schema.Int, "timestampdiff", strict(func(a []driver.Value) (driver.Value, error) {
-		from, ok1 := asTime(a[0])
-		to, ok2 := asTime(a[1])
+		from, ok1 := AsTime(a[0])
+		to, ok2 := AsTime(a[1])
 		if !ok1 || !ok2 {
 			return nil, nil
 		}
@@ -783,15 +783,15 @@ var extractUnits = map[string]func(t time.Time) int64{
 	"year_month": func(t time.Time) int64 { return int64(t.Year())*100 + int64(t.Month()) },
 }
 
-func compileExtract(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
+func compileExtract(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
 	unit, ok := unitArg(x.Exprs[0])
 	part, known := extractUnits[unit]
 	if !ok || !known {
-		return typed{}, fmt.Errorf("twilio: EXTRACT(unit FROM date) takes a unit such as YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MICROSECOND or YEAR_MONTH, not %s", sqlparser.String(x.Exprs[0]))
+		return Typed{}, fmt.Errorf("twilio: EXTRACT(unit FROM date) takes a unit such as YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MICROSECOND or YEAR_MONTH, not %s", sqlparser.String(x.Exprs[0]))
 	}
-	arg, err := c.selectArg(x.Exprs[1])
+	arg, err := c.SelectArg(x.Exprs[1])
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
-	return c.call(schema.Int, "extract", strict(timePart(part)), []typed{arg}), nil
+	return c.call(schema.Int, "extract", strict(timePart(part)), []Typed{arg}), nil
 }

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ const (
 // statementTextLimit bounds the bytes all string functions of one statement
 // produce together (4 GiB, a few seconds of copying): rows stream, so this
 // bounds time rather than memory. A variable so tests can lower it.
-var statementTextLimit int64 = 64 * maxValueBytes
+var StatementTextLimit int64 = 64 * maxValueBytes
 
 // workBudget counts the bytes a statement's functions have produced. The
 // rows of a parallel scan are evaluated concurrently, hence the atomic.
@@ -25,11 +25,11 @@ type workBudget struct{ used atomic.Int64 }
 
 // budget is the statement's budget, shared by every expression compiled
 // with c or a compiler derived from it.
-func (c *compiler) budget() *workBudget {
-	if c.work == nil {
-		c.work = &workBudget{}
+func (c *Compiler) Budget() *workBudget {
+	if c.Work == nil {
+		c.Work = &workBudget{}
 	}
-	return c.work
+	return c.Work
 }
 
 // errValueTooLarge is MySQL's ER_WARN_ALLOWED_PACKET_OVERFLOWED made an
@@ -39,7 +39,7 @@ func errValueTooLarge(fn string, n int64) error {
 }
 
 // checkSize refuses, before it is built, a value of n bytes.
-func checkSize(fn string, n int64) error {
+func CheckSize(fn string, n int64) error {
 	if n > maxValueBytes || n < 0 {
 		return errValueTooLarge(fn, n)
 	}
@@ -48,14 +48,14 @@ func checkSize(fn string, n int64) error {
 
 // charge counts n bytes produced by fn against the statement's budget.
 func (w *workBudget) charge(fn string, n int) error {
-	if err := checkSize(fn, int64(n)); err != nil {
+	if err := CheckSize(fn, int64(n)); err != nil {
 		return err
 	}
 	if w == nil {
 		return nil
 	}
-	if w.used.Add(int64(n)) > statementTextLimit {
-		return fmt.Errorf("twilio: the statement's functions produced more than %d MiB of text (the limit of one statement): compute less per row or read fewer rows", statementTextLimit>>20)
+	if w.used.Add(int64(n)) > StatementTextLimit {
+		return fmt.Errorf("twilio: the statement's functions produced more than %d MiB of text (the limit of one statement): compute less per row or read fewer rows", StatementTextLimit>>20)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"bytes"
@@ -249,14 +249,14 @@ func jsonMatches(v any, steps []jsonStep, out []any) []any {
 }
 
 func fnJSONExtract(a []driver.Value) (driver.Value, error) {
-	doc, err := parseJSON(toString(a[0]), "json_extract", 1)
+	doc, err := parseJSON(ToString(a[0]), "json_extract", 1)
 	if err != nil {
 		return nil, err
 	}
 	var found []any
 	wrap := len(a) > 2
 	for _, p := range a[1:] {
-		steps, wild, err := parseJSONPath(toString(p))
+		steps, wild, err := parseJSONPath(ToString(p))
 		if err != nil {
 			return nil, err
 		}
@@ -273,7 +273,7 @@ func fnJSONExtract(a []driver.Value) (driver.Value, error) {
 }
 
 func fnJSONUnquote(a []driver.Value) (driver.Value, error) {
-	s := toString(a[0])
+	s := ToString(a[0])
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		var out string
 		if err := json.Unmarshal([]byte(s), &out); err != nil {
@@ -286,17 +286,17 @@ func fnJSONUnquote(a []driver.Value) (driver.Value, error) {
 
 // jsonArrow compiles doc->path (JSON_EXTRACT) and doc->>path (JSON_UNQUOTE
 // of it).
-func (c *compiler) jsonArrow(x *sqlparser.BinaryExpr) (typed, error) {
-	doc, err := c.expr(x.Left)
+func (c *Compiler) jsonArrow(x *sqlparser.BinaryExpr) (Typed, error) {
+	doc, err := c.Expr(x.Left)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
-	path, err := c.expr(x.Right)
+	path, err := c.Expr(x.Right)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	if x.Operator == sqlparser.JSONExtractOp {
-		return c.call(schema.JSON, "json_extract", strict(fnJSONExtract), []typed{doc, path}), nil
+		return c.call(schema.JSON, "json_extract", strict(fnJSONExtract), []Typed{doc, path}), nil
 	}
 	return c.call(schema.String, "json_unquote", strict(func(a []driver.Value) (driver.Value, error) {
 		v, err := fnJSONExtract(a)
@@ -304,7 +304,7 @@ func (c *compiler) jsonArrow(x *sqlparser.BinaryExpr) (typed, error) {
 			return v, err
 		}
 		return fnJSONUnquote([]driver.Value{v})
-	}), []typed{doc, path}), nil
+	}), []Typed{doc, path}), nil
 }
 
 // castJSON is CAST(x AS JSON): text is parsed and printed in normal form,
@@ -320,7 +320,7 @@ func castJSON(v driver.Value) (driver.Value, error) {
 	case bool:
 		return strconv.FormatBool(x), nil
 	case int64, float64, decimal.Decimal:
-		return toString(v), nil
+		return ToString(v), nil
 	}
-	return jsonText(toString(v)), nil
+	return jsonText(ToString(v)), nil
 }

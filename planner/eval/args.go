@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -10,13 +10,13 @@ import (
 // args are a statement's bound arguments. The parser turns each "?" into
 // ":v1", ":v2"…; ":name" stays. Values are bound into the plan, never spliced
 // into SQL text.
-type args []driver.NamedValue
+type Args []driver.NamedValue
 
 // lookup finds the value for a placeholder as the parser spells it (":v1",
 // ":name", "::list").
-func (a args) lookup(placeholder string) (driver.Value, error) {
+func (a Args) lookup(placeholder string) (driver.Value, error) {
 	name := strings.TrimLeft(placeholder, ":")
-	if n, ok := positional(name); ok {
+	if n, ok := Positional(name); ok {
 		for _, nv := range a {
 			if nv.Name == "" && nv.Ordinal == n {
 				return nv.Value, nil
@@ -33,7 +33,7 @@ func (a args) lookup(placeholder string) (driver.Value, error) {
 }
 
 // positional reads the parser's names for "?" placeholders: v1, v2, ….
-func positional(name string) (int, bool) {
+func Positional(name string) (int, bool) {
 	if len(name) < 2 || name[0] != 'v' {
 		return 0, false
 	}

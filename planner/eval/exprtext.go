@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 // exprText is an expression as SQL text for a result column's name, as
 // MySQL names it: column names in the catalog's spelling (the parser lowers
 // some, such as Status), DISTINCT in capitals, no backticks.
-func exprText(e sqlparser.Expr) string {
+func ExprText(e sqlparser.Expr) string {
 	buf := sqlparser.NewTrackedBuffer(formatLabel)
 	buf.Myprintf("%v", e)
 	return strings.ReplaceAll(buf.String(), "`", "")

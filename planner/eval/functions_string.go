@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -15,23 +15,23 @@ import (
 // case, as MySQL's default collation does; the result of every function is
 // bounded by max_allowed_packet (limits.go).
 
-func fnLower(a []driver.Value) (driver.Value, error) { return strings.ToLower(toString(a[0])), nil }
-func fnUpper(a []driver.Value) (driver.Value, error) { return strings.ToUpper(toString(a[0])), nil }
+func fnLower(a []driver.Value) (driver.Value, error) { return strings.ToLower(ToString(a[0])), nil }
+func fnUpper(a []driver.Value) (driver.Value, error) { return strings.ToUpper(ToString(a[0])), nil }
 
-func fnLength(a []driver.Value) (driver.Value, error) { return int64(len(toString(a[0]))), nil }
+func fnLength(a []driver.Value) (driver.Value, error) { return int64(len(ToString(a[0]))), nil }
 
 func fnCharLength(a []driver.Value) (driver.Value, error) {
-	return int64(utf8.RuneCountInString(toString(a[0]))), nil
+	return int64(utf8.RuneCountInString(ToString(a[0]))), nil
 }
 
 func fnConcat(a []driver.Value) (driver.Value, error) {
 	parts := make([]string, len(a))
 	size := int64(0)
 	for i, v := range a {
-		parts[i] = toString(v)
+		parts[i] = ToString(v)
 		size += int64(len(parts[i]))
 	}
-	if err := checkSize("concat", size); err != nil {
+	if err := CheckSize("concat", size); err != nil {
 		return nil, err
 	}
 	return strings.Join(parts, ""), nil
@@ -42,53 +42,53 @@ func fnConcatWS(a []driver.Value) (driver.Value, error) {
 	if a[0] == nil {
 		return nil, nil
 	}
-	sep := toString(a[0])
+	sep := ToString(a[0])
 	var parts []string
 	size := int64(0)
 	for _, v := range a[1:] {
 		if v != nil {
-			parts = append(parts, toString(v))
+			parts = append(parts, ToString(v))
 			size += int64(len(parts[len(parts)-1]) + len(sep))
 		}
 	}
-	if err := checkSize("concat_ws", size); err != nil {
+	if err := CheckSize("concat_ws", size); err != nil {
 		return nil, err
 	}
 	return strings.Join(parts, sep), nil
 }
 
 func fnTrimSpaces(trim func(string, string) string) func([]driver.Value) (driver.Value, error) {
-	return func(a []driver.Value) (driver.Value, error) { return trim(toString(a[0]), " "), nil }
+	return func(a []driver.Value) (driver.Value, error) { return trim(ToString(a[0]), " "), nil }
 }
 
 func fnLeft(a []driver.Value) (driver.Value, error) {
-	r := []rune(toString(a[0]))
-	n, _ := toInt(roundTo(a[1], 0, false))
+	r := []rune(ToString(a[0]))
+	n, _ := ToInt(roundTo(a[1], 0, false))
 	return string(r[:max(0, min(n, int64(len(r))))]), nil
 }
 
 func fnRight(a []driver.Value) (driver.Value, error) {
-	r := []rune(toString(a[0]))
-	n, _ := toInt(roundTo(a[1], 0, false))
+	r := []rune(ToString(a[0]))
+	n, _ := ToInt(roundTo(a[1], 0, false))
 	n = max(0, min(n, int64(len(r))))
 	return string(r[int64(len(r))-n:]), nil
 }
 
 func fnReplace(a []driver.Value) (driver.Value, error) {
-	s, from, to := toString(a[0]), toString(a[1]), toString(a[2])
+	s, from, to := ToString(a[0]), ToString(a[1]), ToString(a[2])
 	if from == "" {
 		return s, nil
 	}
 	// Sized before it is built: nested REPLACEs grow geometrically.
 	n := int64(strings.Count(s, from))
-	if err := checkSize("replace", int64(len(s))+n*(int64(len(to))-int64(len(from)))); err != nil {
+	if err := CheckSize("replace", int64(len(s))+n*(int64(len(to))-int64(len(from)))); err != nil {
 		return nil, err
 	}
 	return strings.ReplaceAll(s, from, to), nil
 }
 
 func fnReverse(a []driver.Value) (driver.Value, error) {
-	r := []rune(toString(a[0]))
+	r := []rune(ToString(a[0]))
 	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
 		r[i], r[j] = r[j], r[i]
 	}
@@ -103,8 +103,8 @@ func fnPad(left bool) func([]driver.Value) (driver.Value, error) {
 		name = "lpad"
 	}
 	return func(a []driver.Value) (driver.Value, error) {
-		s, pad := []rune(toString(a[0])), []rune(toString(a[2]))
-		n, ok := toInt(roundTo(a[1], 0, false))
+		s, pad := []rune(ToString(a[0])), []rune(ToString(a[2]))
+		n, ok := ToInt(roundTo(a[1], 0, false))
 		if !ok || n < 0 {
 			return nil, nil
 		}
@@ -118,7 +118,7 @@ func fnPad(left bool) func([]driver.Value) (driver.Value, error) {
 		fillRunes := n - int64(len(s))
 		full, rest := fillRunes/int64(len(pad)), fillRunes%int64(len(pad))
 		size := int64(len(string(s))) + full*int64(len(string(pad))) + int64(len(string(pad[:rest])))
-		if err := checkSize(name, size); err != nil {
+		if err := CheckSize(name, size); err != nil {
 			return nil, err
 		}
 		fill := make([]rune, 0, n-int64(len(s)))
@@ -133,8 +133,8 @@ func fnPad(left bool) func([]driver.Value) (driver.Value, error) {
 }
 
 func fnRepeat(a []driver.Value) (driver.Value, error) {
-	s := toString(a[0])
-	n, ok := toInt(roundTo(a[1], 0, false))
+	s := ToString(a[0])
+	n, ok := ToInt(roundTo(a[1], 0, false))
 	if !ok || n <= 0 || s == "" {
 		return "", nil
 	}
@@ -142,7 +142,7 @@ func fnRepeat(a []driver.Value) (driver.Value, error) {
 	if n <= math.MaxInt64/int64(len(s)) {
 		size = int64(len(s)) * n
 	}
-	if err := checkSize("repeat", size); err != nil {
+	if err := CheckSize("repeat", size); err != nil {
 		return nil, err
 	}
 	return strings.Repeat(s, int(n)), nil
@@ -173,34 +173,34 @@ func runeIndex(s, sub []rune, from int) int {
 }
 
 func fnInstr(a []driver.Value) (driver.Value, error) {
-	return int64(runeIndex(foldRunes(toString(a[0])), foldRunes(toString(a[1])), 0) + 1), nil
+	return int64(runeIndex(foldRunes(ToString(a[0])), foldRunes(ToString(a[1])), 0) + 1), nil
 }
 
 func fnLocate(a []driver.Value) (driver.Value, error) {
 	from := int64(1)
 	if len(a) == 3 {
-		from, _ = toInt(roundTo(a[2], 0, false))
+		from, _ = ToInt(roundTo(a[2], 0, false))
 		if from < 1 {
 			return int64(0), nil
 		}
 	}
-	s := foldRunes(toString(a[1]))
+	s := foldRunes(ToString(a[1]))
 	if from > int64(len(s))+1 {
 		return int64(0), nil
 	}
-	return int64(runeIndex(s, foldRunes(toString(a[0])), int(from-1)) + 1), nil
+	return int64(runeIndex(s, foldRunes(ToString(a[0])), int(from-1)) + 1), nil
 }
 
-func compileSubstring(c *compiler, x *sqlparser.FuncExpr) (typed, error) {
-	subject, err := c.selectArg(x.Exprs[0])
+func compileSubstring(c *Compiler, x *sqlparser.FuncExpr) (Typed, error) {
+	subject, err := c.SelectArg(x.Exprs[0])
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	var parts [2]sqlparser.Expr
 	for i, se := range x.Exprs[1:] {
 		ae, ok := se.(*sqlparser.AliasedExpr)
 		if !ok {
-			return typed{}, unsupported(sqlparser.String(se) + " in SUBSTRING")
+			return Typed{}, Unsupported(sqlparser.String(se) + " in SUBSTRING")
 		}
 		parts[i] = ae.Expr
 	}

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -21,10 +21,10 @@ import (
 
 // divPrecisionIncrement is MySQL's div_precision_increment default: the
 // scale a division adds to its dividend's.
-const divPrecisionIncrement = 4
+const DivPrecisionIncrement = 4
 
 // maxDecimalScale is MySQL's largest DECIMAL scale.
-const maxDecimalScale = 30
+const MaxDecimalScale = 30
 
 // maxDecimalDigits is MySQL's largest DECIMAL precision: 65 digits.
 const maxDecimalDigits = 65
@@ -55,21 +55,21 @@ func decimalDigits(d decimal.Decimal) int {
 }
 
 // scaleOf is the number of digits after the point MySQL shows.
-func scaleOf(d decimal.Decimal) int32 { return max(0, -d.Exponent()) }
+func ScaleOf(d decimal.Decimal) int32 { return max(0, -d.Exponent()) }
 
 // decimalText prints a DECIMAL with its scale, as MySQL does (1.50 stays
 // 1.50).
-func decimalText(d decimal.Decimal) string { return d.StringFixed(scaleOf(d)) }
+func decimalText(d decimal.Decimal) string { return d.StringFixed(ScaleOf(d)) }
 
 // toDecimal reads an exact number; ok is false for NULL, DOUBLE and text.
-func toDecimal(v driver.Value) (decimal.Decimal, bool) {
+func ToDecimal(v driver.Value) (decimal.Decimal, bool) {
 	switch x := v.(type) {
 	case decimal.Decimal:
 		return x, true
 	case int64:
 		return decimal.NewFromInt(x), true
 	case bool:
-		return decimal.NewFromInt(int64(boolInt(x))), true
+		return decimal.NewFromInt(int64(BoolInt(x))), true
 	}
 	return decimal.Decimal{}, false
 }
@@ -84,7 +84,7 @@ func decimalToInt(d decimal.Decimal) (int64, bool) {
 }
 
 // outward is the value database/sql receives: DECIMAL as float64.
-func outward(v driver.Value) driver.Value {
+func Outward(v driver.Value) driver.Value {
 	if d, ok := v.(decimal.Decimal); ok {
 		return d.InexactFloat64()
 	}
@@ -140,14 +140,14 @@ func arith(op string, a, b driver.Value, text func() string) (driver.Value, erro
 	_, aDec := a.(decimal.Decimal)
 	_, bDec := b.(decimal.Decimal)
 	if aDec || bDec {
-		ad, aok := toDecimal(a)
-		bd, bok := toDecimal(b)
+		ad, aok := ToDecimal(a)
+		bd, bok := ToDecimal(b)
 		if aok && bok {
 			return decimalArith(op, ad, bd, text)
 		}
 	}
-	af, _ := toFloat(a)
-	bf, _ := toFloat(b)
+	af, _ := ToFloat(a)
+	bf, _ := ToFloat(b)
 	var r float64
 	switch op {
 	case sqlparser.PlusStr:
@@ -176,7 +176,7 @@ func arith(op string, a, b driver.Value, text func() string) (driver.Value, erro
 		}
 		r = math.Mod(af, bf)
 	default:
-		return nil, unsupported("the operator " + op)
+		return nil, Unsupported("the operator " + op)
 	}
 	if math.IsInf(r, 0) || math.IsNaN(r) {
 		return nil, errOutOfRange("DOUBLE", text())
@@ -193,14 +193,14 @@ func decimalArith(op string, a, b decimal.Decimal, text func() string) (driver.V
 		r = a.Sub(b)
 	case sqlparser.MultStr:
 		r = a.Mul(b)
-		if scaleOf(r) > maxDecimalScale {
-			r = r.Round(maxDecimalScale)
+		if ScaleOf(r) > MaxDecimalScale {
+			r = r.Round(MaxDecimalScale)
 		}
 	case sqlparser.DivStr:
 		if b.IsZero() {
 			return nil, nil
 		}
-		r = a.DivRound(b, min(scaleOf(a)+divPrecisionIncrement, maxDecimalScale))
+		r = a.DivRound(b, min(ScaleOf(a)+DivPrecisionIncrement, MaxDecimalScale))
 	case sqlparser.IntDivStr:
 		if b.IsZero() {
 			return nil, nil
@@ -216,7 +216,7 @@ func decimalArith(op string, a, b decimal.Decimal, text func() string) (driver.V
 		}
 		r = a.Mod(b)
 	default:
-		return nil, unsupported("the operator " + op)
+		return nil, Unsupported("the operator " + op)
 	}
 	if decimalDigits(r) > maxDecimalDigits {
 		return nil, errOutOfRange("DECIMAL", text())
@@ -235,7 +235,7 @@ func negate(v driver.Value, text func() string) (driver.Value, error) {
 	case decimal.Decimal:
 		return x.Neg(), nil
 	}
-	f, _ := toFloat(v)
+	f, _ := ToFloat(v)
 	return -f, nil
 }
 
@@ -261,13 +261,13 @@ func roundTo(v driver.Value, places int64, truncate bool) driver.Value {
 		}
 		return d
 	case decimal.Decimal:
-		p := int32(max(min(places, maxDecimalScale), -maxDecimalDigits))
+		p := int32(max(min(places, MaxDecimalScale), -maxDecimalDigits))
 		if truncate {
 			return truncateDecimal(x, p)
 		}
 		return x.Round(p)
 	}
-	f, _ := toFloat(v)
+	f, _ := ToFloat(v)
 	if places > 308 || math.IsInf(f, 0) || math.IsNaN(f) {
 		return f
 	}

@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -39,7 +39,7 @@ func parseTime(s string) (time.Time, bool) {
 
 // toFloat converts a value to a number as MySQL does in numeric context:
 // booleans are 0 and 1, strings are read as far as they are numeric.
-func toFloat(v driver.Value) (float64, bool) {
+func ToFloat(v driver.Value) (float64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return float64(x), true
@@ -94,7 +94,7 @@ func leadingNumber(s string) float64 {
 }
 
 // toInt converts to int64 for LIMIT, OFFSET and integer parameters.
-func toInt(v driver.Value) (int64, bool) {
+func ToInt(v driver.Value) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
 		return x, true
@@ -119,21 +119,21 @@ func toInt(v driver.Value) (int64, bool) {
 }
 
 // truth is MySQL's truth of a value: NULL is unknown (ok false).
-func truth(v driver.Value) (val, ok bool) {
+func Truth(v driver.Value) (val, ok bool) {
 	if v == nil {
 		return false, false
 	}
 	if b, isBool := v.(bool); isBool {
 		return b, true
 	}
-	f, _ := toFloat(v)
+	f, _ := ToFloat(v)
 	return f != 0, true
 }
 
 // compare orders a and b; ok is false when either is NULL. Mixed types
 // compare as MySQL does: a time with a string parses the string, numbers
 // with anything compare numerically, strings compare byte by byte.
-func compare(a, b driver.Value) (int, bool) {
+func Compare(a, b driver.Value) (int, bool) {
 	if a == nil || b == nil {
 		return 0, false
 	}
@@ -160,7 +160,7 @@ func compare(a, b driver.Value) (int, bool) {
 		}
 	case bool:
 		if y, ok := b.(bool); ok {
-			return boolInt(x) - boolInt(y), true
+			return BoolInt(x) - BoolInt(y), true
 		}
 	case int64:
 		if y, ok := b.(int64); ok {
@@ -172,14 +172,14 @@ func compare(a, b driver.Value) (int, bool) {
 	_, aDec := a.(decimal.Decimal)
 	_, bDec := b.(decimal.Decimal)
 	if aDec || bDec {
-		if x, ok := toDecimal(a); ok {
-			if y, ok := toDecimal(b); ok {
+		if x, ok := ToDecimal(a); ok {
+			if y, ok := ToDecimal(b); ok {
 				return x.Cmp(y), true
 			}
 		}
 	}
-	fa, _ := toFloat(a)
-	fb, _ := toFloat(b)
+	fa, _ := ToFloat(a)
+	fb, _ := ToFloat(b)
 	return cmpOrdered(fa, fb), true
 }
 
@@ -193,7 +193,7 @@ func cmpOrdered[T int64 | float64](a, b T) int {
 	return 0
 }
 
-func boolInt(b bool) int {
+func BoolInt(b bool) int {
 	if b {
 		return 1
 	}
@@ -204,7 +204,7 @@ func boolInt(b bool) int {
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 
 // toString is the text of a value in string context.
-func toString(v driver.Value) string {
+func ToString(v driver.Value) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
@@ -230,7 +230,7 @@ func toString(v driver.Value) string {
 }
 
 // describe names a value in error messages: its SQL literal, shortened.
-func describe(v driver.Value) string {
+func Describe(v driver.Value) string {
 	switch x := v.(type) {
 	case nil:
 		return "NULL"
@@ -242,5 +242,5 @@ func describe(v driver.Value) string {
 	case time.Time:
 		return "'" + x.Format(time.RFC3339) + "'"
 	}
-	return toString(v)
+	return ToString(v)
 }

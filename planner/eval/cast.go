@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -15,12 +15,12 @@ import (
 // cast is CAST(x AS type) and CONVERT(x, type) with MySQL's types: SIGNED,
 // UNSIGNED, DECIMAL[(p[,s])], CHAR[(n)], DATE, DATETIME, TIME, JSON (and
 // FLOAT/REAL as DOUBLE).
-func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, error) {
-	inner, err := c.expr(e)
+func (c *Compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (Typed, error) {
+	inner, err := c.Expr(e)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
-	text := func() string { return exprText(e) }
+	text := func() string { return ExprText(e) }
 	length := func(def int64) (int64, error) {
 		if to.Length == nil {
 			return def, nil
@@ -44,31 +44,31 @@ func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, err
 	case "decimal":
 		p, err := length(10)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		s := int64(0)
 		if to.Scale != nil {
 			s, _ = strconv.ParseInt(string(to.Scale.Val), 10, 64)
 		}
-		if p < 1 || p > maxDecimalDigits || s < 0 || s > maxDecimalScale || s > p {
-			return typed{}, fmt.Errorf("twilio: DECIMAL(%d,%d) is not a DECIMAL type: precision 1 to 65, scale 0 to 30 and not above the precision", p, s)
+		if p < 1 || p > maxDecimalDigits || s < 0 || s > MaxDecimalScale || s > p {
+			return Typed{}, fmt.Errorf("twilio: DECIMAL(%d,%d) is not a DECIMAL type: precision 1 to 65, scale 0 to 30 and not above the precision", p, s)
 		}
 		typ = schema.Float
 		conv = func(v driver.Value) (driver.Value, error) { return castDecimal(v, int32(p), int32(s), text) }
 	case "float", "real", "double":
 		typ = schema.Float
 		conv = func(v driver.Value) (driver.Value, error) {
-			f, _ := toFloat(v)
+			f, _ := ToFloat(v)
 			return f, nil
 		}
 	case "char", "nchar", "binary", "varchar", "text":
 		n, err := length(-1)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		typ = schema.String
 		conv = func(v driver.Value) (driver.Value, error) {
-			s := toString(v)
+			s := ToString(v)
 			if n >= 0 {
 				if r := []rune(s); int64(len(r)) > n {
 					s = string(r[:n])
@@ -89,10 +89,10 @@ func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, err
 		typ = schema.JSON
 		conv = castJSON
 	default:
-		return typed{}, fmt.Errorf("twilio: CAST to %s is not supported: use SIGNED, UNSIGNED, DECIMAL(p,s), CHAR(n), DATE, DATETIME, TIME or JSON", to.Type)
+		return Typed{}, fmt.Errorf("twilio: CAST to %s is not supported: use SIGNED, UNSIGNED, DECIMAL(p,s), CHAR(n), DATE, DATETIME, TIME or JSON", to.Type)
 	}
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		v, err := inner.eval(row)
+		v, err := inner.Eval(row)
 		if err != nil || v == nil {
 			return nil, err
 		}
@@ -104,7 +104,7 @@ func (c *compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (typed, err
 // integer digits (MySQL clamps with a warning; a wrong value silently is
 // worse).
 func castDecimal(v driver.Value, p, s int32, text func() string) (driver.Value, error) {
-	d, ok := toDecimal(v)
+	d, ok := ToDecimal(v)
 	if !ok {
 		var err error
 		switch x := v.(type) {
@@ -114,7 +114,7 @@ func castDecimal(v driver.Value, p, s int32, text func() string) (driver.Value, 
 				d = decimal.NewFromFloat(leadingNumber(x))
 			}
 		default:
-			f, _ := toFloat(v)
+			f, _ := ToFloat(v)
 			if math.IsInf(f, 0) || math.IsNaN(f) {
 				return nil, errOutOfRange("DECIMAL", text())
 			}
@@ -141,8 +141,8 @@ func castUnsigned(v driver.Value, text func() string) (driver.Value, error) {
 		}
 	default:
 		var ok bool
-		if d, ok = toDecimal(v); !ok {
-			f, _ := toFloat(v)
+		if d, ok = ToDecimal(v); !ok {
+			f, _ := ToFloat(v)
 			if math.IsInf(f, 0) || math.IsNaN(f) {
 				return nil, errOutOfRange("BIGINT UNSIGNED", text())
 			}

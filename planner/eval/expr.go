@@ -1,4 +1,4 @@
-package planner
+package eval
 
 import (
 	"database/sql/driver"
@@ -15,61 +15,61 @@ import (
 )
 
 // evalFunc computes an expression over one row of column values.
-type evalFunc func(row []driver.Value) (driver.Value, error)
+type EvalFunc func(row []driver.Value) (driver.Value, error)
 
 // typed is a compiled expression with the SQL type of its result.
-type typed struct {
-	eval evalFunc
-	typ  schema.Type
+type Typed struct {
+	Eval EvalFunc
+	Typ  schema.Type
 	// constant is set when the expression uses no column, so the planner may
 	// fold it into a request parameter.
-	constant bool
+	Constant bool
 }
 
 // resolver maps column references to row indexes.
-type resolver interface {
-	resolve(col *sqlparser.ColName) (int, schema.Column, error)
+type Resolver interface {
+	Resolve(col *sqlparser.ColName) (int, schema.Column, error)
 }
 
 // compiler turns parsed expressions into evalFuncs, binding arguments.
-type compiler struct {
-	cols resolver
-	args args
-	now  func() driver.Value
+type Compiler struct {
+	Cols Resolver
+	Args Args
+	Now  func() driver.Value
 	// subs plans the subqueries an expression holds; nil: none allowed.
-	subs subqueryPlanner
+	Subs Subqueries
 	// agg, when set, compiles over grouped rows: aggregates and GROUP BY
 	// expressions read their slots of the group's row.
-	agg aggregator
+	Agg Aggregator
 	// work bounds the bytes the statement's functions produce (limits.go).
-	work *workBudget
+	Work *workBudget
 }
 
 // subqueryPlanner plans the subqueries an expression holds. A subquery is a
 // query plan, so the planner implements it; the compiler only asks.
-type subqueryPlanner interface {
+type Subqueries interface {
 	// inSubquery compiles "left [NOT] IN (SELECT …)".
-	inSubquery(c *compiler, left typed, sub *sqlparser.Subquery, negate bool) (typed, error)
+	InSubquery(c *Compiler, left Typed, sub *sqlparser.Subquery, negate bool) (Typed, error)
 	// scalarSubquery compiles "(SELECT …)" used as a value.
-	scalarSubquery(c *compiler, sub *sqlparser.Subquery) (typed, error)
+	ScalarSubquery(c *Compiler, sub *sqlparser.Subquery) (Typed, error)
 	// exists compiles "EXISTS (SELECT …)".
-	exists(c *compiler, x *sqlparser.ExistsExpr) (typed, error)
+	Exists(c *Compiler, x *sqlparser.ExistsExpr) (Typed, error)
 }
 
 // aggregator compiles over a group's row: the planner's GROUP BY
 // implements it.
-type aggregator interface {
+type Aggregator interface {
 	// matchKey reads a GROUP BY expression, or a column functionally
 	// dependent on a grouped key, from its slot of the group's row.
-	matchKey(e sqlparser.Expr) (typed, bool)
+	MatchKey(e sqlparser.Expr) (Typed, bool)
 	// aggregate compiles an aggregate call such as COUNT(*).
-	aggregate(x *sqlparser.FuncExpr) (typed, error)
+	Aggregate(x *sqlparser.FuncExpr) (Typed, error)
 	// groupConcat compiles GROUP_CONCAT(…).
-	groupConcat(x *sqlparser.GroupConcatExpr) (typed, error)
+	GroupConcat(x *sqlparser.GroupConcatExpr) (Typed, error)
 }
 
-func (c *compiler) constant(v driver.Value) typed {
-	return typed{eval: func([]driver.Value) (driver.Value, error) { return v, nil }, typ: typeOf(v), constant: true}
+func (c *Compiler) constant(v driver.Value) Typed {
+	return Typed{Eval: func([]driver.Value) (driver.Value, error) { return v, nil }, Typ: typeOf(v), Constant: true}
 }
 
 // typeOf is the SQL type of a Go value.
@@ -91,34 +91,34 @@ func typeOf(v driver.Value) schema.Type {
 
 // value evaluates a constant expression (a literal, an argument, arithmetic
 // on them) with no row.
-func (c *compiler) value(e sqlparser.Expr) (driver.Value, error) {
-	t, err := c.expr(e)
+func (c *Compiler) Value(e sqlparser.Expr) (driver.Value, error) {
+	t, err := c.Expr(e)
 	if err != nil {
 		return nil, err
 	}
-	if !t.constant {
+	if !t.Constant {
 		return nil, fmt.Errorf("twilio: %s must be a constant value, not a column expression", sqlparser.String(e))
 	}
-	return t.eval(nil)
+	return t.Eval(nil)
 }
 
-func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
-	if c.agg != nil {
-		if t, ok := c.agg.matchKey(e); ok {
+func (c *Compiler) Expr(e sqlparser.Expr) (Typed, error) {
+	if c.Agg != nil {
+		if t, ok := c.Agg.MatchKey(e); ok {
 			return t, nil
 		}
 	}
 	switch x := e.(type) {
 	case *sqlparser.ColName:
-		idx, col, err := c.cols.resolve(x)
+		idx, col, err := c.Cols.Resolve(x)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
-		return typed{eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, typ: col.Type}, nil
+		return Typed{Eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, Typ: col.Type}, nil
 	case *sqlparser.SQLVal:
 		v, err := c.literal(x)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		return c.constant(v), nil
 	case *sqlparser.NullVal:
@@ -126,22 +126,22 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 	case sqlparser.BoolVal:
 		return c.constant(bool(x)), nil
 	case *sqlparser.ParenExpr:
-		return c.expr(x.Expr)
+		return c.Expr(x.Expr)
 	case *sqlparser.AndExpr:
 		return c.logical(x.Left, x.Right, true)
 	case *sqlparser.OrExpr:
 		return c.logical(x.Left, x.Right, false)
 	case *sqlparser.NotExpr:
-		inner, err := c.expr(x.Expr)
+		inner, err := c.Expr(x.Expr)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-			v, err := inner.eval(row)
+			v, err := inner.Eval(row)
 			if err != nil {
 				return nil, err
 			}
-			b, ok := truth(v)
+			b, ok := Truth(v)
 			if !ok {
 				return nil, nil
 			}
@@ -166,44 +166,44 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 	case *sqlparser.ConvertExpr:
 		return c.cast(x.Expr, x.Type)
 	case *sqlparser.CollateExpr:
-		return c.expr(x.Expr)
+		return c.Expr(x.Expr)
 	case *sqlparser.GroupConcatExpr:
-		if c.agg == nil {
-			return typed{}, fmt.Errorf("twilio: GROUP_CONCAT() is an aggregate; aggregates are not supported in this position: use them in SELECT, HAVING or ORDER BY")
+		if c.Agg == nil {
+			return Typed{}, fmt.Errorf("twilio: GROUP_CONCAT() is an aggregate; aggregates are not supported in this position: use them in SELECT, HAVING or ORDER BY")
 		}
-		return c.agg.groupConcat(x)
+		return c.Agg.GroupConcat(x)
 	case *sqlparser.Subquery:
-		if c.subs == nil {
-			return typed{}, unsupported("a subquery used as a value")
+		if c.Subs == nil {
+			return Typed{}, Unsupported("a subquery used as a value")
 		}
-		return c.subs.scalarSubquery(c, x)
+		return c.Subs.ScalarSubquery(c, x)
 	case *sqlparser.ExistsExpr:
-		if c.subs == nil {
-			return typed{}, unsupported("a subquery in EXISTS")
+		if c.Subs == nil {
+			return Typed{}, Unsupported("a subquery in EXISTS")
 		}
-		return c.subs.exists(c, x)
+		return c.Subs.Exists(c, x)
 	case *sqlparser.IntervalExpr:
-		return typed{}, fmt.Errorf("twilio: INTERVAL goes with a time: write StartTime + INTERVAL 1 DAY or DATE_ADD(StartTime, INTERVAL 1 DAY)")
+		return Typed{}, fmt.Errorf("twilio: INTERVAL goes with a time: write StartTime + INTERVAL 1 DAY or DATE_ADD(StartTime, INTERVAL 1 DAY)")
 	case *sqlparser.MatchExpr:
-		return typed{}, fmt.Errorf("twilio: MATCH … AGAINST is not supported: use LIKE '%%word%%' (case-insensitive)")
+		return Typed{}, fmt.Errorf("twilio: MATCH … AGAINST is not supported: use LIKE '%%word%%' (case-insensitive)")
 	}
-	return typed{}, unsupported(sqlparser.String(e))
+	return Typed{}, Unsupported(sqlparser.String(e))
 }
 
 // derive builds a non-constant or constant expression from its operands.
-func (c *compiler) derive(typ schema.Type, eval evalFunc, operands ...typed) typed {
+func (c *Compiler) derive(typ schema.Type, eval EvalFunc, operands ...Typed) Typed {
 	constant := true
 	for _, o := range operands {
-		constant = constant && o.constant
+		constant = constant && o.Constant
 	}
-	return typed{eval: eval, typ: typ, constant: constant}
+	return Typed{Eval: eval, Typ: typ, Constant: constant}
 }
 
-func unsupported(what string) error {
+func Unsupported(what string) error {
 	return fmt.Errorf("twilio: %s is not supported here: write plain comparisons, AND/OR/NOT, IN, BETWEEN, LIKE, IS NULL, arithmetic, CASE, CAST or a common function instead", what)
 }
 
-func (c *compiler) literal(v *sqlparser.SQLVal) (driver.Value, error) {
+func (c *Compiler) literal(v *sqlparser.SQLVal) (driver.Value, error) {
 	switch v.Type {
 	case sqlparser.StrVal:
 		return string(v.Val), nil
@@ -230,7 +230,7 @@ func (c *compiler) literal(v *sqlparser.SQLVal) (driver.Value, error) {
 		}
 		return f, nil
 	case sqlparser.ValArg:
-		return c.args.lookup(string(v.Val))
+		return c.Args.lookup(string(v.Val))
 	case sqlparser.HexNum:
 		n, err := strconv.ParseInt(string(v.Val[2:]), 16, 64)
 		if err != nil {
@@ -238,33 +238,33 @@ func (c *compiler) literal(v *sqlparser.SQLVal) (driver.Value, error) {
 		}
 		return n, nil
 	}
-	return nil, unsupported("the literal " + sqlparser.String(v))
+	return nil, Unsupported("the literal " + sqlparser.String(v))
 }
 
-func (c *compiler) logical(l, r sqlparser.Expr, and bool) (typed, error) {
-	left, err := c.expr(l)
+func (c *Compiler) logical(l, r sqlparser.Expr, and bool) (Typed, error) {
+	left, err := c.Expr(l)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
-	right, err := c.expr(r)
+	right, err := c.Expr(r)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil {
 			return nil, err
 		}
-		lb, lok := truth(lv)
+		lb, lok := Truth(lv)
 		// Short-circuit where the left side decides, as three-valued logic allows.
 		if lok && lb != and {
 			return lb, nil
 		}
-		rv, err := right.eval(row)
+		rv, err := right.Eval(row)
 		if err != nil {
 			return nil, err
 		}
-		rb, rok := truth(rv)
+		rb, rok := Truth(rv)
 		if rok && rb != and {
 			return rb, nil
 		}
@@ -275,21 +275,21 @@ func (c *compiler) logical(l, r sqlparser.Expr, and bool) (typed, error) {
 	}, left, right), nil
 }
 
-func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
-	left, err := c.expr(x.Left)
+func (c *Compiler) comparison(x *sqlparser.ComparisonExpr) (Typed, error) {
+	left, err := c.Expr(x.Left)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	switch x.Operator {
 	case sqlparser.InStr, sqlparser.NotInStr:
 		if tuple, ok := x.Right.(sqlparser.ValTuple); ok {
 			for _, item := range tuple {
-				it, err := c.expr(item)
+				it, err := c.Expr(item)
 				if err != nil {
-					return typed{}, err
+					return Typed{}, err
 				}
 				if err := checkOperands(x.Left, left, item, it); err != nil {
-					return typed{}, err
+					return Typed{}, err
 				}
 			}
 		}
@@ -299,32 +299,32 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 	case sqlparser.RegexpStr, sqlparser.NotRegexpStr:
 		return c.regexp(left, x.Right, x.Operator == sqlparser.NotRegexpStr)
 	}
-	right, err := c.expr(x.Right)
+	right, err := c.Expr(x.Right)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	if err := checkOperands(x.Left, left, x.Right, right); err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	left, right = c.foldTimeLiteral(left, right), c.foldTimeLiteral(right, left)
 	test, ok := comparators[x.Operator]
 	if !ok {
-		return typed{}, unsupported("the operator " + x.Operator)
+		return Typed{}, Unsupported("the operator " + x.Operator)
 	}
 	nullSafe := x.Operator == sqlparser.NullSafeEqualStr
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil {
 			return nil, err
 		}
-		rv, err := right.eval(row)
+		rv, err := right.Eval(row)
 		if err != nil {
 			return nil, err
 		}
 		if nullSafe && (lv == nil || rv == nil) {
 			return lv == nil && rv == nil, nil
 		}
-		cmp, ok := compare(lv, rv)
+		cmp, ok := Compare(lv, rv)
 		if !ok {
 			return nil, nil
 		}
@@ -334,11 +334,11 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 
 // foldTimeLiteral parses, once, a constant string compared with a time
 // column, instead of on every row. Anything else is returned unchanged.
-func (c *compiler) foldTimeLiteral(operand, other typed) typed {
-	if !operand.constant || (other.typ != schema.Time && other.typ != schema.Date) {
+func (c *Compiler) foldTimeLiteral(operand, other Typed) Typed {
+	if !operand.Constant || (other.Typ != schema.Time && other.Typ != schema.Date) {
 		return operand
 	}
-	v, err := operand.eval(nil)
+	v, err := operand.Eval(nil)
 	if err != nil {
 		return operand
 	}
@@ -365,12 +365,12 @@ var comparators = map[string]func(int) bool{
 
 // listValues compiles the right side of IN: a tuple of expressions or a
 // list argument ("::ids", bound to a []string or similar).
-func (c *compiler) listValues(e sqlparser.Expr) ([]typed, error) {
+func (c *Compiler) ListValues(e sqlparser.Expr) ([]Typed, error) {
 	switch x := e.(type) {
 	case sqlparser.ValTuple:
-		out := make([]typed, 0, len(x))
+		out := make([]Typed, 0, len(x))
 		for _, item := range x {
-			t, err := c.expr(item)
+			t, err := c.Expr(item)
 			if err != nil {
 				return nil, err
 			}
@@ -378,7 +378,7 @@ func (c *compiler) listValues(e sqlparser.Expr) ([]typed, error) {
 		}
 		return out, nil
 	case sqlparser.ListArg:
-		v, err := c.args.lookup(string(x))
+		v, err := c.Args.lookup(string(x))
 		if err != nil {
 			return nil, err
 		}
@@ -386,56 +386,56 @@ func (c *compiler) listValues(e sqlparser.Expr) ([]typed, error) {
 		if !ok {
 			return nil, fmt.Errorf("twilio: list argument %s must be a slice ([]string, []int64, []any…), not %T", x, v)
 		}
-		out := make([]typed, len(list))
+		out := make([]Typed, len(list))
 		for i, item := range list {
 			out[i] = c.constant(item)
 		}
 		return out, nil
 	case *sqlparser.Subquery:
-		return nil, unsupported("a subquery here")
+		return nil, Unsupported("a subquery here")
 	case *sqlparser.SQLVal:
 		if x.Type == sqlparser.ValArg {
 			// "IN ?" or "IN :ids" bound to a slice.
-			v, err := c.args.lookup(string(x.Val))
+			v, err := c.Args.lookup(string(x.Val))
 			if err != nil {
 				return nil, err
 			}
 			if list, ok := listArgument(v); ok {
-				out := make([]typed, len(list))
+				out := make([]Typed, len(list))
 				for i, item := range list {
 					out[i] = c.constant(item)
 				}
 				return out, nil
 			}
-			return []typed{c.constant(v)}, nil
+			return []Typed{c.constant(v)}, nil
 		}
 	}
-	return nil, unsupported(sqlparser.String(e) + " after IN")
+	return nil, Unsupported(sqlparser.String(e) + " after IN")
 }
 
-func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, error) {
+func (c *Compiler) in(left Typed, right sqlparser.Expr, negate bool) (Typed, error) {
 	if sub, ok := right.(*sqlparser.Subquery); ok {
-		if c.subs == nil {
-			return typed{}, unsupported("a subquery in IN")
+		if c.Subs == nil {
+			return Typed{}, Unsupported("a subquery in IN")
 		}
-		return c.subs.inSubquery(c, left, sub, negate)
+		return c.Subs.InSubquery(c, left, sub, negate)
 	}
-	items, err := c.listValues(right)
+	items, err := c.ListValues(right)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil || lv == nil {
 			return nil, err
 		}
 		sawNull := false
 		for _, item := range items {
-			iv, err := item.eval(row)
+			iv, err := item.Eval(row)
 			if err != nil {
 				return nil, err
 			}
-			cmp, ok := compare(lv, iv)
+			cmp, ok := Compare(lv, iv)
 			if !ok {
 				sawNull = true
 				continue
@@ -451,100 +451,100 @@ func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, err
 	}, append(items, left)...), nil
 }
 
-func (c *compiler) like(left typed, pattern, escape sqlparser.Expr, negate bool) (typed, error) {
-	pat, err := c.expr(pattern)
+func (c *Compiler) like(left Typed, pattern, escape sqlparser.Expr, negate bool) (Typed, error) {
+	pat, err := c.Expr(pattern)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	esc := '\\'
 	if escape != nil {
-		v, err := c.value(escape)
+		v, err := c.Value(escape)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
-		s := []rune(toString(v))
+		s := []rune(ToString(v))
 		if len(s) != 1 {
-			return typed{}, fmt.Errorf("twilio: ESCAPE takes exactly one character, not %s", describe(v))
+			return Typed{}, fmt.Errorf("twilio: ESCAPE takes exactly one character, not %s", Describe(v))
 		}
 		esc = s[0]
 	}
 	var fixed *likeMatcher
-	if pat.constant {
-		pv, err := pat.eval(nil)
+	if pat.Constant {
+		pv, err := pat.Eval(nil)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		if pv != nil {
-			m := compileLike(toString(pv), esc)
+			m := CompileLike(ToString(pv), esc)
 			fixed = &m
 		}
 	}
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil || lv == nil {
 			return nil, err
 		}
 		m := fixed
 		if m == nil {
-			pv, err := pat.eval(row)
+			pv, err := pat.Eval(row)
 			if err != nil || pv == nil {
 				return nil, err
 			}
-			compiled := compileLike(toString(pv), esc)
+			compiled := CompileLike(ToString(pv), esc)
 			m = &compiled
 		}
-		return m.match(toString(lv)) != negate, nil
+		return m.Match(ToString(lv)) != negate, nil
 	}, left, pat), nil
 }
 
-func (c *compiler) regexp(left typed, pattern sqlparser.Expr, negate bool) (typed, error) {
-	pv, err := c.value(pattern)
+func (c *Compiler) regexp(left Typed, pattern sqlparser.Expr, negate bool) (Typed, error) {
+	pv, err := c.Value(pattern)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	if pv == nil {
 		return c.constant(nil), nil
 	}
 	// MySQL's REGEXP is case-insensitive for non-binary strings.
-	re, err := regexp.Compile("(?i)" + toString(pv))
+	re, err := regexp.Compile("(?i)" + ToString(pv))
 	if err != nil {
-		return typed{}, fmt.Errorf("twilio: REGEXP pattern %s is not valid: %v", describe(pv), err)
+		return Typed{}, fmt.Errorf("twilio: REGEXP pattern %s is not valid: %v", Describe(pv), err)
 	}
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil || lv == nil {
 			return nil, err
 		}
-		return re.MatchString(toString(lv)) != negate, nil
+		return re.MatchString(ToString(lv)) != negate, nil
 	}, left), nil
 }
 
-func (c *compiler) between(x *sqlparser.RangeCond) (typed, error) {
-	ops := make([]typed, 3)
+func (c *Compiler) between(x *sqlparser.RangeCond) (Typed, error) {
+	ops := make([]Typed, 3)
 	for i, e := range []sqlparser.Expr{x.Left, x.From, x.To} {
-		t, err := c.expr(e)
+		t, err := c.Expr(e)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		ops[i] = t
 	}
 	for i, e := range []sqlparser.Expr{x.From, x.To} {
 		if err := checkOperands(x.Left, ops[0], e, ops[i+1]); err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 	}
 	negate := x.Operator == sqlparser.NotBetweenStr
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		var vals [3]driver.Value
 		for i, o := range ops {
-			v, err := o.eval(row)
+			v, err := o.Eval(row)
 			if err != nil {
 				return nil, err
 			}
 			vals[i] = v
 		}
-		lo, lok := compare(vals[0], vals[1])
-		hi, hok := compare(vals[0], vals[2])
+		lo, lok := Compare(vals[0], vals[1])
+		hi, hok := Compare(vals[0], vals[2])
 		geLo, leHi := lo >= 0, hi <= 0
 		// Three-valued: a known false side decides even if the other is NULL.
 		switch {
@@ -557,17 +557,17 @@ func (c *compiler) between(x *sqlparser.RangeCond) (typed, error) {
 	}, ops...), nil
 }
 
-func (c *compiler) is(x *sqlparser.IsExpr) (typed, error) {
-	inner, err := c.expr(x.Expr)
+func (c *Compiler) is(x *sqlparser.IsExpr) (Typed, error) {
+	inner, err := c.Expr(x.Expr)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
-		v, err := inner.eval(row)
+		v, err := inner.Eval(row)
 		if err != nil {
 			return nil, err
 		}
-		b, known := truth(v)
+		b, known := Truth(v)
 		switch x.Operator {
 		case sqlparser.IsNullStr:
 			return v == nil, nil
@@ -582,42 +582,42 @@ func (c *compiler) is(x *sqlparser.IsExpr) (typed, error) {
 		case sqlparser.IsNotFalseStr:
 			return !(known && !b), nil
 		}
-		return nil, unsupported("IS " + x.Operator)
+		return nil, Unsupported("IS " + x.Operator)
 	}, inner), nil
 }
 
-func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
+func (c *Compiler) arithmetic(x *sqlparser.BinaryExpr) (Typed, error) {
 	if x.Operator == sqlparser.JSONExtractOp || x.Operator == sqlparser.JSONUnquoteExtractOp {
 		return c.jsonArrow(x)
 	}
-	left, err := c.expr(x.Left)
+	left, err := c.Expr(x.Left)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	if iv, ok := x.Right.(*sqlparser.IntervalExpr); ok && (x.Operator == sqlparser.PlusStr || x.Operator == sqlparser.MinusStr) {
 		return c.interval(left, iv, x.Operator == sqlparser.MinusStr)
 	}
-	right, err := c.expr(x.Right)
+	right, err := c.Expr(x.Right)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	op := x.Operator
 	switch op {
 	case sqlparser.PlusStr, sqlparser.MinusStr, sqlparser.MultStr, sqlparser.DivStr, sqlparser.IntDivStr, sqlparser.ModStr:
 	default:
-		return typed{}, unsupported("the operator " + op)
+		return Typed{}, Unsupported("the operator " + op)
 	}
 	typ := schema.Float
-	if op == sqlparser.IntDivStr || (op != sqlparser.DivStr && left.typ == schema.Int && right.typ == schema.Int) {
+	if op == sqlparser.IntDivStr || (op != sqlparser.DivStr && left.Typ == schema.Int && right.Typ == schema.Int) {
 		typ = schema.Int
 	}
-	text := func() string { return exprText(x) }
+	text := func() string { return ExprText(x) }
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+		lv, err := left.Eval(row)
 		if err != nil || lv == nil {
 			return nil, err
 		}
-		rv, err := right.eval(row)
+		rv, err := right.Eval(row)
 		if err != nil || rv == nil {
 			return nil, err
 		}
@@ -625,61 +625,61 @@ func (c *compiler) arithmetic(x *sqlparser.BinaryExpr) (typed, error) {
 	}, left, right), nil
 }
 
-func (c *compiler) unary(x *sqlparser.UnaryExpr) (typed, error) {
-	inner, err := c.expr(x.Expr)
+func (c *Compiler) unary(x *sqlparser.UnaryExpr) (Typed, error) {
+	inner, err := c.Expr(x.Expr)
 	if err != nil {
-		return typed{}, err
+		return Typed{}, err
 	}
 	switch x.Operator {
 	case sqlparser.UMinusStr:
-		return c.derive(inner.typ, func(row []driver.Value) (driver.Value, error) {
-			v, err := inner.eval(row)
+		return c.derive(inner.Typ, func(row []driver.Value) (driver.Value, error) {
+			v, err := inner.Eval(row)
 			if err != nil || v == nil {
 				return nil, err
 			}
-			return negate(v, func() string { return exprText(x) })
+			return negate(v, func() string { return ExprText(x) })
 		}, inner), nil
 	case sqlparser.UPlusStr:
 		return inner, nil
 	case sqlparser.BangStr:
-		return c.expr(&sqlparser.NotExpr{Expr: x.Expr})
+		return c.Expr(&sqlparser.NotExpr{Expr: x.Expr})
 	}
-	return typed{}, unsupported("the operator " + x.Operator)
+	return Typed{}, Unsupported("the operator " + x.Operator)
 }
 
-func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
-	var subject *typed
+func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
+	var subject *Typed
 	if x.Expr != nil {
-		s, err := c.expr(x.Expr)
+		s, err := c.Expr(x.Expr)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		subject = &s
 	}
-	type branch struct{ when, then typed }
+	type branch struct{ when, then Typed }
 	branches := make([]branch, 0, len(x.Whens))
-	operands := []typed{}
+	operands := []Typed{}
 	var typ schema.Type
 	for i, w := range x.Whens {
-		cond, err := c.expr(w.Cond)
+		cond, err := c.Expr(w.Cond)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
-		val, err := c.expr(w.Val)
+		val, err := c.Expr(w.Val)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		if i == 0 {
-			typ = val.typ
+			typ = val.Typ
 		}
 		branches = append(branches, branch{cond, val})
 		operands = append(operands, cond, val)
 	}
 	elseVal := c.constant(nil)
 	if x.Else != nil {
-		e, err := c.expr(x.Else)
+		e, err := c.Expr(x.Else)
 		if err != nil {
-			return typed{}, err
+			return Typed{}, err
 		}
 		elseVal = e
 		operands = append(operands, e)
@@ -690,29 +690,29 @@ func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		var sv driver.Value
 		if subject != nil {
-			v, err := subject.eval(row)
+			v, err := subject.Eval(row)
 			if err != nil {
 				return nil, err
 			}
 			sv = v
 		}
 		for _, b := range branches {
-			wv, err := b.when.eval(row)
+			wv, err := b.when.Eval(row)
 			if err != nil {
 				return nil, err
 			}
 			var hit bool
 			if subject != nil {
-				cmp, ok := compare(sv, wv)
+				cmp, ok := Compare(sv, wv)
 				hit = ok && cmp == 0
 			} else {
-				hit, _ = truth(wv)
+				hit, _ = Truth(wv)
 			}
 			if hit {
-				return b.then.eval(row)
+				return b.then.Eval(row)
 			}
 		}
-		return elseVal.eval(row)
+		return elseVal.Eval(row)
 	}, operands...), nil
 }
 
@@ -737,7 +737,7 @@ func convert(v driver.Value, typ schema.Type, text func() string) (driver.Value,
 				return nil, errOutOfRange("BIGINT", text())
 			}
 		}
-		f, _ := toFloat(v)
+		f, _ := ToFloat(v)
 		f = math.Round(f)
 		if !(f >= math.MinInt64 && f < math.MaxInt64) {
 			return nil, errOutOfRange("BIGINT", text())
@@ -747,12 +747,12 @@ func convert(v driver.Value, typ schema.Type, text func() string) (driver.Value,
 		if d, ok := v.(decimal.Decimal); ok {
 			return d, nil
 		}
-		f, _ := toFloat(v)
+		f, _ := ToFloat(v)
 		return f, nil
 	case schema.String:
-		return toString(v), nil
+		return ToString(v), nil
 	case schema.Date, schema.Time:
-		t, ok := asTime(v)
+		t, ok := AsTime(v)
 		if !ok {
 			return nil, nil
 		}
