@@ -332,7 +332,7 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		return
 	}
 	if p.rangeScan != nil && it == p.items[p.drive] {
-		p.rangeScan.explain(x, prefix, notes)
+		explainRangeScan(x, p.rangeScan, prefix, notes)
 		return
 	}
 	lists := acc.listings()

@@ -3,13 +3,14 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"maps"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -707,14 +708,6 @@ func (a access) resolve(t *schema.Table) access {
 		return access{none: true, exact: true, query: url.Values{}}
 	}
 	return out
-}
-
-func sidColumn(t *schema.Table) int {
-	i, ok := t.Column("Sid")
-	if !ok {
-		return -1
-	}
-	return i
 }
 
 // validSid checks a Sid before it goes into a path: a value that is not a

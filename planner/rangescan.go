@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -81,21 +80,6 @@ func planRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *range
 	}
 }
 
-// planRangeScan plans the driving listing as a range scan when the whole of
-// it may be read: not under a LIMIT that the first page serves, nor one
-// Twilio answers exactly (its pages are read on demand).
-func (p *selectPlan) planRangeScan(env *Env, acc access) *rangeScan {
-	d := p.items[p.drive]
-	if d.virtual != nil || acc.none || acc.bySid || acc.deferred != nil || len(acc.listings()) != 1 {
-		return nil
-	}
-	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
-	if !everyRow && (acc.exact || p.offset+p.limit <= int64(p.pageSize)) {
-		return nil
-	}
-	return planRangeScan(env, d.table, acc.listings()[0], p.pageSize)
-}
-
 // sliceQuery is the filters of the slice of days lo..hi.
 func (r *rangeScan) sliceQuery(lo, hi int64) url.Values {
 	q := cloneValues(r.base)
@@ -119,29 +103,6 @@ func (r *rangeScan) daysText() string {
 	return fmt.Sprintf("%s..%s (%d days)", formatUnixDay(r.lo), formatUnixDay(r.hi), r.hi-r.lo+1)
 }
 
-// explain adds the scan's steps: its first page, then its slices.
-func (r *rangeScan) explain(x *explainer, prefix, notes string) {
-	t := r.table
-	detail := "the first page of the whole range, fetched while opening: its rows are the newest, its density sizes the slices"
-	if notes != "" {
-		detail += "; " + notes
-	}
-	first := x.add(prefix+"list "+t.Name, "GET", t.ListPath, r.first, exactly(1), detail)
-	slice := r.sliceQuery(openBelow, openAbove)
-	slice[r.filter.Param+">"] = []string{"{first day}"}
-	slice[r.filter.Param+"<"] = []string{"{last day}"}
-	var b strings.Builder
-	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to about %d pages by the density of the pages read so far", first, r.filter.Column, r.daysText(), slicePages)
-	if r.lo == openBelow {
-		b.WriteString("; below the last bounded slice, one open slice")
-		if r.retention > 0 {
-			fmt.Fprintf(&b, " (no bound reaches past Twilio's %d-day retention)", r.retention)
-		}
-	}
-	fmt.Fprintf(&b, "; step %d's days are listed again, skipping its rows; up to %d slices fetched at once, at most %d pages held; each slice reads its chain of pages to the end and ends on a partial page; a range of at most %d pages by the first page's density is read on page by page instead (no slice)", first, r.workers, r.maxHeld, slicePages)
-	x.add(prefix+"slices "+t.Name, "GET", t.ListPath, slice, estimate{0, -1}, b.String())
-}
-
 // pagesPerQuery is the most pages one range scan holds fetched and not yet
 // read, counting the requests in flight: 4 × nodes (scan_parallelism is
 // 8 × nodes), about what keeps a node's 25 requests a second busy at 160
@@ -152,4 +113,12 @@ func pagesPerQuery(env *Env) int {
 		return env.PagesPerQuery
 	}
 	return max(4, env.ScanParallelism/2)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }

@@ -4,11 +4,11 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -131,12 +131,4 @@ func renderOne(table *schema.Table, p schema.Param, v driver.Value) (string, err
 		return t.UTC().Format(time.RFC3339), nil
 	}
 	return eval.ToString(v), nil
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
 }

@@ -10,39 +10,6 @@ import (
 	"github.com/twiliosql/twiliosql/schema"
 )
 
-// scanAhead decides how a listing whose first page is in hand reads the
-// rest: time slices fetched concurrently when the plan is a range scan worth
-// splitting, else page after page with the next page prefetched. A LIMIT
-// the first page already serves gets neither: no request may be wasted.
-func (p *selectPlan) scanAhead(ctx context.Context, env *Env, src source, acc access) source {
-	ls, ok := src.(*listSource)
-	if !ok || ls.nextURI == "" || ls.ahead != nil {
-		return src
-	}
-	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
-	if !everyRow && acc.exact {
-		// Every row read is returned, up to the LIMIT: the pages it needs
-		// are read on demand, and none is fetched past it.
-		return src
-	}
-	rs := p.rangeScan
-	if p.access.deferred != nil {
-		// The listing depended on a subquery's values, known only now.
-		rs = p.planRangeScan(env, acc)
-	}
-	if ps := newParallelScan(ctx, env, rs, ls); ps != nil {
-		return ps
-	}
-	// Prefetch from the first row read; under a LIMIT with a local filter,
-	// once half the first page is read without reaching the LIMIT, which
-	// a selective filter does and a LIMIT 10 does not.
-	ls.prefetchAt = len(ls.items)
-	if !everyRow {
-		ls.prefetchAt = len(ls.items) / 2
-	}
-	return src
-}
-
 // cursor decodes the items of the page in hand, one row at a time.
 type cursor struct {
 	decoder *decoder
