@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"slices"
 	"strconv"
@@ -49,7 +50,7 @@ type aggContext struct {
 	g       *grouping
 	base    *eval.Compiler // compiles aggregate arguments over input rows
 	scope   *queryScope
-	aliases []ResultColumn // select aliases, once HAVING and ORDER BY may use them
+	aliases []exec.ResultColumn // select aliases, once HAVING and ORDER BY may use them
 }
 
 func (a *aggContext) slotOfAgg(i int) int { return len(a.g.keys) + a.g.nSelect + i }
@@ -238,7 +239,7 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *eval.Compiler) err
 		if fn, ok := x.Expr.(*sqlparser.FuncExpr); ok && fn.Name.Lowered() == "count" {
 			nullable = false
 		}
-		p.columns = append(p.columns, ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
+		p.columns = append(p.columns, exec.ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
 		g.selects = append(g.selects, e.Eval)
 	}
 	g.nSelect = len(g.selects)
@@ -484,10 +485,10 @@ func (s *aggState) result(a *aggregate) driver.Value {
 
 // aggregate reads every row of src that passes WHERE, groups them and
 // returns the groups that pass HAVING, sorted and limited.
-func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
+func (p *selectPlan) aggregate(ctx context.Context, src exec.Source) (*exec.Rows, error) {
 	g := p.group
-	stream := &Rows{ctx: ctx, src: src, filter: p.filter, limit: -1,
-		project: []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
+	stream := &exec.Rows{Ctx: ctx, Src: src, Filter: p.filter, Limit: -1,
+		Project: []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
 	defer stream.Close()
 	type group struct {
 		keys   []driver.Value
@@ -553,7 +554,7 @@ func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
 		}
 		out = append(out, row)
 	}
-	rows := &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{rows: out}, filter: p.having, project: p.project, offset: p.offset, limit: p.limit}
+	rows := &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{Rows: out}, Filter: p.having, Project: p.project, Offset: p.offset, Limit: p.limit}
 	if p.holdsRows() {
 		return p.gather(rows)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,7 @@ type correlated struct {
 	names   []string                  // the arguments' names, one per outer column
 	outer   []eval.EvalFunc           // the outer columns' values over the outer row
 	outText []string                  // the outer columns as written
-	columns []ResultColumn
+	columns []exec.ResultColumn
 	// pushedKey describes a correlation Twilio serves ("r.CallSid =
 	// c.Sid"); "" when none does.
 	pushedKey string
@@ -40,7 +41,7 @@ type correlated struct {
 	// not of one table.
 	scanAST *sqlparser.Select
 	item    *fromItem // the subquery's one table (for the in-memory runs)
-	env     *Env
+	env     *exec.Env
 	args    eval.Args
 	subs    *subqueries // the enclosing query's: its context at run time
 	// grouped is set when the outer columns are read from grouped rows
@@ -212,9 +213,9 @@ func (cq *correlated) analyse() {
 				continue
 			}
 			f, isFilter := t.Filter(column.Name)
-			if (idx == sidColumn(t) && t.Supports(schema.Get)) || (isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0) {
+			if (idx == exec.SidColumn(t) && t.Supports(schema.Get)) || (isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0) {
 				cq.pushedKey = strings.Replace(eval.ExprText(term), string(side[1].(*sqlparser.SQLVal).Val), "{"+cq.outerTextOf(side[1])+"}", 1)
-				if idx == sidColumn(t) && t.Supports(schema.Get) && len(splitAnd(where)) == 1 && len(sel.From) == 1 {
+				if idx == exec.SidColumn(t) && t.Supports(schema.Get) && len(splitAnd(where)) == 1 && len(sel.From) == 1 {
 					cq.keyTable, cq.keyOuter = t, cq.outerTextOf(side[1])
 				}
 				break
@@ -254,7 +255,7 @@ func andOf(terms []sqlparser.Expr) sqlparser.Expr {
 // refFinder walks a subquery for columns that resolve in none of its own
 // FROM clauses (nested ones included) but in the outer query's.
 type refFinder struct {
-	env   *Env
+	env   *exec.Env
 	args  eval.Args
 	outer eval.Resolver
 	stack []eval.Resolver

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"net/http"
 	"net/url"
@@ -76,7 +77,7 @@ func BenchmarkDecodePage(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d := newDecoder(c.table)
+			d := exec.NewDecoder(c.table)
 			row := make([]driver.Value, len(c.table.Columns))
 			uri := client.FirstPageURI(c.table.ListPath, url.Values{"PageSize": {"1000"}})
 			ctx := context.Background()
@@ -93,7 +94,7 @@ func BenchmarkDecodePage(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, item := range page.Items {
-					if err := d.decode(item, row); err != nil {
+					if err := d.Decode(item, row); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"math"
 	"net/http"
 	"net/url"
@@ -127,7 +128,7 @@ func sameDecode(t *testing.T, tbl *schema.Table, item []byte) {
 	want := make([]driver.Value, len(tbl.Columns))
 	got := make([]driver.Value, len(tbl.Columns))
 	werr := referenceDecode(tbl, item, want)
-	gerr := newDecoder(tbl).decode(item, got)
+	gerr := exec.NewDecoder(tbl).Decode(item, got)
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("%s %s: error %v, reference error %v", tbl.Name, item, gerr, werr)
 	}
@@ -219,7 +220,7 @@ func TestDecodeEmulatorRows(t *testing.T) {
 	srv := twiliotest.NewTestServer(t)
 	client := testClient(t, srv)
 	for _, tbl := range schema.Tables() {
-		if !tbl.Supports(schema.List) || sidKey(tbl) < 0 && len(tbl.Keys) > 1 {
+		if !tbl.Supports(schema.List) || exec.SidKey(tbl) < 0 && len(tbl.Keys) > 1 {
 			continue // nested under a parent: read by TestCatalogWalk in driver
 		}
 		uri := client.FirstPageURI(tbl.ListPath, url.Values{"PageSize": {"1000"}})
@@ -264,23 +265,23 @@ func FuzzDecode(f *testing.F) {
 				// The transport no longer runs json.Valid: a malformed item
 				// must give an error (or, where the walker skims, the values
 				// of the fields it read), never a panic.
-				_ = newDecoder(tbl).decode(item, make([]driver.Value, len(tbl.Columns)))
+				_ = exec.NewDecoder(tbl).Decode(item, make([]driver.Value, len(tbl.Columns)))
 				continue
 			}
 			sameDecode(t, tbl, item)
 			// The values of a row live in its own arena: decoding the next
 			// row into the same slice does not change the first's values.
-			d := newDecoder(tbl)
+			d := exec.NewDecoder(tbl)
 			row := make([]driver.Value, len(tbl.Columns))
-			if err := d.decode(item, row); err != nil {
+			if err := d.Decode(item, row); err != nil {
 				continue
 			}
 			kept := append([]driver.Value(nil), row...)
-			if err := d.decode([]byte(`{"sid":"XX00000000000000000000000000000000","status":"zzzzzzzz","body":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz","duration":"99999","price":"-9.99"}`), row); err != nil {
+			if err := d.Decode([]byte(`{"sid":"XX00000000000000000000000000000000","status":"zzzzzzzz","body":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz","duration":"99999","price":"-9.99"}`), row); err != nil {
 				t.Fatal(err)
 			}
 			again := make([]driver.Value, len(tbl.Columns))
-			if err := d.decode(item, again); err != nil {
+			if err := d.Decode(item, again); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(kept, again) {

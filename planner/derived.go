@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"strconv"
 	"strings"
 
@@ -161,7 +162,7 @@ func (p *selectPlan) groupKeyExprs() []sqlparser.Expr {
 
 // derivedItem plans a query in FROM as it is written; pushDerived plans it
 // again with the outer query's filters and LIMIT once those are known.
-func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a eval.Args) (*fromItem, error) {
+func derivedItem(sub *sqlparser.Subquery, alias string, env *exec.Env, a eval.Args) (*fromItem, error) {
 	if alias == "" {
 		return nil, fmt.Errorf("twilio: a derived table needs an alias: FROM (SELECT …) AS s")
 	}
@@ -188,7 +189,7 @@ func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a eval.Args) (
 // went in, the outer LIMIT (with its OFFSET: the inner query yields the
 // rows the outer one skips). Inner joins' and WHERE's terms go into any
 // derived table but a LEFT JOIN's; a LEFT JOIN's own ON terms go into it.
-func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *Env, a eval.Args) error {
+func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *exec.Env, a eval.Args) error {
 	for i, it := range p.items {
 		if it.derived == nil {
 			continue
@@ -248,12 +249,12 @@ func (p *selectPlan) columnOf(i int) func(*sqlparser.ColName) int {
 }
 
 // queryEnv is the environment the derived table's query was planned in.
-func (d *derivedTable) queryEnv() *Env {
+func (d *derivedTable) queryEnv() *exec.Env {
 	switch q := d.query.(type) {
 	case *selectPlan:
 		return q.env()
 	}
-	return &Env{}
+	return &exec.Env{}
 }
 
 // joinKeyArgPrefix names the argument a join key is bound to in a derived
@@ -286,7 +287,7 @@ func derivedKeyServed(q queryPlan, col int) bool {
 		return false
 	}
 	t := p.items[0].table
-	if idx == sidColumn(t) && t.Supports(schema.Get) {
+	if idx == exec.SidColumn(t) && t.Supports(schema.Get) {
 		return true
 	}
 	f, isFilter := t.Filter(column.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func BenchmarkDerivedOverhead(b *testing.B) {
 		}
 	}
 	item := func() *fromItem {
-		return &fromItem{table: t, virtual: func(*Env) [][]driver.Value { return data }}
+		return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value { return data }}
 	}
 	env, ctx := testEnv(), context.Background()
 	st, err := Prepare("SELECT * FROM t")

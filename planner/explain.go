@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"net/url"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // requests to expect.
 
 // ExplainColumns are the columns of EXPLAIN's result.
-var ExplainColumns = []ResultColumn{
+var ExplainColumns = []exec.ResultColumn{
 	{Name: "step", Type: schema.Int},
 	{Name: "operation", Type: schema.String},
 	{Name: "method", Type: schema.String, Nullable: true},
@@ -128,7 +129,7 @@ func paramsText(q url.Values) string {
 }
 
 // explainRows plans the statement and describes the plan.
-func (s *Statement) explainRows(ctx context.Context, env *Env, a eval.Args) (*Rows, error) {
+func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args) (*exec.Rows, error) {
 	x := &explainer{cache: env.Client}
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
@@ -169,7 +170,7 @@ func (s *Statement) explainRows(ctx context.Context, env *Env, a eval.Args) (*Ro
 	for i := range project {
 		project[i] = columnAt(i)
 	}
-	return &Rows{ctx: ctx, columns: ExplainColumns, src: &sliceSource{rows: x.rows}, project: project, limit: -1}, nil
+	return &exec.Rows{Ctx: ctx, Cols: ExplainColumns, Src: &exec.SliceSource{Rows: x.rows}, Project: project, Limit: -1}, nil
 }
 
 // explain describes a SELECT's steps; prefix marks a subquery's.
@@ -280,7 +281,7 @@ func limitText(limit, offset int64) string {
 }
 
 // env is the plan's environment as planned (for the page size).
-func (p *selectPlan) env() *Env { return p.subs.env }
+func (p *selectPlan) env() *exec.Env { return p.subs.env }
 
 func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, acc access, pageSize int, limitPushed bool, subSteps map[*subquery]int) {
 	t := it.table
@@ -315,7 +316,7 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 	}
 	if d := acc.deferred; d != nil {
 		step := subSteps[d.sub]
-		fallback := cloneValues(acc.listings()[0])
+		fallback := exec.CloneValues(acc.listings()[0])
 		fallback.Set("PageSize", strconv.Itoa(pageSize))
 		if d.bySid {
 			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, "{"+d.col.Name+"}"), nil, estimate{0, maxFanout},
@@ -323,7 +324,7 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 			return
 		}
 		for _, q := range acc.listings() {
-			q = cloneValues(q)
+			q = exec.CloneValues(q)
 			q.Set("PageSize", strconv.Itoa(pageSize))
 			q.Set(d.filter.Param, "{"+d.col.Name+"}")
 			x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
@@ -336,13 +337,13 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		return
 	}
 	lists := acc.listings()
-	if needsPathKeys(t, lists) {
+	if exec.NeedsPathKeys(t, lists) {
 		explainKeyed(x, prefix, t, lists, pageSize, notes)
 		return
 	}
 	first := len(x.rows) + 1
 	for i, q := range lists {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		est := estimate{1, -1}
 		detail := fmt.Sprintf("one request per page of %d rows", pageSize)
@@ -383,7 +384,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 		x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request"+on)
 		return
 	}
-	scan := cloneValues(st.access.listings()[0])
+	scan := exec.CloneValues(st.access.listings()[0])
 	scan.Set("PageSize", strconv.Itoa(pageSize))
 	if st.key == nil || st.access.bySid || st.access.none {
 		switch {
@@ -395,7 +396,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 			}
 		default:
 			for _, q := range st.access.listings() {
-				q = cloneValues(q)
+				q = exec.CloneValues(q)
 				q.Set("PageSize", strconv.Itoa(pageSize))
 				x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{1, -1}, "read once and matched here"+on)
 			}
@@ -414,7 +415,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 		fallback = fmt.Sprintf("; with more than %d distinct keys, one listing instead: GET %s?%s", maxFanout, t.ListPath, scan.Encode())
 	}
 	for _, q := range st.access.listings() {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		q.Set(k.filter.Param, placeholder)
 		x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{0, -1},

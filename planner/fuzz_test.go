@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"strconv"
 	"strings"
@@ -89,7 +90,7 @@ func FuzzPlan(f *testing.F) {
 func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30, Messages: 30, Recordings: 12}))
 	defer srv.Close()
-	env := &Env{Client: testClient(t, srv), PageSize: 7, ScanParallelism: 1, Now: srv.Now}
+	env := &exec.Env{Client: testClient(t, srv), PageSize: 7, ScanParallelism: 1, Now: srv.Now}
 
 	explained, err := fuzzRun(t, env, "EXPLAIN "+q)
 	if err != nil {
@@ -116,7 +117,7 @@ func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 		// may still reach the first one's log.
 		clean := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30, Messages: 30, Recordings: 12}))
 		defer clean.Close()
-		cenv := &Env{Client: testClient(t, clean), PageSize: 7, ScanParallelism: 1, Now: clean.Now}
+		cenv := &exec.Env{Client: testClient(t, clean), PageSize: 7, ScanParallelism: 1, Now: clean.Now}
 		if _, err := fuzzRun(t, cenv, contra); err == nil {
 			if sent := settledCount(clean); sent != 0 {
 				t.Fatalf("%s: a WHERE that no row can match sent %d requests", contra, sent)
@@ -141,7 +142,7 @@ func settledCount(srv *twiliotest.Server) int {
 }
 
 // fuzzRun runs a statement with a deadline; outliving it is a failure.
-func fuzzRun(t *testing.T, env *Env, q string) ([][]driver.Value, error) {
+func fuzzRun(t *testing.T, env *exec.Env, q string) ([][]driver.Value, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"strings"
 	"testing"
@@ -112,7 +113,7 @@ func FuzzRewriteForParser(f *testing.F) {
 func TestHardening13_DecodeOutOfRangeInteger(t *testing.T) {
 	for _, raw := range []string{`1.5e300`, `"1.5e300"`, `-1e19`, `9223372036854775808`} {
 		row := make([]driver.Value, len(schema.Calls.Columns))
-		err := newDecoder(schema.Calls).decode([]byte(`{"sid":"CA00000000000000000000000000000001","duration":`+raw+`}`), row)
+		err := exec.NewDecoder(schema.Calls).Decode([]byte(`{"sid":"CA00000000000000000000000000000001","duration":`+raw+`}`), row)
 		if err == nil {
 			i, _ := schema.Calls.Column("Duration")
 			t.Errorf("duration %s decoded to %v, want an error", raw, row[i])

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"net/url"
 
@@ -133,7 +134,7 @@ func (p *selectPlan) findKey(c *eval.Compiler, inner int, avail map[int]bool, te
 			}
 			k := &joinKey{col: idx - it.offset, outer: outer.Eval, text: eval.ExprText(side[1]), name: column.Name}
 			if !it.local() {
-				if k.col == sidKey(it.table) && it.table.Supports(schema.Get) {
+				if k.col == exec.SidKey(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
 				} else if f, ok := it.table.Filter(column.Name); ok && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0 {
 					k.filter = f
@@ -151,8 +152,8 @@ func (p *selectPlan) findKey(c *eval.Compiler, inner int, avail map[int]bool, te
 // following table in turn.
 type joinSource struct {
 	plan  *selectPlan
-	env   *Env
-	outer source
+	env   *exec.Env
+	outer exec.Source
 	buf   [][]driver.Value
 	read  bool // the driving rows were all read (materialised mode)
 	done  bool
@@ -160,7 +161,7 @@ type joinSource struct {
 
 // prime reads ahead until a first row is known, so errors surface in Query.
 func (s *joinSource) prime(ctx context.Context) error {
-	row, err := s.next(ctx)
+	row, err := s.Next(ctx)
 	if err == io.EOF {
 		s.done = true
 		return nil
@@ -172,8 +173,8 @@ func (s *joinSource) prime(ctx context.Context) error {
 	return nil
 }
 
-func (s *joinSource) close() {
-	s.outer.close()
+func (s *joinSource) Close() {
+	s.outer.Close()
 	s.buf = nil
 	s.done = true
 }
@@ -195,13 +196,13 @@ func (s *joinSource) pad(row []driver.Value) ([]driver.Value, bool, error) {
 	return out, true, nil
 }
 
-func (s *joinSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *joinSource) Next(ctx context.Context) ([]driver.Value, error) {
 	for len(s.buf) == 0 {
 		if s.done {
 			return nil, io.EOF
 		}
 		if s.plan.streaming {
-			row, err := s.outer.next(ctx)
+			row, err := s.outer.Next(ctx)
 			if err == io.EOF {
 				s.done = true
 				return nil, io.EOF
@@ -229,7 +230,7 @@ func (s *joinSource) next(ctx context.Context) ([]driver.Value, error) {
 		// counting the keys before choosing lookups or one scan.
 		var rows [][]driver.Value
 		for {
-			row, err := s.outer.next(ctx)
+			row, err := s.outer.Next(ctx)
 			if err == io.EOF {
 				break
 			}
@@ -268,7 +269,7 @@ func (k *joinKey) keyOf(row []driver.Value) (string, bool, error) {
 }
 
 // apply joins rows with the step's table.
-func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, counted bool) ([][]driver.Value, error) {
+func (st *joinStep) apply(ctx context.Context, env *exec.Env, rows [][]driver.Value, counted bool) ([][]driver.Value, error) {
 	if !st.decided {
 		st.decided = true
 		st.cache = map[string][][]driver.Value{}
@@ -339,15 +340,15 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 
 // scan reads the whole table once (with its own filters) and indexes it by
 // key.
-func (st *joinStep) scan(ctx context.Context, env *Env) error {
+func (st *joinStep) scan(ctx context.Context, env *exec.Env) error {
 	src, err := openSource(ctx, env, st.item, st.access, env.PageSize, true)
 	if err != nil {
 		return err
 	}
-	defer src.close()
+	defer src.Close()
 	st.byKey = map[string][][]driver.Value{}
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			return nil
 		}
@@ -366,7 +367,7 @@ func (st *joinStep) scan(ctx context.Context, env *Env) error {
 }
 
 // lookup fetches the rows of one key, once.
-func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+func (st *joinStep) lookup(ctx context.Context, env *exec.Env, key string) ([][]driver.Value, error) {
 	if rows, ok := st.cache[key]; ok {
 		return rows, nil
 	}
@@ -378,7 +379,7 @@ func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]drive
 	return rows, nil
 }
 
-func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+func (st *joinStep) fetchKey(ctx context.Context, env *exec.Env, key string) ([][]driver.Value, error) {
 	if st.key.derived {
 		return st.fetchDerivedKey(ctx, env, key)
 	}
@@ -403,7 +404,7 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 				}
 				continue
 			}
-			q = cloneValues(q)
+			q = exec.CloneValues(q)
 			q.Set(st.key.filter.Param, key)
 			acc.lists = append(acc.lists, q)
 		}
@@ -418,10 +419,10 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 		}
 		return nil, err
 	}
-	defer src.close()
+	defer src.Close()
 	var out [][]driver.Value
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			return out, nil
 		}
@@ -435,11 +436,11 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 // mergedSource reads several listings one after another, skipping rows
 // already returned (by Sid).
 type mergedSource struct {
-	env   *Env
+	env   *exec.Env
 	table *schema.Table
 	uris  []string
 	next_ int
-	cur   *listSource
+	cur   *exec.ListSource
 	seen  map[string]bool
 	fresh bool
 	sid   int
@@ -447,25 +448,25 @@ type mergedSource struct {
 
 func (s *mergedSource) prime(ctx context.Context) error {
 	s.seen = map[string]bool{}
-	s.cur = newListSource(s.env.Client, s.table, s.uris[0])
-	s.cur.fresh = s.fresh
+	s.cur = exec.NewListSource(s.env.Client, s.table, s.uris[0])
+	s.cur.Fresh = s.fresh
 	s.next_ = 1
-	return s.cur.fetch(ctx)
+	return s.cur.Fetch(ctx)
 }
 
-func (s *mergedSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *mergedSource) Next(ctx context.Context) ([]driver.Value, error) {
 	for {
 		if s.cur == nil {
 			if s.next_ >= len(s.uris) {
 				return nil, io.EOF
 			}
-			s.cur = newListSource(s.env.Client, s.table, s.uris[s.next_])
-			s.cur.fresh = s.fresh
+			s.cur = exec.NewListSource(s.env.Client, s.table, s.uris[s.next_])
+			s.cur.Fresh = s.fresh
 			s.next_++
 		}
-		row, err := s.cur.next(ctx)
+		row, err := s.cur.Next(ctx)
 		if err == io.EOF {
-			s.cur.close()
+			s.cur.Close()
 			s.cur = nil
 			continue
 		}
@@ -483,9 +484,9 @@ func (s *mergedSource) next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-func (s *mergedSource) close() {
+func (s *mergedSource) Close() {
 	if s.cur != nil {
-		s.cur.close()
+		s.cur.Close()
 	}
 	s.cur, s.next_ = nil, len(s.uris)
 }

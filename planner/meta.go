@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"sort"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 // virtualTable is an in-memory table.
 type virtualTable struct {
 	table *schema.Table
-	rows  func(env *Env) [][]driver.Value
+	rows  func(env *exec.Env) [][]driver.Value
 }
 
 func vcols(names ...string) []schema.Column {
@@ -49,9 +50,9 @@ var (
 var infoSchema = map[string]virtualTable{}
 
 func init() {
-	infoSchema["tables"] = virtualTable{infoTables, func(*Env) [][]driver.Value { return tablesRows() }}
-	infoSchema["columns"] = virtualTable{infoColumns, func(*Env) [][]driver.Value { return columnsRows() }}
-	infoSchema["schemata"] = virtualTable{infoSchemata, func(*Env) [][]driver.Value { return schemataRows() }}
+	infoSchema["tables"] = virtualTable{infoTables, func(*exec.Env) [][]driver.Value { return tablesRows() }}
+	infoSchema["columns"] = virtualTable{infoColumns, func(*exec.Env) [][]driver.Value { return columnsRows() }}
+	infoSchema["schemata"] = virtualTable{infoSchemata, func(*exec.Env) [][]driver.Value { return schemataRows() }}
 }
 
 // lookupVirtual finds information_schema tables and dual.
@@ -64,7 +65,7 @@ func lookupVirtual(name sqlparser.TableName) (virtualTable, bool, error) {
 		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has %s", n, strings.Join(infoTableNames(), ", "))
 	}
 	if q == "" && strings.EqualFold(n, "dual") {
-		return virtualTable{dualTable, func(*Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil
+		return virtualTable{dualTable, func(*exec.Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil
 	}
 	return virtualTable{}, false, nil
 }
@@ -212,7 +213,7 @@ func showTablesTable(db string, full bool) (*fromItem, error) {
 	if db == "information_schema" {
 		kind = "SYSTEM VIEW"
 	}
-	return &fromItem{table: t, virtual: func(*Env) [][]driver.Value {
+	return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value {
 		var out [][]driver.Value
 		for _, n := range names {
 			row := []driver.Value{n}
@@ -245,7 +246,7 @@ func showColumnsTable(name sqlparser.TableName, full bool) (*fromItem, error) {
 		names = append(names, "Privileges", "Comment")
 	}
 	st := &schema.Table{Name: "SHOW COLUMNS", Columns: vcols(names...)}
-	return &fromItem{table: st, virtual: func(*Env) [][]driver.Value {
+	return &fromItem{table: st, virtual: func(*exec.Env) [][]driver.Value {
 		var out [][]driver.Value
 		for _, c := range t.Columns {
 			_, colType := sqlTypeNames(c.Type)
@@ -278,7 +279,7 @@ func showColumnsTable(name sqlparser.TableName, full bool) (*fromItem, error) {
 // showDatabasesTable is SHOW DATABASES's result.
 func showDatabasesTable() *fromItem {
 	t := &schema.Table{Name: "SHOW DATABASES", Columns: vcols("Database")}
-	return &fromItem{table: t, virtual: func(*Env) [][]driver.Value {
+	return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value {
 		return [][]driver.Value{{"information_schema"}, {eval.DatabaseName}}
 	}}
 }

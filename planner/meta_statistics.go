@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -16,7 +17,7 @@ var infoStatistics = &schema.Table{Name: "STATISTICS", Description: "the tables'
 	"INDEX_COMMENT", "IS_VISIBLE", "EXPRESSION")}
 
 func init() {
-	infoSchema["statistics"] = virtualTable{infoStatistics, func(*Env) [][]driver.Value { return statisticsRows() }}
+	infoSchema["statistics"] = virtualTable{infoStatistics, func(*exec.Env) [][]driver.Value { return statisticsRows() }}
 }
 
 func statisticsRows() [][]driver.Value {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,7 +16,7 @@ import (
 // one listing of children per parent row.
 func explainKeyed(x *explainer, prefix string, t *schema.Table, lists []url.Values, pageSize int, notes string) {
 	for _, q := range lists {
-		keys, query := splitKeys(q)
+		keys, query := exec.SplitKeys(q)
 		query.Set("PageSize", strconv.Itoa(pageSize))
 		path := t.ListPath
 		if t.Singleton {
@@ -30,7 +31,7 @@ func explainKeyed(x *explainer, prefix string, t *schema.Table, lists []url.Valu
 		if a, ok := keys["AccountSid"]; ok && !strings.HasPrefix(filled, "/") {
 			filled = rest.APIVersion + "/Accounts/" + a + "/" + filled
 		}
-		miss := missingParent(t, keys)
+		miss := exec.MissingParent(t, keys)
 		if miss == nil {
 			detail := "path keys from the query"
 			if t.Singleton {
@@ -49,7 +50,7 @@ func explainKeyed(x *explainer, prefix string, t *schema.Table, lists []url.Valu
 				pq.Set(schema.KeyParam(k.Param), v)
 			}
 		}
-		if needsPathKeys(parent, []url.Values{pq}) {
+		if exec.NeedsPathKeys(parent, []url.Values{pq}) {
 			explainKeyed(x, prefix, parent, []url.Values{pq}, pageSize, "")
 		} else {
 			pq.Set("PageSize", strconv.Itoa(pageSize))

@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,8 +15,8 @@ import (
 
 var testNow = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 
-func testEnv() *Env {
-	return &Env{PageSize: 1000, Now: func() time.Time { return testNow }}
+func testEnv() *exec.Env {
+	return &exec.Env{PageSize: 1000, Now: func() time.Time { return testNow }}
 }
 
 // parseSelect parses a SELECT for the tests.
@@ -123,7 +124,7 @@ func TestExpressions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
-			c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().now}
+			c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
 			e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 			if err != nil {
 				t.Fatal(err)

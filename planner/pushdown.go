@@ -3,6 +3,7 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"maps"
 	"net/url"
 	"slices"
@@ -375,7 +376,7 @@ func (st *pushState) sidTerm(term sqlparser.Expr) ([]string, bool, error) {
 		return nil, false, nil
 	}
 	idx, _, err := st.scope.Resolve(col)
-	if err != nil || idx != sidKey(st.scope.table) {
+	if err != nil || idx != exec.SidKey(st.scope.table) {
 		return nil, false, err
 	}
 	var items []eval.Typed
@@ -637,7 +638,7 @@ func (st *pushState) deferIn(colName *sqlparser.ColName, sub *sqlparser.Subquery
 	if s == nil {
 		return nil
 	}
-	if idx == sidKey(st.scope.table) {
+	if idx == exec.SidKey(st.scope.table) {
 		st.deferred = &deferredIn{sub: s, bySid: true, col: col}
 		return nil
 	}
@@ -687,7 +688,7 @@ func (a access) resolve(t *schema.Table) access {
 				}
 				continue
 			}
-			q := cloneValues(base)
+			q := exec.CloneValues(base)
 			q.Set(d.filter.Param, text)
 			lists = append(lists, q)
 		}

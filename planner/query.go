@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 
 	"github.com/xwb1989/sqlparser"
 )
@@ -32,10 +33,10 @@ import (
 // execute.
 type queryPlan interface {
 	// resultColumns names and types the rows the query yields.
-	resultColumns() []ResultColumn
+	resultColumns() []exec.ResultColumn
 	// open starts the query: the first page of its first listing is
 	// fetched before it returns, so request errors surface there.
-	open(ctx context.Context, env *Env) (*Rows, error)
+	open(ctx context.Context, env *exec.Env) (*exec.Rows, error)
 	// explain adds the query's steps; prefix marks the steps of a nested
 	// query ("s: " for a derived table s).
 	explain(x *explainer, prefix string)
@@ -47,7 +48,7 @@ type queryPlan interface {
 }
 
 // planQuery plans a SELECT or a UNION.
-func planQuery(ast sqlparser.SelectStatement, env *Env, a eval.Args) (queryPlan, error) {
+func planQuery(ast sqlparser.SelectStatement, env *exec.Env, a eval.Args) (queryPlan, error) {
 	switch x := ast.(type) {
 	case *sqlparser.Select:
 		return planSelect(x, env, a)
@@ -59,4 +60,4 @@ func planQuery(ast sqlparser.SelectStatement, env *Env, a eval.Args) (queryPlan,
 	return nil, eval.Unsupported(fmt.Sprintf("%T", ast))
 }
 
-func (p *selectPlan) resultColumns() []ResultColumn { return p.columns }
+func (p *selectPlan) resultColumns() []exec.ResultColumn { return p.columns }

@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -18,7 +19,7 @@ type fromItem struct {
 	offset int
 	// virtual, when set, yields the rows of an in-memory table
 	// (information_schema, SHOW, dual): no request is made.
-	virtual func(env *Env) [][]driver.Value
+	virtual func(env *exec.Env) [][]driver.Value
 	// derived, when set, is a query in FROM whose result is the table.
 	derived *derivedTable
 	left    bool // LEFT JOIN: null-extended when ON matches nothing
@@ -164,7 +165,7 @@ func (s *queryScope) refs(e sqlparser.Expr) (map[int]bool, bool) {
 
 // planFrom reads a FROM clause: tables, aliases, comma joins and INNER and
 // LEFT JOINs in a left-deep chain.
-func planFrom(from sqlparser.TableExprs, env *Env, a eval.Args) ([]*fromItem, error) {
+func planFrom(from sqlparser.TableExprs, env *exec.Env, a eval.Args) ([]*fromItem, error) {
 	var items []*fromItem
 	var add func(te sqlparser.TableExpr) error
 	add = func(te sqlparser.TableExpr) error {
@@ -274,7 +275,7 @@ func usingCondition(left []*fromItem, right *fromItem, cols sqlparser.Columns) (
 	return on, nil
 }
 
-func fromTable(ate *sqlparser.AliasedTableExpr, env *Env, a eval.Args) (*fromItem, error) {
+func fromTable(ate *sqlparser.AliasedTableExpr, env *exec.Env, a eval.Args) (*fromItem, error) {
 	if sub, ok := ate.Expr.(*sqlparser.Subquery); ok {
 		return derivedItem(sub, ate.As.String(), env, a)
 	}

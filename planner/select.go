@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"slices"
 	"strconv"
@@ -29,7 +30,7 @@ type selectPlan struct {
 	where    sqlparser.Expr
 	group    *grouping // nil: no GROUP BY or aggregate
 	having   eval.EvalFunc
-	columns  []ResultColumn
+	columns  []exec.ResultColumn
 	project  []eval.EvalFunc
 	order    []orderKey
 	distinct bool
@@ -48,7 +49,7 @@ type selectPlan struct {
 	text      string // the statement, for EXPLAIN
 	// rangeScan is the driving listing's plan as parallel time slices
 	// (nil: not split), printed by EXPLAIN and run by scanAhead.
-	rangeScan *rangeScan
+	rangeScan *exec.RangeScan
 }
 
 type orderKey struct {
@@ -57,13 +58,13 @@ type orderKey struct {
 	text string
 }
 
-func planSelect(st *sqlparser.Select, env *Env, a eval.Args) (*selectPlan, error) {
+func planSelect(st *sqlparser.Select, env *exec.Env, a eval.Args) (*selectPlan, error) {
 	return planSelectFrom(st, env, a, nil)
 }
 
 // planSelectFrom plans a SELECT; items, when given, replace its FROM (the
 // virtual tables of SHOW and DESCRIBE).
-func planSelectFrom(st *sqlparser.Select, env *Env, a eval.Args, items []*fromItem) (*selectPlan, error) {
+func planSelectFrom(st *sqlparser.Select, env *exec.Env, a eval.Args, items []*fromItem) (*selectPlan, error) {
 	if st.Lock != "" {
 		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
@@ -75,7 +76,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a eval.Args, items []*fromIt
 	}
 	qs := newQueryScope(items)
 	subs := &subqueries{env: env, args: a}
-	c := &eval.Compiler{Cols: qs, Args: a, Now: env.now, Subs: subs}
+	c := &eval.Compiler{Cols: qs, Args: a, Now: env.NowValue, Subs: subs}
 	p := &selectPlan{scope: items[0].scope(), items: items, qscope: qs, distinct: st.Distinct != "", limit: -1, subs: subs, text: sqlparser.String(st)}
 	if items[0].virtual == nil || len(items) > 1 {
 		p.ast = st // SHOW's and DESCRIBE's tables are given, not written
@@ -240,7 +241,7 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *eval.Compiler) 
 			}
 			for _, it := range items {
 				for i, col := range it.table.Columns {
-					p.columns = append(p.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
+					p.columns = append(p.columns, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
 					p.project = append(p.project, columnAt(it.offset+i))
 					p.exprs = append(p.exprs, &sqlparser.ColName{Name: sqlparser.NewColIdent(col.Name), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(it.label())}})
 				}
@@ -251,7 +252,7 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *eval.Compiler) 
 				return err
 			}
 			name, nullable := p.resultName(x)
-			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
+			p.columns = append(p.columns, exec.ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
 			p.project = append(p.project, e.Eval)
 			p.exprs = append(p.exprs, x.Expr)
 		default:
@@ -343,10 +344,10 @@ func (p *selectPlan) planLimit(l *sqlparser.Limit, c *eval.Compiler) error {
 
 // open runs the subqueries, starts the scan and fetches its first page (or
 // first resource), so errors surface in QueryContext.
-func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
+func (p *selectPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
 	if p.limit == 0 {
 		// LIMIT 0 asks for nothing; it costs no request.
-		return &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{}, project: p.project, limit: 0}, nil
+		return &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{}, Project: p.project, Limit: 0}, nil
 	}
 	if err := p.subs.run(ctx, env); err != nil {
 		return nil, err
@@ -362,7 +363,7 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 	if len(p.joins) > 0 {
 		js := &joinSource{plan: p, env: env, outer: src}
 		if err := js.prime(ctx); err != nil {
-			src.close()
+			src.Close()
 			return nil, err
 		}
 		src = js
@@ -375,7 +376,7 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 	if p.group != nil {
 		return p.aggregate(ctx, src)
 	}
-	rows := &Rows{ctx: ctx, columns: p.columns, src: src, filter: p.filter, project: p.project, offset: p.offset, limit: p.limit}
+	rows := &exec.Rows{Ctx: ctx, Cols: p.columns, Src: src, Filter: p.filter, Project: p.project, Offset: p.offset, Limit: p.limit}
 	if p.holdsRows() {
 		return p.gather(rows)
 	}
@@ -383,41 +384,41 @@ func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 }
 
 // openSource reads one table with an access, fetching the first page.
-func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSize int, fresh bool) (source, error) {
+func openSource(ctx context.Context, env *exec.Env, it *fromItem, acc access, pageSize int, fresh bool) (exec.Source, error) {
 	t := it.table
 	switch {
 	case it.derived != nil:
 		return openQuerySource(ctx, env, it.derived.query, fresh)
 	case it.virtual != nil:
-		return &sliceSource{rows: it.virtual(env)}, nil
+		return &exec.SliceSource{Rows: it.virtual(env)}, nil
 	case acc.none:
-		return &sliceSource{}, nil
+		return &exec.SliceSource{}, nil
 	case acc.bySid:
-		src := &getSource{client: env.Client, table: t, decoder: newDecoder(t), sids: slices.Clone(acc.sids)}
-		if err := src.prime(ctx); err != nil {
+		src := &exec.GetSource{Client: env.Client, Table: t, Decoder: exec.NewDecoder(t), Sids: slices.Clone(acc.sids)}
+		if err := src.Prime(ctx); err != nil {
 			return nil, err
 		}
 		return src, nil
 	}
 	lists := acc.listings()
-	if needsPathKeys(t, lists) {
-		return openKeyed(ctx, env, t, lists, pageSize, fresh)
+	if exec.NeedsPathKeys(t, lists) {
+		return exec.OpenKeyed(ctx, env, t, lists, pageSize, fresh)
 	}
 	uris := make([]string, len(lists))
 	for i, q := range lists {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		uris[i] = env.Client.FirstPageURI(t.ListPath, q)
 	}
 	if len(uris) == 1 {
-		src := newListSource(env.Client, t, uris[0])
-		src.fresh = fresh
-		if err := src.fetch(ctx); err != nil {
+		src := exec.NewListSource(env.Client, t, uris[0])
+		src.Fresh = fresh
+		if err := src.Fetch(ctx); err != nil {
 			return nil, err
 		}
 		return src, nil
 	}
-	src := &mergedSource{env: env, table: t, uris: uris, fresh: fresh, sid: sidColumn(t)}
+	src := &mergedSource{env: env, table: t, uris: uris, fresh: fresh, sid: exec.SidColumn(t)}
 	if err := src.prime(ctx); err != nil {
 		return nil, err
 	}
@@ -426,18 +427,18 @@ func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSiz
 
 // gather reads every matching row, sorts and de-duplicates, and returns a
 // result over the projected rows with OFFSET and LIMIT still to apply.
-func (p *selectPlan) gather(stream *Rows) (*Rows, error) {
+func (p *selectPlan) gather(stream *exec.Rows) (*exec.Rows, error) {
 	type held struct {
 		out  []driver.Value
 		keys []driver.Value
 	}
 	var all []held
-	limit, offset := stream.limit, stream.offset
-	stream.limit, stream.offset = -1, 0
-	stream.project = append(slices.Clone(p.project), orderEvals(p.order)...)
+	limit, offset := stream.Limit, stream.Offset
+	stream.Limit, stream.Offset = -1, 0
+	stream.Project = append(slices.Clone(p.project), orderEvals(p.order)...)
 	defer stream.Close()
 	for {
-		dest := make([]driver.Value, len(stream.project))
+		dest := make([]driver.Value, len(stream.Project))
 		err := stream.Next(dest)
 		if err == io.EOF {
 			break
@@ -477,7 +478,7 @@ func (p *selectPlan) gather(stream *Rows) (*Rows, error) {
 	for i := range project {
 		project[i] = columnAt(i)
 	}
-	return &Rows{ctx: stream.ctx, columns: p.columns, src: &sliceSource{rows: rows}, project: project, offset: offset, limit: limit}, nil
+	return &exec.Rows{Ctx: stream.Ctx, Cols: p.columns, Src: &exec.SliceSource{Rows: rows}, Project: project, Offset: offset, Limit: limit}, nil
 }
 
 func orderEvals(keys []orderKey) []eval.EvalFunc {

@@ -21,7 +21,7 @@ import (
 func evalExpr(t *testing.T, expr string, row map[string]driver.Value) driver.Value {
 	t.Helper()
 	sel := parseSelect(t, "SELECT "+expr+" FROM Calls")
-	c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().now}
+	c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
 	e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
@@ -433,7 +433,7 @@ func TestExpressionTypes(t *testing.T) {
 		{"CASE WHEN Duration > 1 THEN Status ELSE Duration END", schema.String},
 	} {
 		sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
-		c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().now}
+		c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
 		e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.expr, err)

@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"regexp"
 	"strings"
@@ -149,7 +150,7 @@ func firstWord(q string) string {
 // Query runs a SELECT, or an INSERT or UPDATE whose resulting rows are
 // wanted. The first page is fetched before it returns, so request and
 // authentication errors surface here.
-func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue) (*Rows, error) {
+func (s *Statement) Query(ctx context.Context, env *exec.Env, nv []driver.NamedValue) (*exec.Rows, error) {
 	if s.explain != nil {
 		return s.explain.explainRows(ctx, env, eval.Args(nv))
 	}
@@ -212,14 +213,14 @@ func (r Result) RowsAffected() (int64, error) { return r.rowsAffected, nil }
 
 // Exec runs a statement and reports how many resources it changed. A SELECT
 // is run and drained, changing nothing.
-func (s *Statement) Exec(ctx context.Context, env *Env, nv []driver.NamedValue) (Result, error) {
+func (s *Statement) Exec(ctx context.Context, env *exec.Env, nv []driver.NamedValue) (Result, error) {
 	rows, err := s.Query(ctx, env, nv)
 	if err != nil {
 		return Result{}, err
 	}
 	defer rows.Close()
 	if !s.IsQuery() {
-		return Result{rowsAffected: rows.affected}, nil
+		return Result{rowsAffected: rows.Affected}, nil
 	}
 	dest := make([]driver.Value, len(rows.Columns()))
 	for {

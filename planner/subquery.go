@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 
 	"github.com/twiliosql/twiliosql/schema"
@@ -16,7 +17,7 @@ import (
 // planned with the statement and run once, before the statement's own
 // requests, so its values can be pushed into them.
 type subqueries struct {
-	env  *Env
+	env  *exec.Env
 	args eval.Args
 	list []*subquery
 	// correlated are the subqueries that use the outer row's columns: they
@@ -76,7 +77,7 @@ func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
 }
 
 // run executes every subquery not yet run.
-func (s *subqueries) run(ctx context.Context, env *Env) error {
+func (s *subqueries) run(ctx context.Context, env *exec.Env) error {
 	if s == nil {
 		return nil
 	}
@@ -89,7 +90,7 @@ func (s *subqueries) run(ctx context.Context, env *Env) error {
 	return nil
 }
 
-func (q *subquery) run(ctx context.Context, env *Env) error {
+func (q *subquery) run(ctx context.Context, env *exec.Env) error {
 	if q.ran {
 		return nil
 	}
@@ -174,7 +175,7 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 // outer row: the rows of its one run, or, when it is correlated, of its run
 // for the outer row's values. rows caps what a correlated run reads (EXISTS
 // needs one row, a scalar two, to tell it has too many; -1: all).
-func (s *subqueries) subqueryRows(c *eval.Compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
+func (s *subqueries) subqueryRows(c *eval.Compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []exec.ResultColumn, error) {
 	cq, err := s.correlation(c, sub)
 	if err != nil {
 		return nil, nil, err

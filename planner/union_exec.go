@@ -4,19 +4,20 @@ import (
 	"context"
 	"database/sql/driver"
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 )
 
 // open reads the branches one after another: the first is opened now, so
 // its errors surface in Query; each later one only once the rows before it
 // are used up, so a LIMIT the first branches fill costs nothing more.
-func (p *unionPlan) open(ctx context.Context, env *Env) (*Rows, error) {
+func (p *unionPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
 	project := make([]eval.EvalFunc, len(p.columns))
 	for i := range project {
 		project[i] = columnAt(i)
 	}
 	if p.limit == 0 {
-		return &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{}, project: project, limit: 0}, nil
+		return &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{}, Project: project, Limit: 0}, nil
 	}
 	// Rows are handed on as they come (each branch's own until the next):
 	// the dedupe keeps keys, not rows.
@@ -25,7 +26,7 @@ func (p *unionPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 		return nil, err
 	}
 	src := &unionSource{plan: p, env: env, cur: first, dedupeTo: p.lastDistinct(), seen: map[string]bool{}}
-	rows := &Rows{ctx: ctx, columns: p.columns, src: src, project: project, offset: p.offset, limit: p.limit}
+	rows := &exec.Rows{Ctx: ctx, Cols: p.columns, Src: src, Project: project, Offset: p.offset, Limit: p.limit}
 	if len(p.order) > 0 {
 		sorter := &selectPlan{columns: p.columns, project: project, order: p.order}
 		return sorter.gather(rows)
@@ -37,21 +38,21 @@ func (p *unionPlan) open(ctx context.Context, env *Env) (*Rows, error) {
 // among the branches up to the last DISTINCT union.
 type unionSource struct {
 	plan     *unionPlan
-	env      *Env
-	cur      source
+	env      *exec.Env
+	cur      exec.Source
 	i        int // the branch cur reads
 	dedupeTo int
 	seen     map[string]bool
 }
 
-func (s *unionSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *unionSource) Next(ctx context.Context) ([]driver.Value, error) {
 	for {
 		if s.cur == nil {
 			return nil, io.EOF
 		}
-		row, err := s.cur.next(ctx)
+		row, err := s.cur.Next(ctx)
 		if err == io.EOF {
-			s.cur.close()
+			s.cur.Close()
 			s.cur = nil
 			s.i++
 			if s.i >= len(s.plan.branches) {
@@ -76,9 +77,9 @@ func (s *unionSource) next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-func (s *unionSource) close() {
+func (s *unionSource) Close() {
 	if s.cur != nil {
-		s.cur.close()
+		s.cur.Close()
 		s.cur = nil
 	}
 	s.i = len(s.plan.branches)

@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"context"
@@ -17,9 +17,9 @@ type ResultColumn struct {
 }
 
 // source yields the rows of a table, one at a time; io.EOF ends it.
-type source interface {
-	next(ctx context.Context) ([]driver.Value, error)
-	close()
+type Source interface {
+	Next(ctx context.Context) ([]driver.Value, error)
+	Close()
 }
 
 // Rows is a result being read. It streams in constant memory: rows are
@@ -28,19 +28,19 @@ type source interface {
 // per time slice for a parallel range scan). Only ORDER BY, GROUP BY and
 // DISTINCT hold rows.
 type Rows struct {
-	ctx      context.Context
-	columns  []ResultColumn
-	src      source
-	filter   eval.EvalFunc   // residual WHERE; nil: every row passes
-	project  []eval.EvalFunc // one per result column
-	offset   int64           // rows still to skip
-	limit    int64           // rows still to return; -1: no limit
-	affected int64           // resources a write changed
+	Ctx      context.Context
+	Cols     []ResultColumn
+	Src      Source
+	Filter   eval.EvalFunc   // residual WHERE; nil: every row passes
+	Project  []eval.EvalFunc // one per result column
+	Offset   int64           // rows still to skip
+	Limit    int64           // rows still to return; -1: no limit
+	Affected int64           // resources a write changed
 	done     bool
 }
 
 // Columns describes the result's columns.
-func (r *Rows) Columns() []ResultColumn { return r.columns }
+func (r *Rows) Columns() []ResultColumn { return r.Cols }
 
 // Close stops the result: the page being prefetched is cancelled, the
 // source's goroutines have returned when it does, and no further page is
@@ -48,7 +48,7 @@ func (r *Rows) Columns() []ResultColumn { return r.columns }
 func (r *Rows) Close() error {
 	if !r.done {
 		r.done = true
-		r.src.close()
+		r.Src.Close()
 	}
 	return nil
 }
@@ -56,17 +56,17 @@ func (r *Rows) Close() error {
 // Next fills dest with the next row, or returns io.EOF.
 func (r *Rows) Next(dest []driver.Value) error {
 	for {
-		if r.done || r.limit == 0 {
+		if r.done || r.Limit == 0 {
 			r.Close()
 			return io.EOF
 		}
-		row, err := r.src.next(r.ctx)
+		row, err := r.Src.Next(r.Ctx)
 		if err != nil {
 			r.Close()
 			return err
 		}
-		if r.filter != nil {
-			v, err := r.filter(row)
+		if r.Filter != nil {
+			v, err := r.Filter(row)
 			if err != nil {
 				r.Close()
 				return err
@@ -75,11 +75,11 @@ func (r *Rows) Next(dest []driver.Value) error {
 				continue
 			}
 		}
-		if r.offset > 0 {
-			r.offset--
+		if r.Offset > 0 {
+			r.Offset--
 			continue
 		}
-		for i, p := range r.project {
+		for i, p := range r.Project {
 			v, err := p(row)
 			if err != nil {
 				r.Close()
@@ -87,25 +87,25 @@ func (r *Rows) Next(dest []driver.Value) error {
 			}
 			dest[i] = eval.Outward(v)
 		}
-		if r.limit > 0 {
-			r.limit--
+		if r.Limit > 0 {
+			r.Limit--
 		}
 		return nil
 	}
 }
 
 // sliceSource yields rows held in memory: written resources, sorted results.
-type sliceSource struct {
-	rows [][]driver.Value
+type SliceSource struct {
+	Rows [][]driver.Value
 }
 
-func (s *sliceSource) next(context.Context) ([]driver.Value, error) {
-	if len(s.rows) == 0 {
+func (s *SliceSource) Next(context.Context) ([]driver.Value, error) {
+	if len(s.Rows) == 0 {
 		return nil, io.EOF
 	}
-	row := s.rows[0]
-	s.rows = s.rows[1:]
+	row := s.Rows[0]
+	s.Rows = s.Rows[1:]
 	return row, nil
 }
 
-func (s *sliceSource) close() { s.rows = nil }
+func (s *SliceSource) Close() { s.Rows = nil }

@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"database/sql/driver"
@@ -32,7 +32,7 @@ type Env struct {
 	Pages *PageBudget
 }
 
-func (e *Env) now() driver.Value {
+func (e *Env) NowValue() driver.Value {
 	if e.Now != nil {
 		return e.Now().UTC()
 	}

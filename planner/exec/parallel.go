@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"context"
@@ -81,16 +81,16 @@ import (
 // slicePages pages per slice that may still split.
 
 const (
-	openBelow = math.MinInt64 // a slice with no lower day bound
-	openAbove = math.MaxInt64 // a slice with no upper day bound
-	noDay     = math.MinInt64 // a row whose range column is unreadable
+	OpenBelow = math.MinInt64 // a slice with no lower day bound
+	OpenAbove = math.MaxInt64 // a slice with no upper day bound
+	NoDay     = math.MinInt64 // a row whose range column is unreadable
 
 	// slicePages is the number of pages a new slice is sized to hold: more
 	// pages per slice waste fewer partial pages, fewer keep the in-order
 	// emission from waiting on one slice's chain of requests. It also
 	// bounds when a slice may split: within its first slicePages pages,
 	// which a split reads again.
-	slicePages = 4
+	SlicePages = 4
 )
 
 // rangeSlice is a run of days fetched as one chain of pages.
@@ -130,7 +130,7 @@ type parallelScan struct {
 	dayCol     int
 	sidCol     int
 	createdCol int // DateCreated, the list order's column: the density of a page
-	plan       *rangeScan
+	plan       *RangeScan
 	pageSize   int
 	retention  int64 // earliest day an open-below slice may be bounded by; openBelow: any
 	workers    int
@@ -163,11 +163,11 @@ type parallelScan struct {
 
 // newParallelScan runs the range scan r, continuing first (the first page
 // of its whole range), or returns nil when no page follows that one.
-func newParallelScan(ctx context.Context, env *Env, r *rangeScan, first *listSource) *parallelScan {
-	if r == nil || first.nextURI == "" {
+func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSource) *parallelScan {
+	if r == nil || first.NextURI == "" {
 		return nil
 	}
-	t, lo, hi := r.table, r.lo, r.hi
+	t, lo, hi := r.Table, r.Lo, r.hi
 	sctx, cancel := context.WithCancel(ctx)
 	p := &parallelScan{
 		cursor:     first.cursor,
@@ -178,22 +178,22 @@ func newParallelScan(ctx context.Context, env *Env, r *rangeScan, first *listSou
 		sidCol:     r.sidCol,
 		createdCol: r.createdCol,
 		pageSize:   r.pageSize,
-		retention:  openBelow,
-		workers:    r.workers,
-		maxHeld:    r.maxHeld,
+		retention:  OpenBelow,
+		workers:    r.Workers,
+		maxHeld:    r.MaxHeld,
 		budget:     env.Pages,
 		headMoved:  make(chan struct{}),
 		ctx:        sctx,
 		cancel:     cancel,
 	}
 	p.cond = sync.NewCond(&p.mu)
-	items := first.items
-	p.cursor.items = nil
-	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, started: true, trail: first.trail}
+	items := first.Items
+	p.cursor.Items = nil
+	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: OpenAbove, lastDay: NoDay, started: true, trail: first.trail}
 	p.head = s0
 	info := p.inspect(items)
-	if keep := r.retention; keep > 0 {
-		newest := dayOf(env.now())
+	if keep := r.Retention; keep > 0 {
+		newest := DayOf(env.NowValue())
 		if info.dated && info.maxDay > newest {
 			newest = info.maxDay
 		}
@@ -202,7 +202,7 @@ func newParallelScan(ctx context.Context, env *Env, r *rangeScan, first *listSou
 	p.mu.Lock()
 	p.held++
 	s0.fetching = true
-	p.absorb(s0, items, info, first.nextURI, false)
+	p.absorb(s0, items, info, first.NextURI, false)
 	p.mu.Unlock()
 	return p
 }
@@ -240,11 +240,11 @@ func unixDay(t time.Time) int64 {
 	return d
 }
 
-func dayOf(v driver.Value) int64 {
+func DayOf(v driver.Value) int64 {
 	if t, ok := v.(time.Time); ok {
 		return unixDay(t)
 	}
-	return noDay
+	return NoDay
 }
 
 func formatUnixDay(d int64) string {
@@ -275,7 +275,7 @@ func (p *parallelScan) inspect(items []json.RawMessage) pageInfo {
 	half := len(items) / 2
 	maxLag := int64(0)
 	for i, item := range items {
-		info.days[i] = noDay
+		info.days[i] = NoDay
 		t, ok := p.timeOf(item, p.dayCol)
 		ranged := t.Unix()
 		if ok {
@@ -288,7 +288,7 @@ func (p *parallelScan) inspect(items []json.RawMessage) pageInfo {
 		}
 		if p.createdCol != p.dayCol {
 			t, ok = p.timeOf(item, p.createdCol)
-			if ok && info.days[i] != noDay {
+			if ok && info.days[i] != NoDay {
 				maxLag = max(maxLag, ranged-t.Unix())
 			}
 		}
@@ -382,7 +382,7 @@ func (p *parallelScan) sidOf(item json.RawMessage) string {
 
 // uriOf is the first page of a slice.
 func (p *parallelScan) uriOf(s *rangeSlice) string {
-	return listURI(p.client, p.table, p.plan.sliceQuery(s.lo, s.hi))
+	return listURI(p.client, p.table, p.plan.SliceQuery(s.lo, s.hi))
 }
 
 // work fetches pages for the slices, earliest in reading order first, until
@@ -540,7 +540,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	keep := items[:0] // filtered in place: the page is the scan's own
 	for i, item := range items {
 		d := info.days[i]
-		if d == noDay {
+		if d == NoDay {
 			// Twilio's filter matched the row, but its day is unreadable
 			// here: the first slice to list it emits it.
 			if sid := p.sidOf(item); sid != "" {
@@ -555,7 +555,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 			keep = append(keep, item)
 			continue
 		}
-		if s.lastDay != noDay && d > s.lastDay {
+		if s.lastDay != NoDay && d > s.lastDay {
 			s.strayed = true
 		}
 		s.lastDay = d
@@ -570,7 +570,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 				}
 			}
 		}
-		if s.minSeen == openAbove {
+		if s.minSeen == OpenAbove {
 			s.maxSeen = d
 		}
 		s.minSeen, s.maxSeen = min(s.minSeen, d), max(s.maxSeen, d)
@@ -590,7 +590,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	switch {
 	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
 		// Its chain ended: new slices list its days again.
-	case p.splittable(s) && s.reads < slicePages:
+	case p.splittable(s) && s.reads < SlicePages:
 		// The slice may split on a later page: the rows it emits until
 		// then are to be skipped by its re-listed chain.
 		if s.emitted == nil {
@@ -616,7 +616,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 // slicePages pages, and rows kept only of days after its first day (so
 // that the days before them can be cut off, none of their rows emitted).
 func (p *parallelScan) splittable(s *rangeSlice) bool {
-	return !s.final && !s.done && s.reads <= slicePages && s.minSeen != openAbove && s.minSeen > s.lo
+	return !s.final && !s.done && s.reads <= SlicePages && s.minSeen != OpenAbove && s.minSeen > s.lo
 }
 
 // addSids adds the Sids of items to set.
@@ -638,8 +638,8 @@ func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage)
 func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
 	lo, hi := s.lo, s.minSeen-1
 	perDay := info.perDay()
-	target := float64(slicePages * p.pageSize)
-	if lo != openBelow && perDay*float64(hi-lo+1) <= target {
+	target := float64(SlicePages * p.pageSize)
+	if lo != OpenBelow && perDay*float64(hi-lo+1) <= target {
 		return false
 	}
 	width := max(1, int64(math.Round(target/perDay)))
@@ -661,7 +661,7 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 		upper = min(width, upper)
 	}
 	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
-		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
+		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: OpenAbove, lastDay: NoDay, final: true, skip: skip}
 		if top == s.maxSeen {
 			r.hi = s.hi // and the days after the latest row s met
 		}
@@ -679,14 +679,14 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// shows where its rows are: a long empty stretch then costs one
 	// request, not one per slice.
 	most := 2 * p.workers
-	if lo != openBelow && (hi-lo)/width < int64(4*p.workers) {
+	if lo != OpenBelow && (hi-lo)/width < int64(4*p.workers) {
 		most = 4 * p.workers
 	}
 	add := func(lo, hi int64, rest bool) {
-		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest})
+		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: OpenAbove, lastDay: NoDay, rest: rest})
 	}
 	for count := 0; ; count++ {
-		if lo != openBelow && hi < lo {
+		if lo != OpenBelow && hi < lo {
 			break
 		}
 		if count == most {
@@ -694,11 +694,11 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			break
 		}
 		from := hi - width + 1
-		if lo != openBelow && from <= lo {
+		if lo != OpenBelow && from <= lo {
 			add(lo, hi, false)
 			break
 		}
-		if lo == openBelow && p.retention != openBelow && from < p.retention {
+		if lo == OpenBelow && p.retention != OpenBelow && from < p.retention {
 			add(lo, hi, true) // no bound may reach past the retention window
 			break
 		}
@@ -714,7 +714,7 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	return true
 }
 
-func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
+func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 	if !p.started {
 		p.start()
 	}
@@ -748,7 +748,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				return nil, io.EOF
 			}
 			if len(h.pages) > 0 {
-				p.items, p.itemsSlot = h.pages[0].items, h.pages[0].slot
+				p.Items, p.itemsSlot = h.pages[0].items, h.pages[0].slot
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.held--
@@ -769,7 +769,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
 				if s := p.nearestWaiting(); s != nil {
-					p.items, p.itemsSlot = s.pages[0].items, s.pages[0].slot
+					p.Items, p.itemsSlot = s.pages[0].items, s.pages[0].slot
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
 					p.held--
@@ -784,7 +784,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 }
 
 // close stops the workers, cancelling requests in flight, and waits for them.
-func (p *parallelScan) close() {
+func (p *parallelScan) Close() {
 	p.cancel()
 	p.mu.Lock()
 	p.stopped = true
@@ -804,6 +804,6 @@ func (p *parallelScan) close() {
 		p.itemsSlot = false
 		p.budget.release()
 	}
-	p.head, p.items = nil, nil
+	p.head, p.Items = nil, nil
 	p.mu.Unlock()
 }

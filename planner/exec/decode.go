@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ type decoder struct {
 	types []schema.Type  // column index → type
 }
 
-func newDecoder(t *schema.Table) *decoder {
+func NewDecoder(t *schema.Table) *decoder {
 	d := &decoder{table: t, index: make(map[string]int, len(t.Columns)), types: make([]schema.Type, len(t.Columns))}
 	for i, c := range t.Columns {
 		d.index[c.Field] = i
@@ -37,7 +37,7 @@ func newDecoder(t *schema.Table) *decoder {
 // decode fills row (len(table.Columns)) from one resource. Fields the
 // catalog does not know are ignored; fields missing from the answer are NULL.
 // A field given twice keeps its last value.
-func (d *decoder) decode(item json.RawMessage, row []driver.Value) error {
+func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {
 	clear(row)
 	// Two allocations for the whole row (see rowArena) where each string
 	// and each boxed value would cost one or two.

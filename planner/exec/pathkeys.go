@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"context"
@@ -25,7 +25,7 @@ import (
 // Parent, ParentColumn, Singleton), nothing from table names.
 
 // needsPathKeys reports whether a listing of t goes through this file.
-func needsPathKeys(t *schema.Table, lists []url.Values) bool {
+func NeedsPathKeys(t *schema.Table, lists []url.Values) bool {
 	if t.Singleton {
 		return true
 	}
@@ -45,7 +45,7 @@ func needsPathKeys(t *schema.Table, lists []url.Values) bool {
 }
 
 // splitKeys takes the path keys out of a listing's query.
-func splitKeys(q url.Values) (keys map[string]string, rest url.Values) {
+func SplitKeys(q url.Values) (keys map[string]string, rest url.Values) {
 	keys, rest = map[string]string{}, url.Values{}
 	for p, vs := range q {
 		if schema.IsKeyParam(p) {
@@ -62,19 +62,19 @@ func splitKeys(q url.Values) (keys map[string]string, rest url.Values) {
 // keyedPath fills a path's placeholders but {Sid}; ok is false when one
 // stays unfilled. {AccountSid} given and not the client's makes the path
 // absolute, under that account.
-func keyedPath(client *rest.Client, t *schema.Table, path string, keys map[string]string) (string, bool) {
+func KeyedPath(client *rest.Client, t *schema.Table, path string, keys map[string]string) (string, bool) {
 	for _, k := range t.Keys {
 		if k.Param == "AccountSid" {
 			continue
 		}
 		v, ok := keys[k.Param]
-		if !ok || !safeSegment(v) {
+		if !ok || !SafeSegment(v) {
 			return "", false
 		}
 		path = strings.ReplaceAll(path, "{"+k.Param+"}", url.PathEscape(v))
 	}
 	if a, ok := keys["AccountSid"]; ok && a != client.AccountSid() && !strings.HasPrefix(path, "/") {
-		if !safeSegment(a) {
+		if !SafeSegment(a) {
 			return "", false
 		}
 		path = rest.APIVersion + "/Accounts/" + url.PathEscape(a) + "/" + path
@@ -83,15 +83,15 @@ func keyedPath(client *rest.Client, t *schema.Table, path string, keys map[strin
 }
 
 // safeSegment accepts a key value that can only be one path segment.
-func safeSegment(v string) bool {
+func SafeSegment(v string) bool {
 	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\")
 }
 
 // listURI is the first page of a listing of t with the filters of q, path
 // keys included; "" when a parent's key is missing.
 func listURI(client *rest.Client, t *schema.Table, q url.Values) string {
-	keys, query := splitKeys(q)
-	path, ok := keyedPath(client, t, t.ListPath, keys)
+	keys, query := SplitKeys(q)
+	path, ok := KeyedPath(client, t, t.ListPath, keys)
 	if !ok {
 		return ""
 	}
@@ -99,7 +99,7 @@ func listURI(client *rest.Client, t *schema.Table, q url.Values) string {
 }
 
 // openKeyed opens the listings of a table with path keys, one after another.
-func openKeyed(ctx context.Context, env *Env, t *schema.Table, lists []url.Values, pageSize int, fresh bool) (source, error) {
+func OpenKeyed(ctx context.Context, env *Env, t *schema.Table, lists []url.Values, pageSize int, fresh bool) (Source, error) {
 	src := &keyedSource{env: env, table: t, lists: lists, pageSize: pageSize, fresh: fresh}
 	if err := src.prime(ctx); err != nil {
 		return nil, err
@@ -114,12 +114,12 @@ type keyedSource struct {
 	lists    []url.Values
 	pageSize int
 	fresh    bool
-	cur      source
+	cur      Source
 	first    []driver.Value
 }
 
 func (s *keyedSource) prime(ctx context.Context) error {
-	row, err := s.next(ctx)
+	row, err := s.Next(ctx)
 	if err == io.EOF {
 		return nil
 	}
@@ -130,7 +130,7 @@ func (s *keyedSource) prime(ctx context.Context) error {
 	return nil
 }
 
-func (s *keyedSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *keyedSource) Next(ctx context.Context) ([]driver.Value, error) {
 	if s.first != nil {
 		row := s.first
 		s.first = nil
@@ -149,9 +149,9 @@ func (s *keyedSource) next(ctx context.Context) ([]driver.Value, error) {
 			}
 			s.cur = cur
 		}
-		row, err := s.cur.next(ctx)
+		row, err := s.cur.Next(ctx)
 		if err == io.EOF {
-			s.cur.close()
+			s.cur.Close()
 			s.cur = nil
 			continue
 		}
@@ -159,9 +159,9 @@ func (s *keyedSource) next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-func (s *keyedSource) close() {
+func (s *keyedSource) Close() {
 	if s.cur != nil {
-		s.cur.close()
+		s.cur.Close()
 		s.cur = nil
 	}
 	s.lists = nil
@@ -169,10 +169,10 @@ func (s *keyedSource) close() {
 
 // open starts one listing: directly when every key is known, else under
 // the parent's rows.
-func (s *keyedSource) open(ctx context.Context, q url.Values) (source, error) {
+func (s *keyedSource) open(ctx context.Context, q url.Values) (Source, error) {
 	t := s.table
-	keys, query := splitKeys(q)
-	if missing := missingParent(t, keys); missing != nil {
+	keys, query := SplitKeys(q)
+	if missing := MissingParent(t, keys); missing != nil {
 		parent, ok := schema.Lookup(missing.Parent)
 		if !ok {
 			return nil, fmt.Errorf("twilio: %s needs %s, whose parent table %s is not in the catalog", t.Name, missing.Column, missing.Parent)
@@ -189,39 +189,39 @@ func (s *keyedSource) open(ctx context.Context, q url.Values) (source, error) {
 	if t.Singleton || bySid && t.Supports(schema.Get) {
 		item := t.ItemPath
 		if bySid {
-			if !safeSegment(sid) {
-				return &sliceSource{}, nil
+			if !SafeSegment(sid) {
+				return &SliceSource{}, nil
 			}
 			item = schema.Path(item, url.PathEscape(sid))
 		}
-		path, ok := keyedPath(s.env.Client, t, item, keys)
+		path, ok := KeyedPath(s.env.Client, t, item, keys)
 		if !ok {
-			return &sliceSource{}, nil
+			return &SliceSource{}, nil
 		}
 		body, err := s.env.Client.Get(ctx, path, nil)
 		if rest.IsNotFound(err) {
-			return &sliceSource{}, nil
+			return &SliceSource{}, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		row := make([]driver.Value, len(t.Columns))
-		if err := newDecoder(t).decode(body, row); err != nil {
+		if err := NewDecoder(t).Decode(body, row); err != nil {
 			return nil, err
 		}
 		fill(row)
-		return &sliceSource{rows: [][]driver.Value{row}}, nil
+		return &SliceSource{Rows: [][]driver.Value{row}}, nil
 	}
-	path, ok := keyedPath(s.env.Client, t, t.ListPath, keys)
+	path, ok := KeyedPath(s.env.Client, t, t.ListPath, keys)
 	if !ok {
-		return &sliceSource{}, nil
+		return &SliceSource{}, nil
 	}
 	query.Set("PageSize", strconv.Itoa(s.pageSize))
-	ls := newListSource(s.env.Client, t, s.env.Client.FirstPageURI(path, query))
-	ls.fresh = true
-	if err := ls.fetch(ctx); err != nil {
+	ls := NewListSource(s.env.Client, t, s.env.Client.FirstPageURI(path, query))
+	ls.Fresh = true
+	if err := ls.Fetch(ctx); err != nil {
 		if rest.IsNotFound(err) {
-			return &sliceSource{}, nil // a parent without this collection
+			return &SliceSource{}, nil // a parent without this collection
 		}
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (s *keyedSource) open(ctx context.Context, q url.Values) (source, error) {
 }
 
 // missingParent is the deepest key with a parent whose value is unknown.
-func missingParent(t *schema.Table, keys map[string]string) *schema.PathKey {
+func MissingParent(t *schema.Table, keys map[string]string) *schema.PathKey {
 	var miss *schema.PathKey
 	for i := range t.Keys {
 		k := &t.Keys[i]
@@ -269,22 +269,22 @@ func fromPathValues(t *schema.Table, keys map[string]string) func([]driver.Value
 
 // underParents lists the parent's rows (keyed by what is known), and for
 // each the child collection.
-func (s *keyedSource) underParents(ctx context.Context, parent *schema.Table, keys map[string]string, query url.Values) (source, error) {
+func (s *keyedSource) underParents(ctx context.Context, parent *schema.Table, keys map[string]string, query url.Values) (Source, error) {
 	pq := url.Values{}
 	for _, k := range parent.Keys {
 		if v, ok := keys[k.Param]; ok {
 			pq.Set(schema.KeyParam(k.Param), v)
 		}
 	}
-	var psrc source
+	var psrc Source
 	var err error
-	if needsPathKeys(parent, []url.Values{pq}) {
-		psrc, err = openKeyed(ctx, s.env, parent, []url.Values{pq}, s.pageSize, true)
+	if NeedsPathKeys(parent, []url.Values{pq}) {
+		psrc, err = OpenKeyed(ctx, s.env, parent, []url.Values{pq}, s.pageSize, true)
 	} else {
 		pq.Set("PageSize", strconv.Itoa(s.pageSize))
-		ls := newListSource(s.env.Client, parent, s.env.Client.FirstPageURI(parent.ListPath, pq))
-		ls.fresh = true
-		err = ls.fetch(ctx)
+		ls := NewListSource(s.env.Client, parent, s.env.Client.FirstPageURI(parent.ListPath, pq))
+		ls.Fresh = true
+		err = ls.Fetch(ctx)
 		psrc = ls
 	}
 	if err != nil {
@@ -297,24 +297,24 @@ func (s *keyedSource) underParents(ctx context.Context, parent *schema.Table, ke
 type parentsSource struct {
 	child   *keyedSource
 	parent  *schema.Table
-	parents source
+	parents Source
 	keys    map[string]string
 	rest    url.Values
-	cur     source
+	cur     Source
 }
 
-func (s *parentsSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *parentsSource) Next(ctx context.Context) ([]driver.Value, error) {
 	t := s.child.table
 	for {
 		if s.cur != nil {
-			row, err := s.cur.next(ctx)
+			row, err := s.cur.Next(ctx)
 			if err != io.EOF {
 				return row, err
 			}
-			s.cur.close()
+			s.cur.Close()
 			s.cur = nil
 		}
-		prow, err := s.parents.next(ctx)
+		prow, err := s.parents.Next(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -334,11 +334,11 @@ func (s *parentsSource) next(ctx context.Context) ([]driver.Value, error) {
 				keys[k.Param] = fmt.Sprint(prow[i])
 			}
 		}
-		q := cloneValues(s.rest)
+		q := CloneValues(s.rest)
 		for k, v := range keys {
 			q.Set(schema.KeyParam(k), v)
 		}
-		if missingParent(t, keys) != nil {
+		if MissingParent(t, keys) != nil {
 			continue // a parent row without the key: no children to list
 		}
 		cur, err := s.child.open(ctx, q)
@@ -349,44 +349,44 @@ func (s *parentsSource) next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-func (s *parentsSource) close() {
+func (s *parentsSource) Close() {
 	if s.cur != nil {
-		s.cur.close()
+		s.cur.Close()
 	}
-	s.parents.close()
+	s.parents.Close()
 }
 
 // fillSource sets the key columns taken from the path on each row.
 type fillSource struct {
-	src  source
+	src  Source
 	fill func([]driver.Value)
 }
 
-func (s *fillSource) next(ctx context.Context) ([]driver.Value, error) {
-	row, err := s.src.next(ctx)
+func (s *fillSource) Next(ctx context.Context) ([]driver.Value, error) {
+	row, err := s.src.Next(ctx)
 	if err == nil {
 		s.fill(row)
 	}
 	return row, err
 }
 
-func (s *fillSource) close() { s.src.close() }
+func (s *fillSource) Close() { s.src.Close() }
 
 // sidKey is the Sid column when a Sid alone fetches a row: not in a table
 // whose item path also needs a parent's key (a recording of a call), which
 // is listed under its parent and filtered here instead.
-func sidKey(t *schema.Table) int {
+func SidKey(t *schema.Table) int {
 	for _, k := range t.Keys {
 		if k.Parent != "" {
 			return -1
 		}
 	}
-	return sidColumn(t)
+	return SidColumn(t)
 }
 
 // pathKeyOf finds the path key a column names (INSERT INTO
 // ConferenceParticipants (ConferenceSid, …)); nil for other columns.
-func pathKeyOf(t *schema.Table, name string) *schema.PathKey {
+func PathKeyOf(t *schema.Table, name string) *schema.PathKey {
 	i, ok := t.Column(name)
 	if !ok {
 		return nil
@@ -399,7 +399,7 @@ func pathKeyOf(t *schema.Table, name string) *schema.PathKey {
 	return nil
 }
 
-func keyColumnList(t *schema.Table) string {
+func KeyColumnList(t *schema.Table) string {
 	var names []string
 	for _, k := range t.Keys {
 		if k.Param != "AccountSid" {
@@ -411,7 +411,7 @@ func keyColumnList(t *schema.Table) string {
 
 // rowItemPath is the item path of a row read from the table: its key (Sid
 // or ItemKey) and the path keys from its columns.
-func rowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path, sid string) {
+func RowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path, sid string) {
 	key := "Sid"
 	if t.ItemKey != "" {
 		key = t.ItemKey
@@ -431,14 +431,14 @@ func rowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path
 			}
 		}
 	}
-	if p, ok := keyedPath(client, t, path, keys); ok {
+	if p, ok := KeyedPath(client, t, path, keys); ok {
 		path = p
 	}
 	return path, sid
 }
 
 // sidColumn is the index of t's Sid column; -1: none.
-func sidColumn(t *schema.Table) int {
+func SidColumn(t *schema.Table) int {
 	i, ok := t.Column("Sid")
 	if !ok {
 		return -1

@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import "context"
 
@@ -10,7 +10,7 @@ import "context"
 // slice being read never waits on it (it fetches at most one page ahead),
 // so a query always progresses, whatever the others hold.
 type PageBudget struct {
-	slots chan struct{}
+	Slots chan struct{}
 }
 
 // NewPageBudget returns a budget of pages; nil when pages <= 0 (no bound
@@ -19,7 +19,7 @@ func NewPageBudget(pages int) *PageBudget {
 	if pages <= 0 {
 		return nil
 	}
-	return &PageBudget{slots: make(chan struct{}, pages)}
+	return &PageBudget{Slots: make(chan struct{}, pages)}
 }
 
 // Cap is the number of pages the budget allows at once.
@@ -27,7 +27,7 @@ func (b *PageBudget) Cap() int {
 	if b == nil {
 		return 0
 	}
-	return cap(b.slots)
+	return cap(b.Slots)
 }
 
 // acquire takes a slot. It gives up (false, no error) when wake is closed,
@@ -38,7 +38,7 @@ func (b *PageBudget) acquire(ctx context.Context, wake <-chan struct{}) (bool, e
 		return true, nil
 	}
 	select {
-	case b.slots <- struct{}{}:
+	case b.Slots <- struct{}{}:
 		return true, nil
 	case <-wake:
 		return false, nil
@@ -49,6 +49,6 @@ func (b *PageBudget) acquire(ctx context.Context, wake <-chan struct{}) (bool, e
 
 func (b *PageBudget) release() {
 	if b != nil {
-		<-b.slots
+		<-b.Slots
 	}
 }

@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"fmt"
@@ -12,25 +12,25 @@ import (
 // (schema.Table.SplitColumn) that may run as parallel time slices. It is
 // made once, when the statement is planned; EXPLAIN prints it and
 // newParallelScan runs it, so what EXPLAIN shows is what runs.
-type rangeScan struct {
-	table      *schema.Table
-	filter     schema.Filter // the split column's
+type RangeScan struct {
+	Table      *schema.Table
+	Filter     schema.Filter // the split column's
 	dayCol     int           // the split column
 	sidCol     int
 	createdCol int        // DateCreated, the list order's column: the density of a page
-	lo, hi     int64      // the range's days (inclusive Unix days); openBelow/openAbove
-	first      url.Values // the first page: the whole range, PageSize set
+	Lo, hi     int64      // the range's days (inclusive Unix days); openBelow/openAbove
+	First      url.Values // the first page: the whole range, PageSize set
 	base       url.Values // every slice's filters but its bounds, PageSize set
 	pageSize   int
-	workers    int   // slices fetched at once
-	maxHeld    int   // pages fetched and not yet read, at most
-	retention  int64 // days back a bound may reach (schema.Table.RetentionDays); 0: any
+	Workers    int   // slices fetched at once
+	MaxHeld    int   // pages fetched and not yet read, at most
+	Retention  int64 // days back a bound may reach (schema.Table.RetentionDays); 0: any
 }
 
 // planRangeScan plans the listing q of t (without PageSize) as a range scan,
 // or returns nil when it is not one that can be split: parallelism off, no
 // split column, no bound on it, or one day.
-func planRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *rangeScan {
+func PlanRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *RangeScan {
 	if env.ScanParallelism <= 1 || t.SplitColumn == "" {
 		return nil
 	}
@@ -50,7 +50,7 @@ func planRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *range
 	if !ok {
 		createdCol = col
 	}
-	lo, hi := int64(openBelow), int64(openAbove)
+	lo, hi := int64(OpenBelow), int64(OpenAbove)
 	if v := q.Get(f.Param + ">"); v != "" {
 		if lo, ok = parseDayParam(v); !ok {
 			return nil
@@ -61,46 +61,46 @@ func planRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *range
 			return nil
 		}
 	}
-	if lo == openBelow && hi == openAbove {
+	if lo == OpenBelow && hi == OpenAbove {
 		// Without a bound on the column, rows where it is NULL are in the
 		// listing but in no slice.
 		return nil
 	}
 	pageSize = max(1, pageSize)
-	first := cloneValues(q)
+	first := CloneValues(q)
 	first.Set("PageSize", strconv.Itoa(pageSize))
-	base := cloneValues(first)
+	base := CloneValues(first)
 	base.Del(f.Param + ">")
 	base.Del(f.Param + "<")
-	return &rangeScan{
-		table: t, filter: f, dayCol: col, sidCol: sidCol, createdCol: createdCol,
-		lo: lo, hi: hi, first: first, base: base, pageSize: pageSize,
-		workers: env.ScanParallelism, maxHeld: pagesPerQuery(env),
-		retention: int64(t.RetentionDays),
+	return &RangeScan{
+		Table: t, Filter: f, dayCol: col, sidCol: sidCol, createdCol: createdCol,
+		Lo: lo, hi: hi, First: first, base: base, pageSize: pageSize,
+		Workers: env.ScanParallelism, MaxHeld: pagesPerQuery(env),
+		Retention: int64(t.RetentionDays),
 	}
 }
 
 // sliceQuery is the filters of the slice of days lo..hi.
-func (r *rangeScan) sliceQuery(lo, hi int64) url.Values {
-	q := cloneValues(r.base)
-	if lo != openBelow {
-		q.Set(r.filter.Param+">", formatUnixDay(lo))
+func (r *RangeScan) SliceQuery(lo, hi int64) url.Values {
+	q := CloneValues(r.base)
+	if lo != OpenBelow {
+		q.Set(r.Filter.Param+">", formatUnixDay(lo))
 	}
-	if hi != openAbove {
-		q.Set(r.filter.Param+"<", formatUnixDay(hi))
+	if hi != OpenAbove {
+		q.Set(r.Filter.Param+"<", formatUnixDay(hi))
 	}
 	return q
 }
 
 // daysText is the range in words: "2026-01-01..2026-04-30 (120 days)".
-func (r *rangeScan) daysText() string {
+func (r *RangeScan) DaysText() string {
 	switch {
-	case r.lo == openBelow:
+	case r.Lo == OpenBelow:
 		return "up to " + formatUnixDay(r.hi)
-	case r.hi == openAbove:
-		return "from " + formatUnixDay(r.lo)
+	case r.hi == OpenAbove:
+		return "from " + formatUnixDay(r.Lo)
 	}
-	return fmt.Sprintf("%s..%s (%d days)", formatUnixDay(r.lo), formatUnixDay(r.hi), r.hi-r.lo+1)
+	return fmt.Sprintf("%s..%s (%d days)", formatUnixDay(r.Lo), formatUnixDay(r.hi), r.hi-r.Lo+1)
 }
 
 // pagesPerQuery is the most pages one range scan holds fetched and not yet
@@ -115,7 +115,7 @@ func pagesPerQuery(env *Env) int {
 	return max(4, env.ScanParallelism/2)
 }
 
-func cloneValues(v url.Values) url.Values {
+func CloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {
 		out[k] = append([]string(nil), vs...)
