@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )

@@ -3,11 +3,11 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )

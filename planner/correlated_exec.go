@@ -3,9 +3,9 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 

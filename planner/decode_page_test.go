@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"

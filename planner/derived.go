@@ -2,11 +2,11 @@ package planner
 
 import (
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"strconv"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )

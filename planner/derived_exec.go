@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"io"
+
 	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/planner/exec"
-	"io"
 )
 
 // rowsSource reads a nested query's result as the rows of a table: a

@@ -3,8 +3,9 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"strings"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // explain describes a derived table: its query's steps, marked with its

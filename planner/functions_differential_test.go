@@ -4,12 +4,12 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	_ "modernc.org/sqlite" // the reference engine

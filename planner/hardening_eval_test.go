@@ -3,12 +3,12 @@ package planner
 import (
 	"database/sql/driver"
 	"errors"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 )
 

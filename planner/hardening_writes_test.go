@@ -1,10 +1,10 @@
 package planner
 
 import (
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/xwb1989/sqlparser"
 )
 

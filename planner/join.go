@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"net/url"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"

@@ -2,9 +2,9 @@ package planner
 
 import (
 	"database/sql/driver"
+
 	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/planner/exec"
-
 	"github.com/twiliosql/twiliosql/schema"
 )
 

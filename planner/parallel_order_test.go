@@ -3,12 +3,12 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )

@@ -5,13 +5,13 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )

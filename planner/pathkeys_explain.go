@@ -2,11 +2,11 @@ package planner
 
 import (
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 )

@@ -3,7 +3,6 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"maps"
 	"net/url"
 	"slices"
@@ -12,7 +11,7 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/planner/eval"
-
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -43,6 +42,8 @@ type access struct {
 	deferred *deferredIn
 	// notes say which terms Twilio answers and how, for EXPLAIN.
 	notes []string
+	// rules are the pushdown rules that took a term, in order (rules.go).
+	rules []string
 }
 
 // listings are the list requests' filters, one per listing.
@@ -228,6 +229,7 @@ type pushState struct {
 	other    bool // a term that is not a Sid condition
 	deferred *deferredIn
 	notes    []string
+	fired    []string // the pushdown rules that took a term (rules.go)
 }
 
 // planAccess decides the requests for a WHERE clause on one table: every
@@ -273,7 +275,7 @@ func (st *pushState) note(format string, a ...any) {
 
 // access renders the state.
 func (st *pushState) access() access {
-	acc := access{query: url.Values{}, exact: st.exact, deferred: st.deferred, notes: st.notes}
+	acc := access{query: url.Values{}, exact: st.exact, deferred: st.deferred, notes: st.notes, rules: st.fired}
 	if st.bySid {
 		// Fetches by Sid take no filters: any other term is the local
 		// filter's to check, so the answer is exact only without them.
@@ -284,7 +286,7 @@ func (st *pushState) access() access {
 	}
 	q, ok := st.base.values()
 	if !ok {
-		return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+		return access{none: true, exact: true, query: url.Values{}, notes: st.notes, rules: st.fired}
 	}
 	acc.query = q
 	if st.alts != nil {
@@ -299,56 +301,13 @@ func (st *pushState) access() access {
 			acc.lists = append(acc.lists, v)
 		}
 		if len(acc.lists) == 0 {
-			return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+			return access{none: true, exact: true, query: url.Values{}, notes: st.notes, rules: st.fired}
 		}
 		if len(acc.lists) == 1 {
 			acc.query, acc.lists = acc.lists[0], nil
 		}
 	}
 	return acc
-}
-
-// push pushes one conjunct if it can; it reports whether Twilio's answer
-// decides the term exactly.
-func (st *pushState) push(term sqlparser.Expr, allowDefer bool) (bool, error) {
-	if sids, ok, err := st.sidTerm(term); err != nil || ok {
-		if err == nil {
-			st.restrictSids(sids)
-		}
-		return true, err
-	}
-	st.other = true
-	switch x := term.(type) {
-	case *sqlparser.ComparisonExpr:
-		col, op, val, ok := columnOpValue(x)
-		if !ok {
-			return false, nil
-		}
-		if op == sqlparser.InStr {
-			if sub, ok := val.(*sqlparser.Subquery); ok {
-				return false, st.deferIn(col, sub, allowDefer)
-			}
-			return st.pushIn(col, val)
-		}
-		if _, known := flipped[op]; !known {
-			return false, nil
-		}
-		return st.pushCompare(st.base, col, op, val)
-	case *sqlparser.RangeCond:
-		colName, ok := x.Left.(*sqlparser.ColName)
-		if !ok || x.Operator != sqlparser.BetweenStr {
-			return false, nil
-		}
-		lo, err := st.pushCompare(st.base, colName, ">=", x.From)
-		if err != nil {
-			return false, err
-		}
-		hi, err := st.pushCompare(st.base, colName, "<=", x.To)
-		return lo && hi, err
-	case *sqlparser.OrExpr:
-		return st.pushOr(x)
-	}
-	return false, nil
 }
 
 // sidTerm reads "Sid = v", "Sid IN (…)" and ORs of them.

@@ -3,9 +3,9 @@ package planner
 import (
 	"context"
 	"fmt"
+
 	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/planner/exec"
-
 	"github.com/xwb1989/sqlparser"
 )
 

@@ -1,12 +1,13 @@
 package planner
 
 import (
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 func TestFunctionRegistryIsSortedAndConsistent(t *testing.T) {

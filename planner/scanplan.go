@@ -3,8 +3,9 @@ package planner
 import (
 	"context"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"strings"
+
+	"github.com/twiliosql/twiliosql/planner/exec"
 )
 
 // How the driving listing of a SELECT is read: the plan's side of a range

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 

@@ -3,11 +3,11 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"github.com/xwb1989/sqlparser"

@@ -2,11 +2,12 @@ package planner
 
 import (
 	"database/sql/driver"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // run executes a statement that needs no request (the catalog, dual) and

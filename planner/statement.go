@@ -9,13 +9,12 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/exec"
 	"io"
 	"regexp"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/planner/eval"
-
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 

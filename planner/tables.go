@@ -2,11 +2,11 @@ package planner
 
 import (
 	"fmt"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"sort"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )

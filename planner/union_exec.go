@@ -3,9 +3,10 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"io"
+
 	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/planner/exec"
-	"io"
 )
 
 // open reads the branches one after another: the first is opened now, so

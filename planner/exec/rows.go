@@ -3,9 +3,9 @@ package exec
 import (
 	"context"
 	"database/sql/driver"
-	"github.com/twiliosql/twiliosql/planner/eval"
 	"io"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 )
 
