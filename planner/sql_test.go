@@ -64,6 +64,10 @@ func TestRecognise(t *testing.T) {
 		{sql: "EXPLAIN SELECT * FROM Calls WHERE Sid = ? AND Status = ?", kind: "explain", numInput: 2},
 		{sql: "EXPLAIN EXTENDED DELETE FROM Calls WHERE Sid = :sid", kind: "explain", numInput: -1},
 		{sql: "SELECT 1", kind: "none"},
+		// Comments are skipped as the parser skips them (internal/sqltext).
+		{sql: "/* Metabase */ SHOW TABLES", kind: "meta"},
+		{sql: "DESCRIBE -- the table\n Calls # and no column", kind: "meta"},
+		{sql: "EXPLAIN /*+ hint */ SELECT * FROM Calls WHERE Sid = ?", kind: "explain", numInput: 1},
 		{sql: "EXPLAIN ANALYZE SELECT * FROM Calls", err: "EXPLAIN ANALYZE is not supported"},
 		{sql: "EXPLAIN", err: "EXPLAIN what?"},
 		{sql: "EXPLAIN EXPLAIN SELECT 1", err: "EXPLAIN explains SELECT"},
