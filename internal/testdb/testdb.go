@@ -106,21 +106,10 @@ func New(t testing.TB, opts ...Option) *Harness {
 		opt(&o)
 	}
 	h := &Harness{}
-	switch {
-	case o.shared != nil:
+	if o.shared != nil {
 		h.Emulator, h.shared = o.shared, true
-	default:
-		h.Emulator = twiliotest.NewUnstartedServer(o.emulator...)
-		if o.tls {
-			h.Emulator.StartTLS()
-		} else {
-			h.Emulator.Start()
-		}
-		if o.lenient {
-			t.Cleanup(h.Emulator.Close)
-		} else {
-			h.Emulator.FailOnViolations(t)
-		}
+	} else {
+		h.Emulator = startEmulator(t, &o)
 	}
 	dsn := h.Emulator.DSN()
 	if o.front != nil {
@@ -145,6 +134,34 @@ func New(t testing.TB, opts ...Option) *Harness {
 	h.DB, h.Config = open(t, dsn, o.configure)
 	t.Cleanup(h.Close)
 	return h
+}
+
+// Server starts an emulator as New does, without a database: for tests
+// that open several databases on it (Shared), or hand its DSN to a
+// program. Options about the database are ignored.
+func Server(t testing.TB, opts ...Option) *twiliotest.Server {
+	t.Helper()
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return startEmulator(t, &o)
+}
+
+func startEmulator(t testing.TB, o *options) *twiliotest.Server {
+	t.Helper()
+	srv := twiliotest.NewUnstartedServer(o.emulator...)
+	if o.tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	if o.lenient {
+		t.Cleanup(srv.Close)
+	} else {
+		srv.FailOnViolations(t)
+	}
+	return srv
 }
 
 // Open is New for the common case: the database and its emulator.
