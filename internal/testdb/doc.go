@@ -29,32 +29,42 @@
 //
 // Before it, tests opened a database eight ways, each with its own helper:
 //
-//  1. NewTestServer + sql.Open in a helper per file: driver_test.go open,
-//     examples/internal/exampletest.DB, catalog_walk_test.go and
-//     differential_test.go inline.
-//  2. twiliotest.NewServer + defer Close + sql.Open inline, with no spec
-//     check (cache, derived, retry, hardening_writes, differential_derived,
-//     efficiency_derived, explain_scan tests).
+//  1. NewTestServer + sql.Open in a helper per package or inline:
+//     driver_test.go open, examples/internal/exampletest.DB (deleted),
+//     catalog_walk_test.go and differential_test.go.
+//  2. twiliotest.NewServer + defer Close + sql.Open inline, without the
+//     spec check (cache, derived, retry, hardening_writes,
+//     differential_derived, efficiency_derived, explain_scan, fuzz_sql
+//     tests, server's startServer).
 //  3. sql.Open on an emulator's DSN plus keys, several databases on one
 //     emulator: openDSN, efficiencyDB.
 //  4. ParseDSN, a Config change, driver.OpenDB: hardeningDB, faultyDB,
-//     slowDB (never closed), sqlOpen, TestWriteSafety's openWith, proxyDB
-//     (a DEBUG Logger), FuzzSQLPath, server's startServer (a counting
+//     slowDB (its DB never closed), sqlOpen, TestWriteSafety's openWith,
+//     proxyDB (a DEBUG Logger), FuzzSQLPath, startServer (a counting
 //     Logger), bench's openDriver.
 //  5. TLS by hand: NewUnstartedServer + StartTLS + FailOnViolations and a
 //     CA file written from the emulator's certificate (tls_test.go,
 //     proxyEmulator).
 //  6. A hostile httptest server in front of the emulator and the DSN's
-//     host rewritten to it (hardening_writes_test.go frontDSN).
-//  7. The driver opened on a bare httptest server with a made-up account
-//     (hardening_test.go hostileDB: OpenDSN now).
-//  8. An emulator in a child process for benchmarks (bench/emulator_test.go;
-//     kept: it keeps the emulator's heap out of the measured one).
+//     host rewritten to it (hardening_writes_test.go frontDSN): Front.
+//  7. The driver on a bare httptest server with a made-up account
+//     (hardening_test.go hostileDB): OpenDSN.
+//  8. An emulator in a child process for benchmarks (bench/emulator_test.go):
+//     kept, as it keeps the emulator's heap out of the measured one; the
+//     driver on it opens with OpenDSN.
 //
 // Rows were collected by queryAll and scanAll (driver), sids (faults),
-// rowsAsStrings and query (server), and requests rendered by requestLine
-// and requestLines (driver). Self-signed certificates were made by
-// selfSignedPEM (driver/proxy_test.go); rest's in-package proxy tests, the
-// redis TLS test (a CA and a leaf) and the wire server's own SelfSignedTLS
-// keep theirs.
+// rowsAsStrings and query (server); requests were rendered by requestLine
+// and requestLines (driver). A self-signed certificate was made by
+// selfSignedPEM (driver/proxy_test.go, for squid's TLS port): SelfSigned.
+//
+// Kept on purpose: the driver's in-package tests (package driver: dsn_*,
+// redact, secretfiles, limiter_redis, which reads Config.redisKey), the
+// Example functions (readers cannot import internal/), tests whose subject
+// is a DSN they build (TestTwilioErrorsAndSecrets, server's
+// TestTwilioErrorsKeepTheirCode: a wrong auth token), server's
+// scanNormalized and readRows (they normalise typed values read by two
+// clients), rest's in-package proxy tests and redistest (a CA and a leaf),
+// which cannot import driver, and the wire server's SelfSignedTLS, which is
+// production code.
 package testdb
