@@ -41,17 +41,13 @@ func SelfSigned(t testing.TB) *Certificate {
 }
 
 // Files writes the certificate and its key into a temporary directory of
-// t (removed when t ends), readable by every user (squid drops root), and
-// returns their paths.
+// t (removed when t ends) and returns their paths.
 func (c *Certificate) Files(t testing.TB) (certFile, keyFile string) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	for path, data := range map[string][]byte{certFile: c.CertPEM, keyFile: c.KeyPEM} {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
