@@ -17,7 +17,7 @@ import (
 	twclient "github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 
-	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -175,16 +175,7 @@ func (e *emulator) resetRequests(tb testing.TB) {
 // openDriver opens the driver on an emulator with DSN settings.
 func openDriver(tb testing.TB, dsn string) *driverDB {
 	tb.Helper()
-	cfg, err := driver.ParseDSN(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return &driverDB{db}
+	return &driverDB{testdb.OpenDSN(tb, dsn)}
 }
 
 // hostRewriter is the transport a user writes to point twilio-go at another

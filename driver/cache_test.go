@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -25,9 +26,7 @@ var dashboard = []string{
 // write through the DB drops its table's answers, and the rows a write
 // changes are read from Twilio even when cached.
 func TestCacheDashboard(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 3000}))
-	t.Cleanup(srv.Close)
-	db := openDSN(t, srv.DSN()+"&cache_ttl=1m&page_size=200")
+	db, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Calls: 3000})), testdb.DSN("cache_ttl=1m&page_size=200"))
 	ctx := context.Background()
 	run := func() [][][]any {
 		conn, err := db.Conn(ctx)
@@ -41,7 +40,7 @@ func TestCacheDashboard(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
-			got, err := scanAll(rows)
+			got, err := testdb.ScanAll(rows)
 			if err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
@@ -57,7 +56,7 @@ func TestCacheDashboard(t *testing.T) {
 	}
 	srv.ResetRequests()
 	second := run()
-	if lines := requestLines(srv); len(lines) != 0 {
+	if lines := testdb.RequestLines(srv); len(lines) != 0 {
 		t.Errorf("the second run made %d requests, want 0: %q", len(lines), lines)
 	}
 	if !reflect.DeepEqual(first, second) {
@@ -66,7 +65,7 @@ func TestCacheDashboard(t *testing.T) {
 	t.Logf("first run: %d requests; second: 0", made)
 
 	for _, q := range dashboard {
-		_, rows := queryAll(t, db, "EXPLAIN "+q)
+		_, rows := testdb.Query(t, db, "EXPLAIN "+q)
 		for _, r := range rows {
 			if r[2] == "GET" && !strings.Contains(r[6].(string), "answered from the cache") {
 				t.Errorf("EXPLAIN %s: step %v does not say the cache answers it: %v", q, r[0], r[6])
@@ -75,21 +74,21 @@ func TestCacheDashboard(t *testing.T) {
 	}
 
 	// A write to Calls drops the Calls answers; Messages' stay.
-	queryAll(t, db, "SELECT Sid FROM Calls WHERE Status = 'in-progress'")
+	testdb.Query(t, db, "SELECT Sid FROM Calls WHERE Status = 'in-progress'")
 	srv.ResetRequests()
-	queryAll(t, db, "UPDATE Calls SET Status = 'completed' WHERE Status = 'in-progress'")
-	lines := requestLines(srv)
+	testdb.Query(t, db, "UPDATE Calls SET Status = 'completed' WHERE Status = 'in-progress'")
+	lines := testdb.RequestLines(srv)
 	if len(lines) == 0 || !strings.Contains(lines[0], "Status=in-progress") {
 		t.Errorf("the UPDATE's rows were not read from Twilio: %q", lines)
 	}
-	_, rows := queryAll(t, db, "EXPLAIN UPDATE Calls SET Status = 'completed' WHERE Status = 'in-progress'")
+	_, rows := testdb.Query(t, db, "EXPLAIN UPDATE Calls SET Status = 'completed' WHERE Status = 'in-progress'")
 	if d := rows[0][6].(string); !strings.Contains(d, "never from the cache") {
 		t.Errorf("EXPLAIN UPDATE's read: %s", d)
 	}
 	srv.ResetRequests()
-	queryAll(t, db, dashboard[0])
-	queryAll(t, db, dashboard[2])
-	lines = requestLines(srv)
+	testdb.Query(t, db, dashboard[0])
+	testdb.Query(t, db, dashboard[2])
+	lines = testdb.RequestLines(srv)
 	if len(lines) == 0 {
 		t.Error("a Calls query was answered from the cache after a write to Calls")
 	}
@@ -102,12 +101,10 @@ func TestCacheDashboard(t *testing.T) {
 
 // TestCacheOffByDefault checks that without cache_ttl every query asks Twilio.
 func TestCacheOffByDefault(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
-	db := openDSN(t, srv.DSN())
-	queryAll(t, db, dashboard[0])
+	db, srv := testdb.Open(t)
+	testdb.Query(t, db, dashboard[0])
 	srv.ResetRequests()
-	queryAll(t, db, dashboard[0])
+	testdb.Query(t, db, dashboard[0])
 	if len(srv.Requests()) == 0 {
 		t.Error("a query was answered without a request, with no cache_ttl")
 	}

@@ -9,20 +9,15 @@ import (
 
 	_ "github.com/twiliosql/twiliosql/driver"
 	"github.com/twiliosql/twiliosql/internal/spec"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
-	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 // TestCatalogWalk reads every table of the catalog against the emulator,
 // judged by the spec: every list or fetch operation of the 2010 API
 // answers a SELECT.
 func TestCatalogWalk(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	db, err := sql.Open("twilio", srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := testdb.Open(t)
 	for _, tb := range schema.Tables() {
 		if !tb.Supports(schema.List) && !tb.Singleton {
 			continue
@@ -52,12 +47,7 @@ func TestCatalogWalk(t *testing.T) {
 // INSERT with the required parameters (and the path keys), UPDATE of the
 // row inserted (or of one listed), DELETE of it.
 func TestCatalogWalkWrites(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	db, err := sql.Open("twilio", srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, _ := testdb.Open(t)
 	for _, tb := range schema.Tables() {
 		if handServed[tb.Name] || tb.Operations&(schema.Create|schema.Update|schema.Delete) == 0 {
 			continue
@@ -210,12 +200,7 @@ func sampleParam(p schema.Param) any {
 // operation by its key (under its parent's key when nested), and checks
 // that every list and fetch operation of the spec belongs to a table.
 func TestCatalogWalkFetches(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	db, err := sql.Open("twilio", srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, srv := testdb.Open(t)
 	covered := map[string]bool{}
 	for _, tb := range schema.Tables() {
 		for _, id := range tb.OperationIDs {

@@ -2,6 +2,7 @@ package driver_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,29 +11,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twiliosql/twiliosql/driver"
-	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
+
+	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
+	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 // slowDB opens a driver whose scans need many rate-limited requests: one
 // node (25 requests per second) and one row per page.
-func slowDB(t testing.TB, srv *twiliotest.Server) *driverDB {
-	cfg, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Nodes, cfg.PageSize = 1, 1
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &driverDB{db}
+func slowDB(t testing.TB) *testdb.Harness {
+	return testdb.New(t, testdb.Configure(func(c *driver.Config) { c.Nodes, c.PageSize = 1, 1 }))
 }
 
 // cancelDuringScan starts a long scan, cancels it while it waits on the
 // limiter, and returns how long the cancellation took to stop it.
-func cancelDuringScan(t testing.TB, db *driverDB) time.Duration {
+func cancelDuringScan(t testing.TB, db *sql.DB) time.Duration {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rows, err := db.QueryContext(ctx, "SELECT Sid FROM Calls WHERE Duration >= 0")
@@ -63,11 +57,11 @@ func cancelDuringScan(t testing.TB, db *driverDB) time.Duration {
 
 func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewTestServer(t)
-	defer srv.Close() // before goleak looks; the cleanup then reports violations
-	db := slowDB(t, srv)
+	h := slowDB(t)
+	defer h.Close() // before goleak looks; the cleanup then reports violations
+	srv := h.Emulator
 	start := time.Now()
-	cancelDuringScan(t, db)
+	cancelDuringScan(t, h.DB)
 	ran := time.Since(start)
 	// One row per page at 25 requests per second, burst 3: the scan made
 	// about 3 + 25 per second of running (one page more prefetched), not
@@ -80,8 +74,7 @@ func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 	if later := srv.RequestCount(); later != n {
 		t.Errorf("%d more requests after the scan was cancelled", later-n)
 	}
-	db.Close()
-	srv.Close()
+	h.Close()
 }
 
 // BenchmarkCancelLatency reports how long a scan waiting on the limiter takes
@@ -89,9 +82,7 @@ func TestCancelStopsScanWithoutLeaks(t *testing.T) {
 //
 //	go test -run XXX -bench CancelLatency ./driver
 func BenchmarkCancelLatency(b *testing.B) {
-	srv := twiliotest.NewTestServer(b)
-	db := slowDB(b, srv)
-	defer db.Close()
+	db := slowDB(b).DB
 	var worst, total time.Duration
 	for range b.N {
 		d := cancelDuringScan(b, db)
@@ -106,18 +97,9 @@ func BenchmarkCancelLatency(b *testing.B) {
 // statements at once, under -race.
 func TestConcurrentUse(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewTestServer(t)
-	defer srv.Close() // before goleak looks; the cleanup then reports violations
-	db, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Nodes = 50
-	sqlDB, err := driver.OpenDB(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqlDB.Close()
+	h := testdb.New(t, testdb.DSN("nodes=50"))
+	defer h.Close() // before goleak looks; the cleanup then reports violations
+	srv, sqlDB := h.Emulator, h.DB
 	stmt, err := sqlDB.Prepare("SELECT Sid, Status FROM Calls WHERE Status = ? LIMIT 3")
 	if err != nil {
 		t.Fatal(err)

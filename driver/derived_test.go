@@ -4,22 +4,22 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
+
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 // TestCTEArguments: "?" inside and after CTEs binds in written order, even
 // when a CTE's text is used twice.
 func TestCTEArguments(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t)
 	db := efficiencyDB(t, srv, 0, 0)
-	_, want := queryAll(t, db, "SELECT COUNT(*) FROM Calls WHERE Status = 'busy' AND Duration >= 0")
-	_, got := queryAll(t, db, "WITH b AS (SELECT Sid, Duration FROM Calls WHERE Status = ?) SELECT COUNT(*) FROM b WHERE Duration >= ?", "busy", 0)
+	_, want := testdb.Query(t, db, "SELECT COUNT(*) FROM Calls WHERE Status = 'busy' AND Duration >= 0")
+	_, got := testdb.Query(t, db, "WITH b AS (SELECT Sid, Duration FROM Calls WHERE Status = ?) SELECT COUNT(*) FROM b WHERE Duration >= ?", "busy", 0)
 	if len(got) != 1 || len(want) != 1 || got[0][0] != want[0][0] {
 		t.Fatalf("WITH with arguments: got %v, want %v", got, want)
 	}
-	_, got = queryAll(t, db, "WITH b AS (SELECT Sid FROM Calls WHERE Status = ?) SELECT COUNT(*) FROM (SELECT Sid FROM b UNION ALL SELECT Sid FROM b WHERE Sid <> ?) u", "busy", "x")
+	_, got = testdb.Query(t, db, "WITH b AS (SELECT Sid FROM Calls WHERE Status = ?) SELECT COUNT(*) FROM (SELECT Sid FROM b UNION ALL SELECT Sid FROM b WHERE Sid <> ?) u", "busy", "x")
 	if n, _ := got[0][0].(int64); n != 2*want[0][0].(int64) {
 		t.Fatalf("a CTE used twice with arguments: got %v, want twice %v", got, want)
 	}
@@ -30,12 +30,11 @@ func TestCTEArguments(t *testing.T) {
 
 // TestExplainWith: EXPLAIN reads through a CTE and makes no request.
 func TestExplainWith(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t)
 	db := efficiencyDB(t, srv, 0, 0)
 	srv.ResetRequests()
-	_, rows := queryAll(t, db, "EXPLAIN WITH b AS (SELECT * FROM Calls) SELECT Sid FROM b WHERE Status = 'busy' LIMIT 2")
-	if n := len(requestLines(srv)); n != 0 {
+	_, rows := testdb.Query(t, db, "EXPLAIN WITH b AS (SELECT * FROM Calls) SELECT Sid FROM b WHERE Status = 'busy' LIMIT 2")
+	if n := len(testdb.RequestLines(srv)); n != 0 {
 		t.Fatalf("EXPLAIN made %d requests", n)
 	}
 	var text strings.Builder
@@ -58,9 +57,8 @@ func TestExplainWith(t *testing.T) {
 // every listing under it (each prefetching its next page).
 func TestNestedQueriesCloseWithoutLeaks(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	db := efficiencyDB(t, srv, 20, 0)
+	h := testdb.New(t, testdb.DSN("nodes=50&scan_parallelism=1&page_size=20"))
+	db := h.DB
 	for _, q := range []string{
 		"SELECT * FROM (SELECT Sid, Duration FROM Calls) s WHERE Duration >= 0",
 		"SELECT Sid FROM Messages UNION ALL SELECT Sid FROM Calls",
@@ -78,6 +76,5 @@ func TestNestedQueriesCloseWithoutLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.Close()
-	srv.Close()
+	h.Close()
 }

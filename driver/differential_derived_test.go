@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/twiliotest"
 	_ "modernc.org/sqlite" // the reference engine
+
+	"github.com/twiliosql/twiliosql/internal/testdb"
+	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 // TestDifferentialDerivedSQLite runs derived tables, UNION, RIGHT JOIN,
@@ -24,13 +26,7 @@ func TestDifferentialDerivedSQLite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("differential test skipped in -short mode")
 	}
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60}))
-	t.Cleanup(srv.Close)
-	db, err := sql.Open("twilio", srv.DSN()+"&nodes=50")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60})), testdb.DSN("nodes=50"))
 	lite, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)

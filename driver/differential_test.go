@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twiliosql/twiliosql/twiliotest"
 	_ "modernc.org/sqlite" // the reference engine
+
+	"github.com/twiliosql/twiliosql/internal/testdb"
+	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 // The differential test runs the same SELECTs through the driver (against
@@ -75,14 +77,9 @@ func TestDifferentialSQLite(t *testing.T) {
 		t.Skip("differential test skipped in -short mode")
 	}
 	size := twiliotest.Size{Calls: 200, Messages: 250, Recordings: 60}
-	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(size))
 	// nodes=50: the rate limiter's 25 requests/s per node would make the
 	// in-process emulator wait.
-	db, err := sql.Open("twilio", srv.DSN()+"&nodes=50")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithSize(size)), testdb.DSN("nodes=50"))
 	lite, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +267,7 @@ func query(t *testing.T, engine string, db *sql.DB, q string) result {
 	for i, ct := range cts {
 		types[i] = strings.ToUpper(ct.DatabaseTypeName())
 	}
-	out, err := scanAll(rows)
+	out, err := testdb.ScanAll(rows)
 	if err != nil {
 		t.Fatalf("%s: %s: %v", engine, q, err)
 	}

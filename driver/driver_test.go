@@ -14,69 +14,9 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
-
-// open starts an emulator and a *sql.DB on it.
-func open(t *testing.T, opts ...twiliotest.Option) (*sql.DB, *twiliotest.Server) {
-	t.Helper()
-	srv := twiliotest.NewTestServer(t, opts...)
-	db, err := sql.Open("twilio", srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, srv
-}
-
-// queryAll runs q and returns every row as strings.
-func queryAll(t *testing.T, db *sql.DB, q string, args ...any) ([]string, [][]any) {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	out, err := scanAll(rows)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return cols, out
-}
-
-// scanAll reads every row of rows as []any and closes them.
-func scanAll(rows *sql.Rows) ([][]any, error) {
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, vals)
-	}
-	return out, rows.Err()
-}
-
-// requestLine renders a request as "GET /Calls.json?PageSize=5", relative
-// to the account.
-func requestLine(srv *twiliotest.Server, r twiliotest.Request) string {
-	path := strings.TrimPrefix(r.Path, "/2010-04-01/Accounts/"+srv.AccountSid+"/")
-	line := r.Method + " " + path
-	if len(r.Query) > 0 {
-		line += "?" + r.Query.Encode()
-	}
-	return line
-}
 
 // column reads a string column of a row by name.
 func column(cols []string, row []any, name string) string {
@@ -89,16 +29,8 @@ func column(cols []string, row []any, name string) string {
 	return ""
 }
 
-func requestLines(srv *twiliotest.Server) []string {
-	var out []string
-	for _, r := range srv.Requests() {
-		out = append(out, requestLine(srv, r))
-	}
-	return out
-}
-
 func TestSelectRequests(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	acct := srv.AccountSid
 	_ = acct
 	tests := []struct {
@@ -129,11 +61,11 @@ func TestSelectRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv.ResetRequests()
-			_, rows := queryAll(t, db, tt.sql, tt.args...)
+			_, rows := testdb.Query(t, db, tt.sql, tt.args...)
 			if tt.rows >= 0 && len(rows) != tt.rows {
 				t.Errorf("rows = %d, want %d", len(rows), tt.rows)
 			}
-			if got := requestLines(srv); !reflect.DeepEqual(got, tt.requests) {
+			if got := testdb.RequestLines(srv); !reflect.DeepEqual(got, tt.requests) {
 				t.Errorf("requests = %q\nwant       %q", got, tt.requests)
 			}
 		})
@@ -141,19 +73,9 @@ func TestSelectRequests(t *testing.T) {
 }
 
 func TestPagingAcrossManyPages(t *testing.T) {
-	db, srv := open(t, twiliotest.WithSize(twiliotest.Size{Messages: 2345}))
-	cfg, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PageSize = 100
-	small, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer small.Close()
+	small, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Messages: 2345})), testdb.DSN("page_size=100"))
 	srv.ResetRequests()
-	_, rows := queryAll(t, small, "SELECT Sid FROM Messages")
+	_, rows := testdb.Query(t, small, "SELECT Sid FROM Messages")
 	if len(rows) != 2345 {
 		t.Fatalf("rows = %d, want 2345", len(rows))
 	}
@@ -168,15 +90,10 @@ func TestPagingAcrossManyPages(t *testing.T) {
 	if got := srv.RequestCount(); got != 24 {
 		t.Errorf("requests = %d, want 24 pages", got)
 	}
-	_ = db
 }
 
 func TestRowsStopPagingOnClose(t *testing.T) {
-	_, srv := open(t, twiliotest.WithSize(twiliotest.Size{Calls: 500}))
-	cfg, _ := driver.ParseDSN(srv.DSN())
-	cfg.PageSize = 50
-	db, _ := driver.OpenDB(cfg)
-	defer db.Close()
+	db, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Calls: 500})), testdb.DSN("page_size=50"))
 	srv.ResetRequests()
 	rows, err := db.Query("SELECT Sid FROM Calls WHERE Duration >= 0")
 	if err != nil {
@@ -198,7 +115,7 @@ func TestRowsStopPagingOnClose(t *testing.T) {
 }
 
 func TestColumnTypes(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	rows, err := db.Query("SELECT Sid, Duration, Price, StartTime, Status, SubresourceUris FROM Calls LIMIT 1")
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +151,7 @@ func TestColumnTypes(t *testing.T) {
 }
 
 func TestTypedScan(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	var (
 		sid      string
 		duration sql.NullInt64
@@ -267,12 +184,12 @@ func TestTypedScan(t *testing.T) {
 }
 
 func TestCreateUpdateDelete(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	ctx := context.Background()
 
 	// INSERT returns the created row, so the new Sid can be read back.
 	srv.ResetRequests()
-	cols, rows := queryAll(t, db, "INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)",
+	cols, rows := testdb.Query(t, db, "INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)",
 		twiliotest.WhatsAppSender, "whatsapp:+15005550006", "Message is sent from Google Cloud")
 	sid, status := column(cols, rows[0], "Sid"), column(cols, rows[0], "Status")
 	if !strings.HasPrefix(sid, "SM") || status != "queued" {
@@ -297,7 +214,7 @@ func TestCreateUpdateDelete(t *testing.T) {
 
 	// UPDATE by Sid is one POST; it returns the updated row.
 	srv.ResetRequests()
-	cols, rows = queryAll(t, db, "UPDATE InboundPhoneNumbers SET Name = 'Support line' WHERE Sid = ?", twiliotest.WhatsAppNumberSid)
+	cols, rows = testdb.Query(t, db, "UPDATE InboundPhoneNumbers SET Name = 'Support line' WHERE Sid = ?", twiliotest.WhatsAppNumberSid)
 	name := column(cols, rows[0], "FriendlyName")
 	if name != "Support line" || srv.RequestCount() != 1 {
 		t.Errorf("FriendlyName = %q after %d requests", name, srv.RequestCount())
@@ -312,7 +229,7 @@ func TestCreateUpdateDelete(t *testing.T) {
 	if n, _ := res.RowsAffected(); n != 1 {
 		t.Errorf("RowsAffected = %d", n)
 	}
-	if got := requestLines(srv); len(got) != 2 || !strings.HasPrefix(got[0], "GET OutgoingCallerIds.json?") || got[1] != "POST OutgoingCallerIds/"+twiliotest.OutgoingCallerIdSid+".json" {
+	if got := testdb.RequestLines(srv); len(got) != 2 || !strings.HasPrefix(got[0], "GET OutgoingCallerIds.json?") || got[1] != "POST OutgoingCallerIds/"+twiliotest.OutgoingCallerIdSid+".json" {
 		t.Errorf("requests = %q", got)
 	}
 
@@ -332,7 +249,7 @@ func TestCreateUpdateDelete(t *testing.T) {
 }
 
 func TestWriteErrors(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	tests := []struct{ sql, want string }{
 		{"UPDATE Recordings SET Status = 'x' WHERE Sid = 'RE2e915e78549694bd0a0742d2d39454e5'", "UPDATE is not supported on Recordings: it supports SELECT, DELETE"},
 		{"INSERT INTO Messages (`To`, Body) VALUES ('+15005550006', 'hi')", "21603"},
@@ -393,14 +310,14 @@ func TestTwilioErrorsAndSecrets(t *testing.T) {
 }
 
 func TestNoTransactions(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	if _, err := db.Begin(); !errors.Is(err, driver.ErrNoTransactions) {
 		t.Errorf("Begin error = %v", err)
 	}
 }
 
 func TestPreparedStatementsAndNamedArgs(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	stmt, err := db.Prepare("SELECT Sid FROM Calls WHERE Status = :status LIMIT :n")
 	if err != nil {
 		t.Fatal(err)
@@ -420,30 +337,27 @@ func TestPreparedStatementsAndNamedArgs(t *testing.T) {
 		if n != 2 {
 			t.Errorf("%s: rows = %d", status, n)
 		}
-		if got := requestLines(srv); len(got) != 1 || got[0] != "GET Calls.json?PageSize=2&Status="+status {
+		if got := testdb.RequestLines(srv); len(got) != 1 || got[0] != "GET Calls.json?PageSize=2&Status="+status {
 			t.Errorf("requests = %q", got)
 		}
 	}
 	// An injection attempt is a value, not SQL.
-	_, rows := queryAll(t, db, "SELECT Sid FROM Calls WHERE Status = ?", "busy' OR '1'='1")
+	_, rows := testdb.Query(t, db, "SELECT Sid FROM Calls WHERE Status = ?", "busy' OR '1'='1")
 	if len(rows) != 0 {
 		t.Errorf("an argument was spliced into the SQL: %d rows", len(rows))
 	}
 	// A list argument for IN.
-	_, rows = queryAll(t, db, "SELECT Sid FROM Recordings WHERE Sid IN ::sids", sql.Named("sids", []string{twiliotest.RecordingSid}))
+	_, rows = testdb.Query(t, db, "SELECT Sid FROM Recordings WHERE Sid IN ::sids", sql.Named("sids", []string{twiliotest.RecordingSid}))
 	if len(rows) != 1 {
 		t.Errorf("IN ::sids rows = %d", len(rows))
 	}
 }
 
 func TestCancelStopsQuery(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := db.QueryContext(ctx, "SELECT * FROM Calls"); !errors.Is(err, context.Canceled) {
 		t.Errorf("error = %v, want context.Canceled", err)
 	}
 }
-
-// driverDB names *sql.DB in table tests.
-type driverDB struct{ *sql.DB }

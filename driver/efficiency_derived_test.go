@@ -7,6 +7,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -72,16 +73,15 @@ var derivedEfficiencyCases = []efficiencyCase{
 // TestRequestEfficiencyDerived checks the wrapped forms make the fewest
 // requests; go test -v prints the report.
 func TestRequestEfficiencyDerived(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t)
 	db := efficiencyDB(t, srv, 0, 0)
 	var report strings.Builder
 	tw := tabwriter.NewWriter(&report, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "query\tmade\tfewest\twhy\trequests")
 	for _, c := range derivedEfficiencyCases {
 		srv.ResetRequests()
-		queryAll(t, db, c.sql)
-		lines := requestLines(srv)
+		testdb.Query(t, db, c.sql)
+		lines := testdb.RequestLines(srv)
 		if len(lines) != c.want {
 			t.Errorf("%s: %s\n  made %d requests, the fewest is %d (%s):\n  %s", c.name, c.sql, len(lines), c.want, c.why, strings.Join(lines, "\n  "))
 		}
@@ -99,14 +99,13 @@ func TestRequestEfficiencyDerived(t *testing.T) {
 // testdata/explain/derived-<name>.golden (-update rewrites them): the
 // derived table, union and correlated-subquery steps, and no request.
 func TestExplainGoldenDerived(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t)
 	db := efficiencyDB(t, srv, 0, 0)
 	for _, c := range derivedEfficiencyCases {
 		t.Run(c.name, func(t *testing.T) {
 			srv.ResetRequests()
 			got := explainText(t, db, c.sql)
-			if lines := requestLines(srv); len(lines) != 0 {
+			if lines := testdb.RequestLines(srv); len(lines) != 0 {
 				t.Errorf("EXPLAIN made requests: %q", lines)
 			}
 			checkGolden(t, filepath.Join("testdata", "explain", "derived-"+c.name+".golden"), got)

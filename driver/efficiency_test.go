@@ -12,6 +12,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -147,15 +148,11 @@ var efficiencyCases = []efficiencyCase{
 // parallel range scans, which trade extra requests for speed).
 func efficiencyDB(t *testing.T, srv *twiliotest.Server, pageSize, parallel int) *sql.DB {
 	t.Helper()
-	dsn := srv.DSN() + fmt.Sprintf("&nodes=50&scan_parallelism=%d", max(parallel, 1))
+	keys := fmt.Sprintf("nodes=50&scan_parallelism=%d", max(parallel, 1))
 	if pageSize > 0 {
-		dsn += fmt.Sprintf("&page_size=%d", pageSize)
+		keys += fmt.Sprintf("&page_size=%d", pageSize)
 	}
-	db, err := sql.Open("twilio", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, _ := testdb.Open(t, testdb.Shared(srv), testdb.DSN(keys))
 	return db
 }
 
@@ -163,7 +160,7 @@ func efficiencyDB(t *testing.T, srv *twiliotest.Server, pageSize, parallel int) 
 // the API allows, as many as EXPLAIN said where it says a number, and the
 // rows a plain full scan gives; go test -v prints the report.
 func TestRequestEfficiency(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	lite, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +182,7 @@ func TestRequestEfficiency(t *testing.T) {
 		explained := "-"
 		lo, hi := -1, -1
 		if strings.HasPrefix(c.sql, "SELECT") {
-			_, ex := queryAll(t, db, "EXPLAIN "+c.sql)
+			_, ex := testdb.Query(t, db, "EXPLAIN "+c.sql)
 			var ok bool
 			if lo, hi, ok = explainTotal(ex); !ok {
 				t.Errorf("%s: EXPLAIN has no total: %v", c.name, ex)
@@ -194,7 +191,7 @@ func TestRequestEfficiency(t *testing.T) {
 		}
 		srv.ResetRequests()
 		got := runDriver(t, db, c.sql)
-		lines := requestLines(srv)
+		lines := testdb.RequestLines(srv)
 		if len(lines) != c.want {
 			t.Errorf("%s: %s\n  made %d requests, the fewest is %d (%s):\n  %s", c.name, c.sql, len(lines), c.want, c.why, strings.Join(lines, "\n  "))
 		}
@@ -333,7 +330,7 @@ func explainTotal(rows [][]any) (lo, hi int, ok bool) {
 // against testdata/explain/<name>.golden (go test -run TestExplainGolden
 // -update rewrites them), and that EXPLAIN sends no request.
 func TestExplainGolden(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	n := 0
 	for _, c := range efficiencyCases {
 		if !strings.HasPrefix(c.sql, "SELECT") {
@@ -344,7 +341,7 @@ func TestExplainGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			srv.ResetRequests()
 			got := explainText(t, db, c.sql)
-			if lines := requestLines(srv); len(lines) != 0 {
+			if lines := testdb.RequestLines(srv); len(lines) != 0 {
 				t.Errorf("EXPLAIN made requests: %q", lines)
 			}
 			checkGolden(t, filepath.Join("testdata", "explain", c.name+".golden"), got)
@@ -359,7 +356,7 @@ func TestExplainGolden(t *testing.T) {
 // the statement.
 func explainText(t *testing.T, db *sql.DB, query string) string {
 	t.Helper()
-	cols, rows := queryAll(t, db, "EXPLAIN "+query)
+	cols, rows := testdb.Query(t, db, "EXPLAIN "+query)
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- EXPLAIN %s\n", query)
 	tw := tabwriter.NewWriter(&b, 0, 0, 1, ' ', 0)

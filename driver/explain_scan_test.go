@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -32,29 +33,18 @@ var scanShapes = []struct {
 // TestExplainScanShapesGolden checks EXPLAIN of each scan shape against
 // testdata/explain/scan-<name>.golden (-update rewrites them).
 func TestExplainScanShapesGolden(t *testing.T) {
-	srv := twiliotest.NewServer()
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t)
 	for _, c := range scanShapes {
 		t.Run(c.name, func(t *testing.T) {
-			db := openDSN(t, srv.DSN()+c.dsn)
+			db, _ := testdb.Open(t, testdb.Shared(srv), testdb.DSN(c.dsn))
 			srv.ResetRequests()
 			got := explainText(t, db, c.sql)
-			if lines := requestLines(srv); len(lines) != 0 {
+			if lines := testdb.RequestLines(srv); len(lines) != 0 {
 				t.Errorf("EXPLAIN made requests: %q", lines)
 			}
 			checkGolden(t, filepath.Join("testdata", "explain", "scan-"+c.name+".golden"), got)
 		})
 	}
-}
-
-func openDSN(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("twilio", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // explainStep is a row of EXPLAIN's answer.
@@ -64,7 +54,7 @@ type explainStep struct {
 
 func explainSteps(t *testing.T, db *sql.DB, query string) []explainStep {
 	t.Helper()
-	_, rows := queryAll(t, db, "EXPLAIN "+query)
+	_, rows := testdb.Query(t, db, "EXPLAIN "+query)
 	var out []explainStep
 	for _, r := range rows {
 		s := explainStep{op: fmt.Sprint(r[1]), requests: fmt.Sprint(r[5])}
@@ -113,15 +103,14 @@ func within(est string, n int) bool {
 // other request follows a next_page_uri of the same listing, and the count
 // is within EXPLAIN's total.
 func TestExplainMatchesRequests(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 20_000, Messages: 10_000, Recordings: 4_000}))
-	t.Cleanup(srv.Close)
+	srv := testdb.Server(t, testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Calls: 20_000, Messages: 10_000, Recordings: 4_000})))
 	prefix := "/2010-04-01/Accounts/" + srv.AccountSid + "/"
 	for _, c := range scanShapes {
 		t.Run(c.name, func(t *testing.T) {
-			db := openDSN(t, srv.DSN()+"&page_size=200&nodes=50"+c.dsn)
+			db, _ := testdb.Open(t, testdb.Shared(srv), testdb.DSN("page_size=200&nodes=50"+c.dsn))
 			steps := explainSteps(t, db, c.sql)
 			srv.ResetRequests()
-			queryAll(t, db, c.sql)
+			testdb.Query(t, db, c.sql)
 			reqs := srv.Requests()
 			if len(reqs) == 0 {
 				t.Fatal("no request")

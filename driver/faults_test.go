@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,29 +10,22 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
-// faultyDB opens a driver with fast retries on srv.
-func faultyDB(t *testing.T, srv *twiliotest.Server, pageSize int) *driverDB {
+// faultyDB opens a driver with fast retries on a new emulator.
+func faultyDB(t *testing.T, pageSize int, opts ...twiliotest.Option) (*sql.DB, *twiliotest.Server) {
 	t.Helper()
-	cfg, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Nodes, cfg.PageSize, cfg.MaxRetries, cfg.RetryTimeout = 50, pageSize, 20, time.Minute
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return &driverDB{db}
+	return testdb.Open(t, testdb.Emulator(opts...), testdb.Configure(func(c *driver.Config) {
+		c.Nodes, c.PageSize, c.MaxRetries, c.RetryTimeout = 50, pageSize, 20, time.Minute
+	}))
 }
 
-func sids(t *testing.T, db *driverDB, q string) []string {
+func sids(t *testing.T, db *sql.DB, q string) []string {
 	t.Helper()
-	_, rows := queryAll(t, db.DB, q)
+	rows := testdb.Rows(t, db, q)
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		out[i] = r[0].(string)
@@ -46,8 +40,7 @@ func TestScanUnderFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 20,000-row scan")
 	}
-	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Messages: 20000}))
-	db := faultyDB(t, srv, 200)
+	db, srv := faultyDB(t, 200, twiliotest.WithSize(twiliotest.Size{Messages: 20000}))
 	clean := sids(t, db, "SELECT Sid FROM Messages")
 	if len(clean) != 20000 {
 		t.Fatalf("clean scan: %d rows", len(clean))
@@ -86,8 +79,7 @@ func TestScanUnderFaults(t *testing.T) {
 // Creates under faults: every create that Twilio applied was requested
 // once, and each statement either succeeded or said its outcome is unknown.
 func TestCreatesUnderFaults(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	db := faultyDB(t, srv, 50)
+	db, srv := faultyDB(t, 50)
 	srv.SetFaults(twiliotest.Faults{
 		TooManyRequests: 0.03, TooManyRequestsRetryAfter: 0.03, RetryAfter: -1,
 		InternalError: 0.02, Unavailable: 0.02, Reset: 0.02, ApplyThenFail: 0.03,
@@ -134,8 +126,7 @@ func TestCreatesUnderFaults(t *testing.T) {
 }
 
 func TestPostAppliedThenFailed(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	db := faultyDB(t, srv, 50)
+	db, srv := faultyDB(t, 50)
 	srv.SetFaults(twiliotest.Faults{ApplyThenFail: 1, Methods: []string{"POST"}})
 	_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'once')", twiliotest.WhatsAppSender, "whatsapp:+15005550006")
 	var ou *rest.OutcomeUnknownError

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 const hostileAccount = "AC0123456789abcdef0123456789abcdef"
@@ -31,12 +33,7 @@ func hostileDB(t *testing.T, next func(page int) string) (*sql.DB, *atomic.Int64
 	}))
 	t.Cleanup(srv.Close)
 	host := strings.TrimPrefix(srv.URL, "http://")
-	db, err := sql.Open("twilio", "twilio://"+hostileAccount+":token@"+host+"/?tls=false&max_retries=0&scan_parallelism=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, &n
+	return testdb.OpenDSN(t, "twilio://"+hostileAccount+":token@"+host+"/?tls=false&max_retries=0&scan_parallelism=1"), &n
 }
 
 // A LIMIT 1 query whose local filter never matches, on a server repeating

@@ -20,39 +20,25 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
-// hardeningDB opens a driver with cfg changed by mutate on a server at
-// base (an emulator or a hostile handler in front of one).
-func hardeningDB(t *testing.T, dsn string, mutate func(*driver.Config)) *sql.DB {
+// hardeningDB opens a driver on srv with cfg changed by mutate, through
+// the options given (a hostile front server, DSN keys).
+func hardeningDB(t *testing.T, srv *twiliotest.Server, mutate func(*driver.Config), opts ...testdb.Option) *sql.DB {
 	t.Helper()
-	cfg, err := driver.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts = append(opts, testdb.Shared(srv))
 	if mutate != nil {
-		mutate(cfg)
+		opts = append(opts, testdb.Configure(mutate))
 	}
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return testdb.New(t, opts...).DB
 }
 
-// frontDSN is srv's DSN pointed at front instead (same credentials).
-func frontDSN(t *testing.T, srv *twiliotest.Server, front *httptest.Server) string {
-	t.Helper()
-	u, err := url.Parse(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, _ := url.Parse(front.URL)
-	u.Host = f.Host
-	return u.String()
+// front puts h in front of the emulator (see testdb.Front).
+func front(h http.HandlerFunc) testdb.Option {
+	return testdb.Front(func(http.Handler) http.Handler { return h })
 }
 
 func writesApplied(srv *twiliotest.Server) []string {
@@ -66,10 +52,9 @@ func writesApplied(srv *twiliotest.Server) []string {
 // Item 1: a WHERE clause that is always true, or that matches every row
 // without any filter or Sid narrowing the listing, is a bulk write.
 func TestHardening1_BulkWriteGuard(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	strict := hardeningDB(t, srv.DSN(), nil)
-	bulk := hardeningDB(t, srv.DSN(), func(c *driver.Config) { c.AllowBulkWrites = true })
+	srv := testdb.Server(t)
+	strict := hardeningDB(t, srv, nil)
+	bulk := hardeningDB(t, srv, func(c *driver.Config) { c.AllowBulkWrites = true })
 
 	refused := []struct{ name, sql, rule string }{
 		{"1=1", "DELETE FROM IncomingPhoneNumbers WHERE 1=1", "always true"},
@@ -123,8 +108,7 @@ func TestHardening1_BulkWriteGuard(t *testing.T) {
 // Item 3: a Sid read from an answer is checked before it names a path; a
 // malformed or missing one fails the statement before any write.
 func TestHardening3_SidsFromAnswersValidated(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := testdb.Server(t)
 	for _, tt := range []struct{ name, sid string }{
 		{"path traversal", `"../../AC99999999999999999999999999999999/Calls/CA00000000000000000000000000000001"`},
 		{"missing", `null`},
@@ -134,7 +118,7 @@ func TestHardening3_SidsFromAnswersValidated(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var writes []string
-			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != http.MethodGet {
 					writes = append(writes, r.Method+" "+r.URL.Path)
 					srv.Handler().ServeHTTP(w, r)
@@ -147,9 +131,8 @@ func TestHardening3_SidsFromAnswersValidated(t *testing.T) {
 				w.Header().Set("Content-Type", "application/json")
 				// A good row first, then the hostile one: no write at all may go out.
 				_, _ = w.Write([]byte(`{"calls":[{"sid":"CA00000000000000000000000000000002","status":"completed"},{"sid":` + tt.sid + `,"status":"completed"}],"next_page_uri":null}`))
-			}))
-			defer front.Close()
-			db := hardeningDB(t, frontDSN(t, srv, front), nil)
+			})
+			db := hardeningDB(t, srv, nil, front(handler))
 			_, err := db.Exec("DELETE FROM Calls WHERE Status = 'completed'")
 			if err == nil || !strings.Contains(err.Error(), "not a Calls Sid") || !strings.Contains(err.Error(), "nothing was changed") {
 				t.Errorf("error = %v, want the bad Sid named and nothing changed", err)
@@ -165,9 +148,8 @@ func TestHardening3_SidsFromAnswersValidated(t *testing.T) {
 // ends it with the outcome-unknown error, which still unwraps to the
 // context's error.
 func TestHardening2_OutcomeUnknownOnCallerDeadline(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	db := hardeningDB(t, srv.DSN(), nil)
+	srv := testdb.Server(t)
+	db := hardeningDB(t, srv, nil)
 	srv.SetFaults(twiliotest.Faults{Delay: 1, DelayDuration: 5 * time.Second, Methods: []string{"POST"}})
 	insert := "INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'once')"
 
@@ -193,10 +175,9 @@ func TestHardening2_OutcomeUnknownOnCallerDeadline(t *testing.T) {
 // Item 4: a DELETE that Twilio applied but answered with a 500 is retried;
 // the 404 of the retry means the first attempt deleted it.
 func TestHardening4_RetriedDeleteAnswered404IsDeleted(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	db := hardeningDB(t, srv.DSN(), func(c *driver.Config) { c.RetryTimeout = 10 * time.Second })
-	_, rows := queryAll(t, db, "SELECT Sid FROM Calls LIMIT 2")
+	srv := testdb.Server(t)
+	db := hardeningDB(t, srv, func(c *driver.Config) { c.RetryTimeout = 10 * time.Second })
+	_, rows := testdb.Query(t, db, "SELECT Sid FROM Calls LIMIT 2")
 	srv.SetFaults(twiliotest.Faults{ApplyThenFail: 1, Methods: []string{"DELETE"}})
 	for i, r := range rows { // a 500, then a reset: both are retried
 		sid := r[0].(string)
@@ -222,8 +203,7 @@ func TestHardening4_RetriedDeleteAnswered404IsDeleted(t *testing.T) {
 // Item 6: a server or proxy that echoes the request's credentials in an
 // error page does not get them into the error text, in any encoding.
 func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := testdb.Server(t)
 	authBasic := func(r *http.Request) string { return strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ") }
 	echo := map[string]func(r *http.Request) string{
 		"header":  func(r *http.Request) string { return r.Header.Get("Authorization") },
@@ -241,12 +221,11 @@ func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
 	}
 	for name, reflect := range echo {
 		t.Run(name, func(t *testing.T) {
-			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(http.StatusBadGateway)
 				io.WriteString(w, reflect(r))
-			}))
-			defer front.Close()
-			db := hardeningDB(t, frontDSN(t, srv, front), func(c *driver.Config) { c.MaxRetries = 0 })
+			})
+			db := hardeningDB(t, srv, func(c *driver.Config) { c.MaxRetries = 0 }, front(handler))
 			_, err := db.Exec("SELECT * FROM Calls LIMIT 1")
 			if err == nil {
 				t.Fatal("no error")
@@ -257,13 +236,12 @@ func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
 
 	// A listing whose values echo the credentials: the decoding error that
 	// quotes one is scrubbed, and is still the same error underneath.
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, p, _ := r.BasicAuth()
 		fmt.Fprintf(w, `{"calls":[{"sid":"CA00000000000000000000000000000002","duration":"%s %s"}],"next_page_uri":null}`, r.Header.Get("Authorization"), p)
-	}))
-	defer front.Close()
-	db := hardeningDB(t, frontDSN(t, srv, front), nil)
+	})
+	db := hardeningDB(t, srv, nil, front(handler))
 	for _, q := range []string{"SELECT Duration FROM Calls", "DELETE FROM Calls WHERE Duration > 5"} {
 		_, err := db.Exec(q)
 		if err == nil || !strings.Contains(err.Error(), "Duration") {
@@ -293,8 +271,8 @@ func TestHardening6_ExcerptsScrubbedOfCredentials(t *testing.T) {
 		fmt.Fprintf(w, "upstream failed; you sent %s (%s) = %s, %s", v, url.QueryEscape(tok), plain, url.PathEscape(proxyPass))
 	}))
 	defer proxy.Close()
-	dsn := srv.DSN() + "&proxy_enabled=true&proxy_url=" + url.QueryEscape(proxy.URL) + "&proxy_auth_scheme=BASIC&proxy_user=" + url.QueryEscape(proxyUser) + "&proxy_password=" + url.QueryEscape(proxyPass) + "&max_retries=0"
-	db = hardeningDB(t, dsn, nil)
+	keys := "proxy_enabled=true&proxy_url=" + url.QueryEscape(proxy.URL) + "&proxy_auth_scheme=BASIC&proxy_user=" + url.QueryEscape(proxyUser) + "&proxy_password=" + url.QueryEscape(proxyPass) + "&max_retries=0"
+	db = hardeningDB(t, srv, nil, testdb.DSN(keys))
 	_, err = db.Exec("SELECT * FROM Calls LIMIT 1")
 	if err == nil || !strings.Contains(err.Error(), "upstream failed") {
 		t.Fatalf("error = %v, want the proxy's page quoted", err)
@@ -320,13 +298,12 @@ func assertNoCredentials(t *testing.T, text, user, password string) {
 
 // Item 8: DEBUG logs name a list request's parameters, never their values.
 func TestHardening8_DebugLogsNoParameterValues(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
+	srv := testdb.Server(t)
 	var logs bytes.Buffer
-	db := hardeningDB(t, srv.DSN(), func(c *driver.Config) {
+	db := hardeningDB(t, srv, func(c *driver.Config) {
 		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
-	queryAll(t, db, "SELECT Sid FROM Messages WHERE `To` = ? AND Body = ?", "+15557654321", "my secret note")
+	testdb.Query(t, db, "SELECT Sid FROM Messages WHERE `To` = ? AND Body = ?", "+15557654321", "my secret note")
 	// A failed statement whose error quotes its argument.
 	if _, err := db.Exec("DELETE FROM Calls WHERE Sid = ?", "CA-my-secret-note"); err == nil || !strings.Contains(err.Error(), "secret") {
 		t.Fatalf("error = %v, want it to quote the bad Sid", err)
@@ -348,9 +325,8 @@ func TestHardening8_DebugLogsNoParameterValues(t *testing.T) {
 // Item 14: the outcome-unknown error is one sentence that names the host
 // the request went to and the path once, without net/url's wrapping.
 func TestHardening14_OutcomeUnknownText(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	db := hardeningDB(t, srv.DSN(), nil)
+	srv := testdb.Server(t)
+	db := hardeningDB(t, srv, nil)
 	host := strings.TrimPrefix(srv.URL, "http://")
 	for _, fault := range []twiliotest.Faults{
 		{InternalError: 1, Methods: []string{"POST"}},
@@ -422,9 +398,8 @@ func TestHardening5_ConfigJSONAndLogRedacted(t *testing.T) {
 // the answer cannot be read. The write was applied, and the error says so;
 // it is never "nothing changed" or safe to retry.
 func TestHardening2_AppliedWriteWithUnreadableAnswer(t *testing.T) {
-	srv := twiliotest.NewServer()
-	defer srv.Close()
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := testdb.Server(t)
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusCreated)
@@ -432,9 +407,8 @@ func TestHardening2_AppliedWriteWithUnreadableAnswer(t *testing.T) {
 			return
 		}
 		srv.Handler().ServeHTTP(w, r)
-	}))
-	defer front.Close()
-	db := hardeningDB(t, frontDSN(t, srv, front), nil)
+	})
+	db := hardeningDB(t, srv, nil, front(handler))
 	_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, 'x')", twiliotest.WhatsAppSender, "whatsapp:+15005550006")
 	if err == nil || !strings.Contains(err.Error(), "Twilio applied it") || strings.Contains(err.Error(), "no earlier row was changed") {
 		t.Fatalf("error = %v, want it to say the write was applied", err)

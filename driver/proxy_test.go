@@ -3,19 +3,12 @@ package driver_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/md5"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"database/sql"
 	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -29,6 +22,7 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -116,7 +110,8 @@ func startSquid(t *testing.T, bin, auth string, emulatorPEM []byte) *squid {
 		}
 		return p
 	}
-	certPEM, keyPEM := selfSignedPEM(t)
+	cert := testdb.SelfSigned(t)
+	certPEM, keyPEM := cert.CertPEM, cert.KeyPEM
 	sq := &squid{dir: dir, httpPort: freePort(t), httpsPort: freePort(t), caPEM: certPEM}
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "http_port 127.0.0.1:%d\n", sq.httpPort)
@@ -233,36 +228,6 @@ func (sq *squid) waitLog(t *testing.T, what string, ok func([]accessLine) bool) 
 	}
 }
 
-// selfSignedPEM is a certificate for 127.0.0.1 and its key, in PEM.
-func selfSignedPEM(t *testing.T) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "twiliosql test proxy"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pk, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pk})
-}
-
 // apr1 is Apache's MD5 password hash ("$apr1$"), which basic_ncsa_auth
 // reads from an htpasswd file.
 func apr1(password, salt string) string {
@@ -364,18 +329,11 @@ type proxyCase struct {
 // proxyEmulator starts an emulator, on TLS or not.
 func proxyEmulator(t *testing.T, useTLS bool) *twiliotest.Server {
 	t.Helper()
-	srv := twiliotest.NewUnstartedServer(twiliotest.WithSize(twiliotest.Size{Calls: 5, Messages: 3, Recordings: -1}))
+	opts := []testdb.Option{testdb.Emulator(twiliotest.WithSize(twiliotest.Size{Calls: 5, Messages: 3, Recordings: -1}))}
 	if useTLS {
-		srv.StartTLS()
-	} else {
-		srv.Start()
+		opts = append(opts, testdb.TLS())
 	}
-	srv.FailOnViolations(t)
-	return srv
-}
-
-func pemOf(c *x509.Certificate) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	return testdb.Server(t, opts...)
 }
 
 // proxyDB opens the driver on srv through the proxy, logging at DEBUG into
@@ -400,23 +358,9 @@ func proxyDB(t *testing.T, srv *twiliotest.Server, pc proxyCase, caPEM []byte, l
 	q.Set("proxy_ssltype", pc.ssl)
 	q.Set("log_level", "DEBUG")
 	q.Set("max_retries", "2")
-	dsn := srv.DSN()
-	if strings.Contains(dsn, "?") {
-		dsn += "&" + q.Encode()
-	} else {
-		dsn += "?" + q.Encode()
-	}
-	cfg, err := driver.ParseDSN(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return testdb.New(t, testdb.Shared(srv), testdb.DSN(q.Encode()), testdb.Configure(func(c *driver.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})).DB
 }
 
 // assertNoProxySecret fails if s shows a proxy password, in clear or in a
@@ -438,7 +382,7 @@ func assertNoProxySecret(t *testing.T, where, s string) {
 func TestProxySquid(t *testing.T) {
 	bin := needSquid(t)
 	probe := proxyEmulator(t, true)
-	emulatorPEM := pemOf(probe.Certificate())
+	emulatorPEM := testdb.PEM(probe.Certificate().Raw)
 	probe.Close()
 
 	for _, auth := range []string{"NONE", "BASIC", "DIGEST"} {
@@ -679,7 +623,7 @@ func TestProxySecretsStayHidden(t *testing.T) {
 	bin := needSquid(t)
 	srv := proxyEmulator(t, true)
 	defer srv.Close()
-	emulatorPEM := pemOf(srv.Certificate())
+	emulatorPEM := testdb.PEM(srv.Certificate().Raw)
 	sq := startSquid(t, bin, "BASIC", emulatorPEM)
 	both := append(append([]byte{}, emulatorPEM...), sq.caPEM...)
 
@@ -738,7 +682,7 @@ func TestProxySquidDigestConcurrent(t *testing.T) {
 	bin := needSquid(t)
 	srv := proxyEmulator(t, true)
 	defer srv.Close()
-	emulatorPEM := pemOf(srv.Certificate())
+	emulatorPEM := testdb.PEM(srv.Certificate().Raw)
 	sq := startSquid(t, bin, "DIGEST", emulatorPEM)
 	for _, ssl := range []string{"NEVER", "TUNNEL"} {
 		t.Run(ssl, func(t *testing.T) {

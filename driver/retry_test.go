@@ -2,13 +2,13 @@ package driver_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -18,17 +18,11 @@ import (
 // and max_retries=20 fails within about that time with Twilio's 429, not
 // at its context's deadline.
 func TestRetryTimeoutFromDSN(t *testing.T) {
-	srv := twiliotest.NewServer(twiliotest.WithFaults(twiliotest.Faults{TooManyRequests: 1}))
-	defer srv.Close()
-	db, err := sql.Open("twilio", srv.DSN()+"&nodes=50&max_retries=20&retry_timeout=300ms")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, srv := testdb.Open(t, testdb.Emulator(twiliotest.WithFaults(twiliotest.Faults{TooManyRequests: 1})), testdb.DSN("nodes=50&max_retries=20&retry_timeout=300ms"))
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	start := time.Now()
-	_, err = db.QueryContext(ctx, "SELECT Sid FROM Calls LIMIT 1")
+	_, err := db.QueryContext(ctx, "SELECT Sid FROM Calls LIMIT 1")
 	took := time.Since(start)
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("retried for %v, until the context's deadline: retry_timeout=300ms was not applied", took)

@@ -1,27 +1,18 @@
 package driver_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 
 	"github.com/twiliosql/twiliosql/driver"
-	"github.com/twiliosql/twiliosql/twiliotest"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 func TestWriteSafety(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
-	openWith := func(mutate func(*driver.Config)) *driverDB {
-		cfg, err := driver.ParseDSN(srv.DSN())
-		if err != nil {
-			t.Fatal(err)
-		}
-		mutate(cfg)
-		db, err := driver.OpenDB(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return &driverDB{db}
+	srv := testdb.Server(t)
+	openWith := func(mutate func(*driver.Config)) *sql.DB {
+		return testdb.New(t, testdb.Shared(srv), testdb.Configure(mutate)).DB
 	}
 	strict := openWith(func(*driver.Config) {})
 	small := openWith(func(c *driver.Config) { c.MaxWriteRows = 2 })
@@ -29,7 +20,7 @@ func TestWriteSafety(t *testing.T) {
 
 	tests := []struct {
 		name     string
-		db       *driverDB
+		db       *sql.DB
 		sql      string
 		err      string
 		requests int // requests sent before the refusal

@@ -2,7 +2,6 @@ package driver_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -20,7 +20,7 @@ import (
 // UpdateCall, PageCall, DeleteCall all pass Content-Type
 // application/x-www-form-urlencoded), and no others.
 func TestSDKHeadersOfEveryMethod(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	ctx := context.Background()
 	steps := []struct {
 		name, query string
@@ -38,7 +38,7 @@ func TestSDKHeadersOfEveryMethod(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
-		if _, err := scanAll(rows); err != nil {
+		if _, err := testdb.ScanAll(rows); err != nil {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		reqs := srv.Requests()
@@ -93,12 +93,8 @@ func (f *fakeT) end() string {
 func TestSpecViolationOfAStatementFailsTheTest(t *testing.T) {
 	ft := &fakeT{}
 	srv := twiliotest.NewTestServer(ft)
-	db, err := sql.Open("twilio", srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = db.Exec("UPDATE Calls SET Status = 'finished' WHERE Sid = ?", twiliotest.FeedbackCallSid)
+	db := testdb.OpenDSN(t, srv.DSN())
+	_, err := db.Exec("UPDATE Calls SET Status = 'finished' WHERE Sid = ?", twiliotest.FeedbackCallSid)
 	if err == nil || !strings.Contains(err.Error(), "20001") || !strings.Contains(err.Error(), "UpdateCall") || !strings.Contains(err.Error(), "finished") {
 		t.Errorf("err = %v, want Twilio's 400 / 20001 naming UpdateCall, Status and the value", err)
 	}
@@ -114,7 +110,7 @@ func TestSpecViolationOfAStatementFailsTheTest(t *testing.T) {
 // with every filter the catalog pushes down, pass the spec validator: any
 // violation fails this test (NewTestServer).
 func TestSpecEveryTableUnderTheValidator(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	ctx := context.Background()
 	var lastCols []string
 	run := func(q string, args ...any) [][]any {
@@ -124,7 +120,7 @@ func TestSpecEveryTableUnderTheValidator(t *testing.T) {
 			t.Fatalf("%s %v: %v", q, args, err)
 		}
 		lastCols, _ = rows.Columns()
-		out, err := scanAll(rows)
+		out, err := testdb.ScanAll(rows)
 		if err != nil {
 			t.Fatalf("%s %v: %v", q, args, err)
 		}
@@ -232,17 +228,8 @@ func (s stripContentType) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestSpecDroppedContentTypeFailsTheTest(t *testing.T) {
 	ft := &fakeT{}
 	srv := twiliotest.NewTestServer(ft)
-	cfg, err := driver.ParseDSN(srv.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Transport = stripContentType{http.DefaultTransport}
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", "hi")
+	db := testdb.OpenDSN(t, srv.DSN(), func(c *driver.Config) { c.Transport = stripContentType{http.DefaultTransport} })
+	_, err := db.Exec("INSERT INTO Messages (`From`, `To`, Body) VALUES (?, ?, ?)", twiliotest.WhatsAppSender, "whatsapp:+15005550006", "hi")
 	if err == nil || !strings.Contains(err.Error(), "21604") {
 		t.Errorf("err = %v, want Twilio's 21604 (no To read)", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -31,7 +32,7 @@ func strs(rows [][]any) [][]string {
 }
 
 func TestMetadata(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	tables := [][]string{{"Calls"}, {"Messages"}, {"Recordings"}, {"InboundPhoneNumbers"}, {"OutgoingCallerIds"}, {"Feedback"}, {"FeedbackSummary"}}
 	tests := []struct {
 		sql  string
@@ -70,8 +71,8 @@ func TestMetadata(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			srv.ResetRequests()
-			cols, rows := queryAll(t, db, tt.sql)
-			if got := requestLines(srv); len(got) != 0 {
+			cols, rows := testdb.Query(t, db, tt.sql)
+			if got := testdb.RequestLines(srv); len(got) != 0 {
 				t.Errorf("the catalog made requests: %q", got)
 			}
 			if tt.cols != nil && !reflect.DeepEqual(cols, tt.cols) {
@@ -92,7 +93,7 @@ func TestMetadata(t *testing.T) {
 }
 
 func TestExplainSendsNothing(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	for _, q := range []string{
 		"EXPLAIN SELECT * FROM Calls WHERE Status IN ('busy', 'failed') AND Duration > 3 ORDER BY Sid LIMIT 5",
 		"EXPLAIN SELECT c.Sid, COUNT(r.Sid) FROM Calls c LEFT JOIN Recordings r ON r.CallSid = c.Sid GROUP BY c.Sid HAVING COUNT(r.Sid) > 1",
@@ -104,11 +105,11 @@ func TestExplainSendsNothing(t *testing.T) {
 	} {
 		t.Run(q, func(t *testing.T) {
 			srv.ResetRequests()
-			cols, rows := queryAll(t, db, q)
+			cols, rows := testdb.Query(t, db, q)
 			if want := []string{"step", "operation", "method", "path", "params", "requests", "detail"}; !reflect.DeepEqual(cols, want) {
 				t.Errorf("columns = %q", cols)
 			}
-			if got := requestLines(srv); len(got) != 0 {
+			if got := testdb.RequestLines(srv); len(got) != 0 {
 				t.Errorf("EXPLAIN made requests: %q", got)
 			}
 			if len(rows) < 2 || rows[len(rows)-1][1] != "total" {
@@ -116,7 +117,7 @@ func TestExplainSendsNothing(t *testing.T) {
 			}
 		})
 	}
-	_, rows := queryAll(t, db, "EXPLAIN DELETE FROM Calls WHERE Status = 'failed'")
+	_, rows := testdb.Query(t, db, "EXPLAIN DELETE FROM Calls WHERE Status = 'failed'")
 	joined := fmt.Sprint(strs(rows))
 	for _, want := range []string{"target: list Calls", "Status=failed", "DELETE", "Calls/{Sid}.json"} {
 		if !strings.Contains(joined, want) {
@@ -126,7 +127,7 @@ func TestExplainSendsNothing(t *testing.T) {
 }
 
 func TestResultColumnNames(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	tests := []struct {
 		sql  string
 		cols []string
@@ -137,7 +138,7 @@ func TestResultColumnNames(t *testing.T) {
 		{"SELECT Sender FROM Messages LIMIT 1", []string{"From"}},
 	}
 	for _, tt := range tests {
-		cols, rows := queryAll(t, db, tt.sql)
+		cols, rows := testdb.Query(t, db, tt.sql)
 		if tt.cols != nil && !reflect.DeepEqual(cols, tt.cols) {
 			t.Errorf("%s: columns = %q, want %q", tt.sql, cols, tt.cols)
 		}
@@ -145,14 +146,14 @@ func TestResultColumnNames(t *testing.T) {
 			t.Errorf("%s: no row", tt.sql)
 		}
 	}
-	cols, rows := queryAll(t, db, "SELECT r.*, c.Status FROM Recordings r JOIN Calls c ON c.Sid = r.CallSid WHERE r.Sid = '"+twiliotest.RecordingSid+"'")
+	cols, rows := testdb.Query(t, db, "SELECT r.*, c.Status FROM Recordings r JOIN Calls c ON c.Sid = r.CallSid WHERE r.Sid = '"+twiliotest.RecordingSid+"'")
 	if len(cols) != 20 || cols[19] != "Status" || len(rows) != 1 {
 		t.Errorf("r.*, c.Status: %d columns %q, %d rows", len(cols), cols, len(rows))
 	}
 }
 
 func TestSQLErrors(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	tests := []struct{ sql, want string }{
 		{"WITH RECURSIVE x AS (SELECT Sid FROM Calls) SELECT * FROM x", "WITH RECURSIVE is not supported"},
 		{"SELECT Sid, ROW_NUMBER() OVER (ORDER BY Sid) FROM Calls", "window functions (… OVER (…)) are not supported: use GROUP BY"},
@@ -194,13 +195,13 @@ func TestSQLErrors(t *testing.T) {
 }
 
 func TestListArgumentsAndConcurrency(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	srv.ResetRequests()
-	_, rows := queryAll(t, db, "SELECT Sid FROM Calls WHERE Status IN ::st", sql.Named("st", []string{"busy", "failed"}))
+	_, rows := testdb.Query(t, db, "SELECT Sid FROM Calls WHERE Status IN ::st", sql.Named("st", []string{"busy", "failed"}))
 	if len(rows) != 21 {
 		t.Errorf("busy or failed: %d rows, want 21", len(rows))
 	}
-	if got := requestLines(srv); len(got) != 2 {
+	if got := testdb.RequestLines(srv); len(got) != 2 {
 		t.Errorf("requests = %q, want one listing per value", got)
 	}
 	// One prepared join with a subquery, run from several goroutines.

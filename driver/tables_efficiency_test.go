@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 // TestNestedAndSubaccountEfficiency counts the requests of the queries of
 // issue 12: each reads only the collections it needs.
 func TestNestedAndSubaccountEfficiency(t *testing.T) {
-	db, srv := open(t)
+	db, srv := testdb.Open(t)
 	day := srv.Now().Add(-24 * time.Hour).UTC().Format(time.DateOnly)
 	next := srv.Now().UTC().Format(time.DateOnly)
 	subs := len(srv.SubaccountSids())
@@ -62,7 +64,7 @@ func TestNestedAndSubaccountEfficiency(t *testing.T) {
 // EXPLAIN shows the parents listed first when a nested table lacks its
 // parent's key, and the path filled when the query gives it.
 func TestExplainNested(t *testing.T) {
-	db, _ := open(t)
+	db, _ := testdb.Open(t)
 	for _, tt := range []struct{ sql, want string }{
 		{"EXPLAIN SELECT * FROM ConferenceParticipants", "one listing per row of step 1 (ConferenceSid = its Sid)"},
 		{"EXPLAIN SELECT * FROM ConferenceParticipants WHERE ConferenceSid = 'CF0123456789abcdef0123456789abcdef'", "Conferences/CF0123456789abcdef0123456789abcdef/Participants.json"},

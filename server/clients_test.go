@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
 )
 
@@ -63,7 +64,7 @@ func TestMariaDBClient(t *testing.T) {
 	if !strings.Contains(out, "Field\tType\tNull\tKey\tDefault\tExtra\nSid\tvarchar\tYES\tPRI\tNULL\t\n") {
 		t.Errorf("DESCRIBE Calls:\n%s", out)
 	}
-	_, want := query(t, ts.direct, "SELECT Status, COUNT(*) AS n FROM Calls GROUP BY Status ORDER BY Status")
+	_, want := testdb.Strings(t, ts.direct, "SELECT Status, COUNT(*) AS n FROM Calls GROUP BY Status ORDER BY Status")
 	var lines []string
 	for _, r := range want {
 		lines = append(lines, strings.Join(r, "\t"))
@@ -254,7 +255,7 @@ func TestNodeMySQL2(t *testing.T) {
 	if len(got.Tables) != len(schema.Tables()) || !reflect.DeepEqual(got.TablesColumn, []string{"Tables_in_twilio"}) {
 		t.Errorf("SHOW TABLES: %q %q", got.Tables, got.TablesColumn)
 	}
-	_, want := query(t, ts.direct, "SELECT Sid, Status, Duration, Price FROM Calls WHERE Duration > ? ORDER BY Sid LIMIT 5", 10)
+	_, want := testdb.Strings(t, ts.direct, "SELECT Sid, Status, Duration, Price FROM Calls WHERE Duration > ? ORDER BY Sid LIMIT 5", 10)
 	for i := range want {
 		if f, err := strconv.ParseFloat(want[i][3], 64); err == nil {
 			want[i][3] = strconv.FormatFloat(f, 'g', -1, 64)

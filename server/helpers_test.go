@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	_ "github.com/go-sql-driver/mysql"
 	"github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -40,18 +40,9 @@ type serverOptions struct {
 
 func startServer(t testing.TB, o serverOptions) *testServer {
 	t.Helper()
-	emu := twiliotest.NewServer(o.emu...)
-	t.Cleanup(emu.Close)
-	cfg, err := driver.ParseDSN(emu.DSN() + o.dsnExtra)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Logger = slog.New(CountRequests(slog.DiscardHandler))
-	db, err := driver.OpenDB(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	h := testdb.New(t, testdb.Emulator(o.emu...), testdb.DSN(o.dsnExtra),
+		testdb.Configure(func(c *driver.Config) { c.Logger = slog.New(CountRequests(slog.DiscardHandler)) }))
+	emu, db := h.Emulator, h.DB
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -104,48 +95,6 @@ func requireTool(t testing.TB, path, install string) string {
 		t.Skipf("%s is missing: %s", path, install)
 	}
 	return p
-}
-
-// rowsAsStrings reads every row as strings ("NULL" for NULL).
-func rowsAsStrings(t testing.TB, rows *sql.Rows) ([]string, [][]string) {
-	t.Helper()
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]string
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		r := make([]string, len(cols))
-		for i, v := range vals {
-			r[i] = "NULL"
-			if v.Valid {
-				r[i] = v.String
-			}
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return cols, out
-}
-
-func query(t testing.TB, db *sql.DB, q string, args ...any) ([]string, [][]string) {
-	t.Helper()
-	rows, err := db.QueryContext(context.Background(), q, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return rowsAsStrings(t, rows)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

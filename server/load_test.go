@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -63,7 +64,7 @@ func TestLoad50Clients(t *testing.T) {
 	add("metadata", "SHOW FULL COLUMNS FROM Calls")
 	add("metadata", "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE FROM information_schema.columns WHERE TABLE_SCHEMA = 'twilio' ORDER BY TABLE_NAME, ORDINAL_POSITION")
 	ops = append(ops, op{"metadata", "SELECT @@max_allowed_packet, VERSION()", nil, [][]string{{"67108864", ServerVersion}}})
-	_, sids := query(t, ts.direct, "SELECT Sid FROM Messages LIMIT 40")
+	_, sids := testdb.Strings(t, ts.direct, "SELECT Sid FROM Messages LIMIT 40")
 	for _, s := range sids {
 		add("lookup", "SELECT Sid, Status, Body, `From`, `To`, Price FROM Messages WHERE Sid = ?", s[0])
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	_ "github.com/twiliosql/twiliosql/driver"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
@@ -224,7 +225,7 @@ func TestIntrospection(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cols, got := rowsAsStrings(t, rows)
+			cols, got := testdb.ScanStrings(t, rows)
 			if c.cols != nil && !reflect.DeepEqual(cols, c.cols) {
 				t.Errorf("columns %q, want %q", cols, c.cols)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
@@ -123,7 +124,7 @@ func TestTable(t *testing.T) {
 
 func TestInsertPrintsNewSid(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	before := srv.Count("Messages")
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "--format", "csv", "-e",
 		"INSERT INTO Messages (`From`, `To`, Body) VALUES ('"+twiliotest.WhatsAppSender+"', 'whatsapp:+15005550006', 'hello from the CLI')")
@@ -169,7 +170,7 @@ func TestUpdatePrintsRow(t *testing.T) {
 
 func TestDeletePrintsCount(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "-e", "DELETE FROM Calls WHERE Sid = '"+twiliotest.DeletableCallSid+"'")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr: %s", code, errOut)
@@ -184,7 +185,7 @@ func TestDeletePrintsCount(t *testing.T) {
 
 func TestSyntaxError(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	code, out, errOut := cli(t, "", "--dsn", srv.DSN(), "-e", "SELEC Sid FROM Calls")
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -202,7 +203,7 @@ func TestSyntaxError(t *testing.T) {
 
 func TestErrorsNeverPrintTheDSN(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	const token = "0123456789abcdef0123456789abcdef" // not the emulator's
 	dsn := strings.Replace(srv.DSN(), srv.AuthToken, token, 1)
 	code, _, errOut := cli(t, "", "--dsn", dsn, "-e", "SELECT Sid FROM Calls LIMIT 1")
@@ -220,7 +221,7 @@ func TestErrorsNeverPrintTheDSN(t *testing.T) {
 
 func TestStatementsFromStdin(t *testing.T) {
 	noEnv(t)
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	script := `-- a comment; with a semicolon
 SELECT Sid FROM Recordings WHERE Sid = '` + twiliotest.RecordingSid + `';
 SELECT Sid, Status
@@ -321,7 +322,7 @@ func TestCanceled(t *testing.T) {
 }
 
 func TestInteractive(t *testing.T) {
-	srv := twiliotest.NewTestServer(t)
+	srv := testdb.Server(t)
 	t.Setenv("TWILIO_ACCOUNT_SID", "")
 	db, closeDB, err := openDB(srv.DSN(), new(bytes.Buffer))
 	if err != nil {

@@ -5,11 +5,11 @@ import (
 	"context"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/examples/internal/exampletest"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 func TestRun(t *testing.T) {
-	db, srv := exampletest.DB(t)
+	db, srv := testdb.Open(t)
 	before := srv.Count("Calls")
 	var out bytes.Buffer
 	if err := run(context.Background(), db, &out); err != nil {

@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/examples/internal/exampletest"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 func TestRun(t *testing.T) {
-	db, srv := exampletest.DB(t)
+	db, srv := testdb.Open(t)
 	srv.ResetRequests()
 	var out bytes.Buffer
 	if err := run(context.Background(), db, &out); err != nil {
@@ -26,7 +26,7 @@ func TestRun(t *testing.T) {
 }
 
 func TestNotFound(t *testing.T) {
-	db, _ := exampletest.DB(t)
+	db, _ := testdb.Open(t)
 	if _, err := db.Exec("DELETE FROM Recordings WHERE Sid = ?", recordingSid); err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/examples/internal/exampletest"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 func TestRun(t *testing.T) {
-	db, srv := exampletest.DB(t)
+	db, srv := testdb.Open(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), db, &out); err != nil {
 		t.Fatal(err)

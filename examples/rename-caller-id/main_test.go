@@ -6,12 +6,12 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/twiliosql/twiliosql/examples/internal/exampletest"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 
 func TestRun(t *testing.T) {
-	db, _ := exampletest.DB(t)
+	db, _ := testdb.Open(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), db, &out); err != nil {
 		t.Fatal(err)

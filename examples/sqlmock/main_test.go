@@ -11,14 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twiliosql/twiliosql/examples/internal/exampletest"
 	"github.com/twiliosql/twiliosql/examples/sqlmock/app"
+	"github.com/twiliosql/twiliosql/internal/testdb"
 )
 
 // TestRun is the integration test of package app: the same query on the
 // driver and the emulator.
 func TestRun(t *testing.T) {
-	db, _ := exampletest.DB(t)
+	db, _ := testdb.Open(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), db, &out); err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestRun(t *testing.T) {
 // answer is the one computed here from every failed call, sorted and cut
 // to the window in Go rather than by the query.
 func TestRetryNumbersOnEmulator(t *testing.T) {
-	db, _ := exampletest.DB(t)
+	db, _ := testdb.Open(t)
 	got, err := app.RetryNumbers(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
