@@ -483,11 +483,12 @@ func (s *aggState) result(a *aggregate) driver.Value {
 	return s.val
 }
 
-// aggregate reads every row of src that passes WHERE, groups them and
-// returns the groups that pass HAVING, sorted and limited.
-func (p *selectPlan) aggregate(ctx context.Context, src exec.Source) (*exec.Rows, error) {
+// groupRows reads every row of src that passes filter (WHERE) and returns
+// one row per group: its keys, its select slots and its aggregates (see
+// grouping). It closes src.
+func (p *selectPlan) groupRows(ctx context.Context, src exec.Source, filter eval.EvalFunc) ([][]driver.Value, error) {
 	g := p.group
-	stream := &exec.Rows{Ctx: ctx, Src: src, Filter: p.filter, Limit: -1,
+	stream := &exec.Rows{Ctx: ctx, Src: src, Filter: filter, Limit: -1,
 		Project: []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
 	defer stream.Close()
 	type group struct {
@@ -554,9 +555,5 @@ func (p *selectPlan) aggregate(ctx context.Context, src exec.Source) (*exec.Rows
 		}
 		out = append(out, row)
 	}
-	rows := &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{Rows: out}, Filter: p.having, Project: p.project, Offset: p.offset, Limit: p.limit}
-	if p.holdsRows() {
-		return p.gather(rows)
-	}
-	return rows, nil
+	return out, nil
 }

@@ -66,6 +66,9 @@ type explainer struct {
 	// cachedStep is the last step the cache answers now (0: none): the
 	// slices of a range scan whose first page is cached were read with it.
 	cachedStep int
+	// subSteps is the step of each subquery's last request, for the steps
+	// that use its values.
+	subSteps map[*subquery]int
 }
 
 func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
@@ -130,7 +133,7 @@ func paramsText(q url.Values) string {
 
 // explainRows plans the statement and describes the plan.
 func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args) (*exec.Rows, error) {
-	x := &explainer{cache: env.Client}
+	x := &explainer{cache: env.Client, subSteps: map[*subquery]int{}}
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
 		p, err := planQuery(st, env, a)
@@ -171,86 +174,6 @@ func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args)
 		project[i] = columnAt(i)
 	}
 	return &exec.Rows{Ctx: ctx, Cols: ExplainColumns, Src: &exec.SliceSource{Rows: x.rows}, Project: project, Limit: -1}, nil
-}
-
-// explain describes a SELECT's steps; prefix marks a subquery's.
-func (p *selectPlan) explain(x *explainer, prefix string) {
-	if p.limit == 0 {
-		x.add(prefix+"limit", "", "", nil, exactly(0), "LIMIT 0: nothing to read, no request")
-		return
-	}
-	subSteps := map[*subquery]int{}
-	for _, sub := range p.subs.list {
-		sub.plan.explain(x, prefix+"subquery: ")
-		subSteps[sub] = len(x.rows)
-	}
-	d := p.items[p.drive]
-	limitPushed := len(p.items) == 1 && !d.local() && p.pageSize < p.env().PageSize
-	p.explainAccess(x, prefix, d, p.access, p.pageSize, limitPushed, subSteps)
-	// The most driving rows there can be, when Sids bound them.
-	outer := -1
-	if p.access.bySid && p.access.deferred == nil {
-		outer = len(p.access.sids)
-	}
-	for _, st := range p.joins {
-		st.explain(x, prefix, p.env().PageSize, outer)
-	}
-	p.explainCorrelated(x, prefix)
-	if p.where != nil || len(p.joins) > 0 {
-		detail := ""
-		if p.where != nil {
-			detail = "WHERE " + eval.ExprText(p.where) + " is checked on every row"
-		}
-		for _, it := range p.items[1:] {
-			if it.on != nil && !it.left {
-				if detail != "" {
-					detail += "; "
-				}
-				detail += "ON " + eval.ExprText(it.on) + " is checked on every joined row"
-			}
-		}
-		if detail != "" {
-			x.add(prefix+"filter", "", "", nil, exactly(0), detail)
-		}
-	}
-	if g := p.group; g != nil {
-		var keys, aggs []string
-		for _, k := range g.keys {
-			keys = append(keys, k.text)
-		}
-		for _, a := range g.aggs {
-			aggs = append(aggs, a.text)
-		}
-		detail := "one group"
-		if len(keys) > 0 {
-			detail = "GROUP BY " + strings.Join(keys, ", ")
-		}
-		if len(aggs) > 0 {
-			detail += "; computing " + strings.Join(aggs, ", ")
-		}
-		x.add(prefix+"group", "", "", nil, exactly(0), detail)
-		if p.having != nil {
-			x.add(prefix+"having", "", "", nil, exactly(0), "HAVING is checked on every group")
-		}
-	}
-	if p.distinct {
-		x.add(prefix+"distinct", "", "", nil, exactly(0), "duplicate result rows are removed")
-	}
-	explainSort(x, prefix, p.order)
-	if p.limit >= 0 || p.offset > 0 {
-		detail := limitText(p.limit, p.offset)
-		switch {
-		case limitPushed:
-			detail += fmt.Sprintf(": Twilio answers the WHERE exactly, so PageSize=%d and no further page", p.pageSize)
-		case p.streaming:
-			detail += ": reading stops once the rows are found, and keys are looked up row by row"
-		case p.holdsRows() || p.group != nil:
-			detail += ": applied after every row is read"
-		default:
-			detail += ": reading stops once the rows are found"
-		}
-		x.add(prefix+"limit", "", "", nil, exactly(0), detail)
-	}
 }
 
 // explainSort adds the sort step of an ORDER BY, if there is one.

@@ -342,47 +342,6 @@ func (p *selectPlan) planLimit(l *sqlparser.Limit, c *eval.Compiler) error {
 	return err
 }
 
-// open runs the subqueries, starts the scan and fetches its first page (or
-// first resource), so errors surface in QueryContext.
-func (p *selectPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
-	if p.limit == 0 {
-		// LIMIT 0 asks for nothing; it costs no request.
-		return &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{}, Project: p.project, Limit: 0}, nil
-	}
-	if err := p.subs.run(ctx, env); err != nil {
-		return nil, err
-	}
-	d := p.items[p.drive]
-	acc := p.access.resolve(d.table)
-	src, err := openSource(ctx, env, d, acc, p.pageSize, p.holdsRows() || p.group != nil)
-	if err != nil {
-		return nil, err
-	}
-	// The first page is in hand: the rest may be prefetched or split.
-	src = p.scanAhead(ctx, env, src, acc)
-	if len(p.joins) > 0 {
-		js := &joinSource{plan: p, env: env, outer: src}
-		if err := js.prime(ctx); err != nil {
-			src.Close()
-			return nil, err
-		}
-		src = js
-	}
-	if p.countsKeys() {
-		if src, err = p.countKeys(ctx, src); err != nil {
-			return nil, err
-		}
-	}
-	if p.group != nil {
-		return p.aggregate(ctx, src)
-	}
-	rows := &exec.Rows{Ctx: ctx, Cols: p.columns, Src: src, Filter: p.filter, Project: p.project, Offset: p.offset, Limit: p.limit}
-	if p.holdsRows() {
-		return p.gather(rows)
-	}
-	return rows, nil
-}
-
 // openSource reads one table with an access, fetching the first page.
 func openSource(ctx context.Context, env *exec.Env, it *fromItem, acc access, pageSize int, fresh bool) (exec.Source, error) {
 	t := it.table
