@@ -91,7 +91,7 @@ func fnLastDay(a []driver.Value) (driver.Value, error) {
 	if !ok {
 		return nil, nil
 	}
-	return time.Date(t.Year(), t.Month(), monthDays(t.Month(), t.Year()), 0, 0, 0, 0, time.UTC), nil
+	return time.Date(t.Year(), t.Month(), daysInMonth(t.Month(), t.Year()), 0, 0, 0, 0, time.UTC), nil
 }
 
 // fnMakeDate is MAKEDATE(year, dayofyear): two-digit years as MySQL reads
@@ -541,7 +541,7 @@ func strToDate(s, format string) (t time.Time, hasTime, ok bool) {
 	if !hasDateSpecifier(format) {
 		year, month, day = 1, 1, 1 // a TIME: the date is not read
 	}
-	if month < 1 || month > 12 || day < 1 || day > monthDays(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+	if month < 1 || month > 12 || day < 1 || day > daysInMonth(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false, false
 	}
 	return time.Date(year, time.Month(month), day, hour, minute, sec, micro*1000, time.UTC), hasTime, true

@@ -50,7 +50,7 @@ func addInterval(t time.Time, unit string, n int64) (time.Time, bool) {
 		if total < 0 {
 			return time.Time{}, false
 		}
-		d := min(t.Day(), monthDays(m, y))
+		d := min(t.Day(), daysInMonth(m, y))
 		r := time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 		return r, inDatetimeRange(r)
 	}
@@ -84,8 +84,8 @@ func isDateValued(t Typed) bool {
 	return perr == nil
 }
 
-// monthDays is the number of days in month m of year (the page decoder has
+// daysInMonth is the number of days in month m of year (the page decoder has
 // its own daysIn: it is tuned separately).
-func monthDays(m time.Month, year int) int {
+func daysInMonth(m time.Month, year int) int {
 	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
