@@ -9,10 +9,10 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// Query nodes. The nodes added for derived tables, UNION and correlated
-// subqueries keep a node's shape apart from how it runs, the way
-// go-mysql-server keeps sql/plan apart from sql/rowexec, as a step toward
-// one plan/exec split for the whole planner:
+// Query nodes. Besides a SELECT's chain of nodes (node.go), the nodes for
+// derived tables, UNION and correlated subqueries keep a node's shape apart
+// from how it runs, the way go-mysql-server keeps sql/plan apart from
+// sql/rowexec:
 //
 //	union.go       unionPlan: branches, kinds of union, ORDER BY, LIMIT
 //	union_exec.go  unionSource: branch after branch, duplicates removed

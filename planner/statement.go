@@ -1,7 +1,3 @@
-// Package planner turns SQL into the fewest Twilio requests that answer it:
-// filters the list endpoint serves become query parameters, Sid lookups
-// become single fetches, and everything else is evaluated here on rows that
-// stream page by page.
 package planner
 
 import (
