@@ -55,7 +55,7 @@ type aggContext struct {
 
 func (a *aggContext) slotOfAgg(i int) int { return len(a.g.keys) + a.g.nSelect + i }
 
-// resolve finds a column of a group's row: a grouped column, or (in HAVING
+// Resolve finds a column of a group's row: a grouped column, or (in HAVING
 // and ORDER BY) a select alias.
 func (a *aggContext) Resolve(col *sqlparser.ColName) (int, schema.Column, error) {
 	idx, column, err := a.scope.Resolve(col)
@@ -79,7 +79,7 @@ func (a *aggContext) Resolve(col *sqlparser.ColName) (int, schema.Column, error)
 	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", eval.ExprText(col), eval.ExprText(col), eval.ExprText(col), eval.ExprText(col))
 }
 
-// matchKey reads a GROUP BY expression (not a bare column) from its slot,
+// MatchKey reads a GROUP BY expression (not a bare column) from its slot,
 // or a column functionally dependent on a grouped key.
 func (a *aggContext) MatchKey(e sqlparser.Expr) (eval.Typed, bool) {
 	switch x := e.(type) {
@@ -135,7 +135,7 @@ func (a *aggContext) add(agg *aggregate) eval.Typed {
 	}}
 }
 
-// aggregate compiles COUNT, SUM, AVG, MIN, MAX and ANY_VALUE.
+// Aggregate compiles COUNT, SUM, AVG, MIN, MAX and ANY_VALUE.
 func (a *aggContext) Aggregate(x *sqlparser.FuncExpr) (eval.Typed, error) {
 	name := x.Name.Lowered()
 	agg := &aggregate{name: name, distinct: x.Distinct, text: eval.ExprText(x)}
@@ -183,7 +183,7 @@ func (a *aggContext) Aggregate(x *sqlparser.FuncExpr) (eval.Typed, error) {
 	return a.add(agg), nil
 }
 
-// groupConcat compiles GROUP_CONCAT([DISTINCT] expr, … [ORDER BY …] [SEPARATOR s]).
+// GroupConcat compiles GROUP_CONCAT([DISTINCT] expr, … [ORDER BY …] [SEPARATOR s]).
 func (a *aggContext) GroupConcat(x *sqlparser.GroupConcatExpr) (eval.Typed, error) {
 	agg := &aggregate{name: "group_concat", distinct: x.Distinct != "", typ: schema.String, sep: ",", text: eval.ExprText(x)}
 	if x.Separator != "" {

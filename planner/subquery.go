@@ -191,7 +191,7 @@ func (s *subqueries) subqueryRows(c *eval.Compiler, sub *sqlparser.Subquery, row
 	return func([]driver.Value) (*subquery, error) { return q, nil }, q.plan.resultColumns(), nil
 }
 
-// inSubquery compiles "x [NOT] IN (SELECT …)".
+// InSubquery compiles "x [NOT] IN (SELECT …)".
 func (s *subqueries) InSubquery(c *eval.Compiler, left eval.Typed, sub *sqlparser.Subquery, negate bool) (eval.Typed, error) {
 	get, cols, err := s.subqueryRows(c, sub, -1)
 	if err != nil {
@@ -217,7 +217,7 @@ func (s *subqueries) InSubquery(c *eval.Compiler, left eval.Typed, sub *sqlparse
 	}}, nil
 }
 
-// scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
+// ScalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
 // an error with more than one.
 func (s *subqueries) ScalarSubquery(c *eval.Compiler, sub *sqlparser.Subquery) (eval.Typed, error) {
 	get, cols, err := s.subqueryRows(c, sub, 2)
@@ -242,7 +242,7 @@ func (s *subqueries) ScalarSubquery(c *eval.Compiler, sub *sqlparser.Subquery) (
 	}}, nil
 }
 
-// exists compiles "EXISTS (SELECT …)" (uncorrelated).
+// Exists compiles "EXISTS (SELECT …)" (uncorrelated).
 func (s *subqueries) Exists(c *eval.Compiler, x *sqlparser.ExistsExpr) (eval.Typed, error) {
 	get, _, err := s.subqueryRows(c, x.Subquery, 1)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// args are a statement's bound arguments. The parser turns each "?" into
+// Args are a statement's bound arguments. The parser turns each "?" into
 // ":v1", ":v2"…; ":name" stays. Values are bound into the plan, never spliced
 // into SQL text.
 type Args []driver.NamedValue
@@ -32,7 +32,7 @@ func (a Args) lookup(placeholder string) (driver.Value, error) {
 	return nil, fmt.Errorf("twilio: no argument named %q was given: pass sql.Named(%q, value)", name, name)
 }
 
-// positional reads the parser's names for "?" placeholders: v1, v2, ….
+// Positional reads the parser's names for "?" placeholders: v1, v2, ….
 func Positional(name string) (int, bool) {
 	if len(name) < 2 || name[0] != 'v' {
 		return 0, false

@@ -14,10 +14,10 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// evalFunc computes an expression over one row of column values.
+// EvalFunc computes an expression over one row of column values.
 type EvalFunc func(row []driver.Value) (driver.Value, error)
 
-// typed is a compiled expression with the SQL type of its result.
+// Typed is a compiled expression with the SQL type of its result.
 type Typed struct {
 	Eval EvalFunc
 	Typ  schema.Type
@@ -26,12 +26,12 @@ type Typed struct {
 	Constant bool
 }
 
-// resolver maps column references to row indexes.
+// Resolver maps column references to row indexes.
 type Resolver interface {
 	Resolve(col *sqlparser.ColName) (int, schema.Column, error)
 }
 
-// compiler turns parsed expressions into evalFuncs, binding arguments.
+// Compiler turns parsed expressions into evalFuncs, binding arguments.
 type Compiler struct {
 	Cols Resolver
 	Args Args
@@ -45,26 +45,26 @@ type Compiler struct {
 	Work *workBudget
 }
 
-// subqueryPlanner plans the subqueries an expression holds. A subquery is a
+// Subqueries plans the subqueries an expression holds. A subquery is a
 // query plan, so the planner implements it; the compiler only asks.
 type Subqueries interface {
-	// inSubquery compiles "left [NOT] IN (SELECT …)".
+	// InSubquery compiles "left [NOT] IN (SELECT …)".
 	InSubquery(c *Compiler, left Typed, sub *sqlparser.Subquery, negate bool) (Typed, error)
-	// scalarSubquery compiles "(SELECT …)" used as a value.
+	// ScalarSubquery compiles "(SELECT …)" used as a value.
 	ScalarSubquery(c *Compiler, sub *sqlparser.Subquery) (Typed, error)
-	// exists compiles "EXISTS (SELECT …)".
+	// Exists compiles "EXISTS (SELECT …)".
 	Exists(c *Compiler, x *sqlparser.ExistsExpr) (Typed, error)
 }
 
-// aggregator compiles over a group's row: the planner's GROUP BY
+// Aggregator compiles over a group's row: the planner's GROUP BY
 // implements it.
 type Aggregator interface {
-	// matchKey reads a GROUP BY expression, or a column functionally
+	// MatchKey reads a GROUP BY expression, or a column functionally
 	// dependent on a grouped key, from its slot of the group's row.
 	MatchKey(e sqlparser.Expr) (Typed, bool)
-	// aggregate compiles an aggregate call such as COUNT(*).
+	// Aggregate compiles an aggregate call such as COUNT(*).
 	Aggregate(x *sqlparser.FuncExpr) (Typed, error)
-	// groupConcat compiles GROUP_CONCAT(…).
+	// GroupConcat compiles GROUP_CONCAT(…).
 	GroupConcat(x *sqlparser.GroupConcatExpr) (Typed, error)
 }
 
@@ -89,7 +89,7 @@ func typeOf(v driver.Value) schema.Type {
 	return schema.String
 }
 
-// value evaluates a constant expression (a literal, an argument, arithmetic
+// Value evaluates a constant expression (a literal, an argument, arithmetic
 // on them) with no row.
 func (c *Compiler) Value(e sqlparser.Expr) (driver.Value, error) {
 	t, err := c.Expr(e)
@@ -363,7 +363,7 @@ var comparators = map[string]func(int) bool{
 	sqlparser.GreaterEqualStr:  func(c int) bool { return c >= 0 },
 }
 
-// listValues compiles the right side of IN: a tuple of expressions or a
+// ListValues compiles the right side of IN: a tuple of expressions or a
 // list argument ("::ids", bound to a []string or similar).
 func (c *Compiler) ListValues(e sqlparser.Expr) ([]Typed, error) {
 	switch x := e.(type) {

@@ -7,7 +7,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// exprText is an expression as SQL text for a result column's name, as
+// ExprText is an expression as SQL text for a result column's name, as
 // MySQL names it: column names in the catalog's spelling (the parser lowers
 // some, such as Status), DISTINCT in capitals, no backticks.
 func ExprText(e sqlparser.Expr) string {

@@ -10,7 +10,7 @@ import (
 	"github.com/xwb1989/sqlparser"
 )
 
-// asTime reads a time from a time or a time literal string.
+// AsTime reads a time from a time or a time literal string.
 func AsTime(v driver.Value) (time.Time, bool) {
 	switch x := v.(type) {
 	case time.Time:

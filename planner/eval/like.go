@@ -38,7 +38,7 @@ func CompileLike(pattern string, escape rune) likeMatcher {
 	return m
 }
 
-// match runs the pattern over s with backtracking limited to the last '%',
+// Match runs the pattern over s with backtracking limited to the last '%',
 // which keeps it linear-ish in practice and never exponential.
 func (m likeMatcher) Match(s string) bool {
 	text := make([]rune, 0, utf8.RuneCountInString(s))

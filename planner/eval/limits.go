@@ -14,7 +14,7 @@ const (
 	maxValueBytes = 64 << 20
 )
 
-// statementTextLimit bounds the bytes all string functions of one statement
+// StatementTextLimit bounds the bytes all string functions of one statement
 // produce together (4 GiB, a few seconds of copying): rows stream, so this
 // bounds time rather than memory. A variable so tests can lower it.
 var StatementTextLimit int64 = 64 * maxValueBytes
@@ -23,7 +23,7 @@ var StatementTextLimit int64 = 64 * maxValueBytes
 // rows of a parallel scan are evaluated concurrently, hence the atomic.
 type workBudget struct{ used atomic.Int64 }
 
-// budget is the statement's budget, shared by every expression compiled
+// Budget is the statement's budget, shared by every expression compiled
 // with c or a compiler derived from it.
 func (c *Compiler) Budget() *workBudget {
 	if c.Work == nil {
@@ -38,7 +38,7 @@ func errValueTooLarge(fn string, n int64) error {
 	return fmt.Errorf("twilio: result of %s() would be %d bytes, larger than max_allowed_packet (%d bytes): make the value smaller", strings.ToUpper(fn), n, maxValueBytes)
 }
 
-// checkSize refuses, before it is built, a value of n bytes.
+// CheckSize refuses, before it is built, a value of n bytes.
 func CheckSize(fn string, n int64) error {
 	if n > maxValueBytes || n < 0 {
 		return errValueTooLarge(fn, n)

@@ -19,11 +19,11 @@ import (
 // wrapped value. DECIMALs leave the planner as float64 (Rows.Next), the
 // type database/sql users already get for non-integer results.
 
-// divPrecisionIncrement is MySQL's div_precision_increment default: the
+// DivPrecisionIncrement is MySQL's div_precision_increment default: the
 // scale a division adds to its dividend's.
 const DivPrecisionIncrement = 4
 
-// maxDecimalScale is MySQL's largest DECIMAL scale.
+// MaxDecimalScale is MySQL's largest DECIMAL scale.
 const MaxDecimalScale = 30
 
 // maxDecimalDigits is MySQL's largest DECIMAL precision: 65 digits.
@@ -54,14 +54,14 @@ func decimalDigits(d decimal.Decimal) int {
 	return len(new(big.Int).Abs(d.Coefficient()).String())
 }
 
-// scaleOf is the number of digits after the point MySQL shows.
+// ScaleOf is the number of digits after the point MySQL shows.
 func ScaleOf(d decimal.Decimal) int32 { return max(0, -d.Exponent()) }
 
 // decimalText prints a DECIMAL with its scale, as MySQL does (1.50 stays
 // 1.50).
 func decimalText(d decimal.Decimal) string { return d.StringFixed(ScaleOf(d)) }
 
-// toDecimal reads an exact number; ok is false for NULL, DOUBLE and text.
+// ToDecimal reads an exact number; ok is false for NULL, DOUBLE and text.
 func ToDecimal(v driver.Value) (decimal.Decimal, bool) {
 	switch x := v.(type) {
 	case decimal.Decimal:
@@ -83,7 +83,7 @@ func decimalToInt(d decimal.Decimal) (int64, bool) {
 	return bi.Int64(), true
 }
 
-// outward is the value database/sql receives: DECIMAL as float64.
+// Outward is the value database/sql receives: DECIMAL as float64.
 func Outward(v driver.Value) driver.Value {
 	if d, ok := v.(decimal.Decimal); ok {
 		return d.InexactFloat64()

@@ -67,7 +67,7 @@ func strict(f func(args []driver.Value) (driver.Value, error)) func([]driver.Val
 	}
 }
 
-// functionRegistry is kept sorted by name (a test checks it).
+// FunctionRegistry is kept sorted by name (a test checks it).
 var FunctionRegistry = []sqlFunction{
 	{Name: "abs", Min: 1, Max: 1, typ: sameAs(0), Call: strict(fnAbs), Doc: "ABS(x): the absolute value of x"},
 	{Name: "adddate", Min: 2, Max: 2, Compile: compileDateAdd(false), Doc: "ADDDATE(date, INTERVAL n unit) or ADDDATE(date, days): date plus the interval"},
@@ -179,7 +179,7 @@ func IsAggregate(name string) bool {
 	return ok && f.Aggregate
 }
 
-// functionNames lists every name and alias, upper case, sorted.
+// FunctionNames lists every name and alias, upper case, sorted.
 func FunctionNames() []string {
 	var out []string
 	for n := range functionIndex {

@@ -37,7 +37,7 @@ func parseTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// toFloat converts a value to a number as MySQL does in numeric context:
+// ToFloat converts a value to a number as MySQL does in numeric context:
 // booleans are 0 and 1, strings are read as far as they are numeric.
 func ToFloat(v driver.Value) (float64, bool) {
 	switch x := v.(type) {
@@ -93,7 +93,7 @@ func leadingNumber(s string) float64 {
 	return f
 }
 
-// toInt converts to int64 for LIMIT, OFFSET and integer parameters.
+// ToInt converts to int64 for LIMIT, OFFSET and integer parameters.
 func ToInt(v driver.Value) (int64, bool) {
 	switch x := v.(type) {
 	case int64:
@@ -118,7 +118,7 @@ func ToInt(v driver.Value) (int64, bool) {
 	return 0, false
 }
 
-// truth is MySQL's truth of a value: NULL is unknown (ok false).
+// Truth is MySQL's truth of a value: NULL is unknown (ok false).
 func Truth(v driver.Value) (val, ok bool) {
 	if v == nil {
 		return false, false
@@ -130,7 +130,7 @@ func Truth(v driver.Value) (val, ok bool) {
 	return f != 0, true
 }
 
-// compare orders a and b; ok is false when either is NULL. Mixed types
+// Compare orders a and b; ok is false when either is NULL. Mixed types
 // compare as MySQL does: a time with a string parses the string, numbers
 // with anything compare numerically, strings compare byte by byte.
 func Compare(a, b driver.Value) (int, bool) {
@@ -203,7 +203,7 @@ func BoolInt(b bool) int {
 // formatTime is the SQL text of a time, as MySQL prints a DATETIME.
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") }
 
-// toString is the text of a value in string context.
+// ToString is the text of a value in string context.
 func ToString(v driver.Value) string {
 	switch x := v.(type) {
 	case nil:
@@ -229,7 +229,7 @@ func ToString(v driver.Value) string {
 	return fmt.Sprint(v)
 }
 
-// describe names a value in error messages: its SQL literal, shortened.
+// Describe names a value in error messages: its SQL literal, shortened.
 func Describe(v driver.Value) string {
 	switch x := v.(type) {
 	case nil:

@@ -34,7 +34,7 @@ func NewDecoder(t *schema.Table) *decoder {
 	return d
 }
 
-// decode fills row (len(table.Columns)) from one resource. Fields the
+// Decode fills row (len(table.Columns)) from one resource. Fields the
 // catalog does not know are ignored; fields missing from the answer are NULL.
 // A field given twice keeps its last value.
 func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {

@@ -161,7 +161,7 @@ type parallelScan struct {
 	undated map[string]struct{}
 }
 
-// newParallelScan runs the range scan r, continuing first (the first page
+// NewParallelScan runs the range scan r, continuing first (the first page
 // of its whole range), or returns nil when no page follows that one.
 func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSource) *parallelScan {
 	if r == nil || first.NextURI == "" {
@@ -783,7 +783,7 @@ func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 	}
 }
 
-// close stops the workers, cancelling requests in flight, and waits for them.
+// Close stops the workers, cancelling requests in flight, and waits for them.
 func (p *parallelScan) Close() {
 	p.cancel()
 	p.mu.Lock()

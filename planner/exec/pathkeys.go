@@ -24,7 +24,7 @@ import (
 // is the credentials' account. Everything comes from schema facts (Keys,
 // Parent, ParentColumn, Singleton), nothing from table names.
 
-// needsPathKeys reports whether a listing of t goes through this file.
+// NeedsPathKeys reports whether a listing of t goes through this file.
 func NeedsPathKeys(t *schema.Table, lists []url.Values) bool {
 	if t.Singleton {
 		return true
@@ -44,7 +44,7 @@ func NeedsPathKeys(t *schema.Table, lists []url.Values) bool {
 	return false
 }
 
-// splitKeys takes the path keys out of a listing's query.
+// SplitKeys takes the path keys out of a listing's query.
 func SplitKeys(q url.Values) (keys map[string]string, rest url.Values) {
 	keys, rest = map[string]string{}, url.Values{}
 	for p, vs := range q {
@@ -59,7 +59,7 @@ func SplitKeys(q url.Values) (keys map[string]string, rest url.Values) {
 	return keys, rest
 }
 
-// keyedPath fills a path's placeholders but {Sid}; ok is false when one
+// KeyedPath fills a path's placeholders but {Sid}; ok is false when one
 // stays unfilled. {AccountSid} given and not the client's makes the path
 // absolute, under that account.
 func KeyedPath(client *rest.Client, t *schema.Table, path string, keys map[string]string) (string, bool) {
@@ -82,7 +82,7 @@ func KeyedPath(client *rest.Client, t *schema.Table, path string, keys map[strin
 	return path, true
 }
 
-// safeSegment accepts a key value that can only be one path segment.
+// SafeSegment accepts a key value that can only be one path segment.
 func SafeSegment(v string) bool {
 	return v != "" && v != "." && v != ".." && !strings.ContainsAny(v, "/?#%\\")
 }
@@ -98,7 +98,7 @@ func listURI(client *rest.Client, t *schema.Table, q url.Values) string {
 	return client.FirstPageURI(path, query)
 }
 
-// openKeyed opens the listings of a table with path keys, one after another.
+// OpenKeyed opens the listings of a table with path keys, one after another.
 func OpenKeyed(ctx context.Context, env *Env, t *schema.Table, lists []url.Values, pageSize int, fresh bool) (Source, error) {
 	src := &keyedSource{env: env, table: t, lists: lists, pageSize: pageSize, fresh: fresh}
 	if err := src.prime(ctx); err != nil {
@@ -228,7 +228,7 @@ func (s *keyedSource) open(ctx context.Context, q url.Values) (Source, error) {
 	return &fillSource{src: ls, fill: fill}, nil
 }
 
-// missingParent is the deepest key with a parent whose value is unknown.
+// MissingParent is the deepest key with a parent whose value is unknown.
 func MissingParent(t *schema.Table, keys map[string]string) *schema.PathKey {
 	var miss *schema.PathKey
 	for i := range t.Keys {
@@ -372,7 +372,7 @@ func (s *fillSource) Next(ctx context.Context) ([]driver.Value, error) {
 
 func (s *fillSource) Close() { s.src.Close() }
 
-// sidKey is the Sid column when a Sid alone fetches a row: not in a table
+// SidKey is the Sid column when a Sid alone fetches a row: not in a table
 // whose item path also needs a parent's key (a recording of a call), which
 // is listed under its parent and filtered here instead.
 func SidKey(t *schema.Table) int {
@@ -384,7 +384,7 @@ func SidKey(t *schema.Table) int {
 	return SidColumn(t)
 }
 
-// pathKeyOf finds the path key a column names (INSERT INTO
+// PathKeyOf finds the path key a column names (INSERT INTO
 // ConferenceParticipants (ConferenceSid, …)); nil for other columns.
 func PathKeyOf(t *schema.Table, name string) *schema.PathKey {
 	i, ok := t.Column(name)
@@ -409,7 +409,7 @@ func KeyColumnList(t *schema.Table) string {
 	return strings.Join(names, ", ")
 }
 
-// rowItemPath is the item path of a row read from the table: its key (Sid
+// RowItemPath is the item path of a row read from the table: its key (Sid
 // or ItemKey) and the path keys from its columns.
 func RowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path, sid string) {
 	key := "Sid"
@@ -437,7 +437,7 @@ func RowItemPath(client *rest.Client, t *schema.Table, row []driver.Value) (path
 	return path, sid
 }
 
-// sidColumn is the index of t's Sid column; -1: none.
+// SidColumn is the index of t's Sid column; -1: none.
 func SidColumn(t *schema.Table) int {
 	i, ok := t.Column("Sid")
 	if !ok {

@@ -8,7 +8,7 @@ import (
 	"github.com/twiliosql/twiliosql/schema"
 )
 
-// rangeScan is the plan of a listing on a range of a table's split column
+// RangeScan is the plan of a listing on a range of a table's split column
 // (schema.Table.SplitColumn) that may run as parallel time slices. It is
 // made once, when the statement is planned; EXPLAIN prints it and
 // newParallelScan runs it, so what EXPLAIN shows is what runs.
@@ -27,7 +27,7 @@ type RangeScan struct {
 	Retention  int64 // days back a bound may reach (schema.Table.RetentionDays); 0: any
 }
 
-// planRangeScan plans the listing q of t (without PageSize) as a range scan,
+// PlanRangeScan plans the listing q of t (without PageSize) as a range scan,
 // or returns nil when it is not one that can be split: parallelism off, no
 // split column, no bound on it, or one day.
 func PlanRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *RangeScan {
@@ -80,7 +80,7 @@ func PlanRangeScan(env *Env, t *schema.Table, q url.Values, pageSize int) *Range
 	}
 }
 
-// sliceQuery is the filters of the slice of days lo..hi.
+// SliceQuery is the filters of the slice of days lo..hi.
 func (r *RangeScan) SliceQuery(lo, hi int64) url.Values {
 	q := CloneValues(r.base)
 	if lo != OpenBelow {
@@ -92,7 +92,7 @@ func (r *RangeScan) SliceQuery(lo, hi int64) url.Values {
 	return q
 }
 
-// daysText is the range in words: "2026-01-01..2026-04-30 (120 days)".
+// DaysText is the range in words: "2026-01-01..2026-04-30 (120 days)".
 func (r *RangeScan) DaysText() string {
 	switch {
 	case r.Lo == OpenBelow:

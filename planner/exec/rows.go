@@ -16,7 +16,7 @@ type ResultColumn struct {
 	Nullable bool
 }
 
-// source yields the rows of a table, one at a time; io.EOF ends it.
+// Source yields the rows of a table, one at a time; io.EOF ends it.
 type Source interface {
 	Next(ctx context.Context) ([]driver.Value, error)
 	Close()
@@ -94,7 +94,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 	}
 }
 
-// sliceSource yields rows held in memory: written resources, sorted results.
+// SliceSource yields rows held in memory: written resources, sorted results.
 type SliceSource struct {
 	Rows [][]driver.Value
 }

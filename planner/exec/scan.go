@@ -41,7 +41,7 @@ func (c *cursor) take() (row []driver.Value, ok bool, err error) {
 	return row, true, nil
 }
 
-// listSource pages through a list endpoint. It holds the page being read and
+// ListSource pages through a list endpoint. It holds the page being read and
 // at most one more: the next page is fetched in the background while this
 // one is read.
 type ListSource struct {
@@ -61,7 +61,7 @@ func NewListSource(client *rest.Client, t *schema.Table, firstURI string) *ListS
 	return &ListSource{cursor: newCursor(t), client: client, table: t, NextURI: firstURI, trail: rest.NewTrail(firstURI), PrefetchAt: -1}
 }
 
-// fetch requests the next page and waits for it.
+// Fetch requests the next page and waits for it.
 func (s *ListSource) Fetch(ctx context.Context) error {
 	page, err := s.client.ListPage(ctx, s.NextURI, s.table.ListKey)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *ListSource) Close() {
 	}
 }
 
-// getSource fetches resources one by one by Sid; a missing one is no row.
+// GetSource fetches resources one by one by Sid; a missing one is no row.
 type GetSource struct {
 	Client  *rest.Client
 	Table   *schema.Table
@@ -161,7 +161,7 @@ func (s *GetSource) get(ctx context.Context, sid string) ([]driver.Value, error)
 	return row, nil
 }
 
-// prime fetches the first existing resource.
+// Prime fetches the first existing resource.
 func (s *GetSource) Prime(ctx context.Context) error {
 	row, err := s.Next(ctx)
 	if err == io.EOF {
