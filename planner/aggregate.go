@@ -91,7 +91,7 @@ func (a *aggContext) MatchKey(e sqlparser.Expr) (eval.Typed, bool) {
 	text := eval.ExprText(e)
 	for i, k := range a.g.keys {
 		if k.col < 0 && strings.EqualFold(k.text, text) {
-			return eval.Typed{Eval: columnAt(i), Typ: k.typ}, true
+			return eval.Typed{Eval: exec.ColumnAt(i), Typ: k.typ}, true
 		}
 	}
 	return eval.Typed{}, false
@@ -124,7 +124,7 @@ func (a *aggContext) dependent(col *sqlparser.ColName) (eval.Typed, bool) {
 	if !grouped {
 		return eval.Typed{}, false
 	}
-	return a.add(&aggregate{name: "any_value", args: []eval.EvalFunc{columnAt(idx)}, typ: column.Type, text: eval.ExprText(col)}), true
+	return a.add(&aggregate{name: "any_value", args: []eval.EvalFunc{exec.ColumnAt(idx)}, typ: column.Type, text: eval.ExprText(col)}), true
 }
 
 func (a *aggContext) add(agg *aggregate) eval.Typed {
@@ -244,7 +244,7 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *eval.Compiler) err
 	}
 	g.nSelect = len(g.selects)
 	for i := range g.selects {
-		p.project = append(p.project, columnAt(len(g.keys)+i))
+		p.project = append(p.project, exec.ColumnAt(len(g.keys)+i))
 	}
 	actx.aliases = p.columns
 	if st.Having != nil {
@@ -360,7 +360,7 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 		vals = []driver.Value{b.String()}
 	}
 	if a.distinct {
-		k := rowKey(vals)
+		k := exec.RowKey(vals)
 		if s.seen == nil {
 			s.seen = map[string]bool{}
 		}
@@ -463,7 +463,7 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if len(a.order) > 0 {
 			slices.SortStableFunc(s.parts, func(x, y concatPart) int {
 				for i, o := range a.order {
-					c := compareNullsFirst(x.keys[i], y.keys[i])
+					c := exec.CompareNullsFirst(x.keys[i], y.keys[i])
 					if o.desc {
 						c = -c
 					}
@@ -515,7 +515,7 @@ func (p *selectPlan) groupRows(ctx context.Context, src exec.Source, filter eval
 			}
 			keys[i] = v
 		}
-		id := rowKey(keys)
+		id := exec.RowKey(keys)
 		gr := groups[id]
 		if gr == nil {
 			gr = &group{keys: keys, states: make([]*aggState, len(g.aggs))}

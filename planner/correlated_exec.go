@@ -32,7 +32,7 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 		}
 		vals[i] = v
 	}
-	key := rowKey(vals)
+	key := exec.RowKey(vals)
 	if q, ok := cq.cache[key]; ok {
 		return q, nil
 	}
@@ -122,7 +122,7 @@ func (p *selectPlan) countKeys(ctx context.Context, src exec.Source) (exec.Sourc
 				}
 				vals[i] = v
 			}
-			keys[rowKey(vals)] = true
+			keys[exec.RowKey(vals)] = true
 			if len(keys) > maxFanout {
 				cq.manyKeys = true
 				break

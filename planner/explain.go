@@ -171,7 +171,7 @@ func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args)
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
 	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {
-		project[i] = columnAt(i)
+		project[i] = exec.ColumnAt(i)
 	}
 	return &exec.Rows{Ctx: ctx, Cols: ExplainColumns, Src: &exec.SliceSource{Rows: x.rows}, Project: project, Limit: -1}, nil
 }

@@ -2,9 +2,7 @@ package planner
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -242,7 +240,7 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *eval.Compiler) 
 			for _, it := range items {
 				for i, col := range it.table.Columns {
 					p.columns = append(p.columns, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
-					p.project = append(p.project, columnAt(it.offset+i))
+					p.project = append(p.project, exec.ColumnAt(it.offset+i))
 					p.exprs = append(p.exprs, &sqlparser.ColName{Name: sqlparser.NewColIdent(col.Name), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(it.label())}})
 				}
 			}
@@ -275,10 +273,6 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 		}
 	}
 	return labelOf(x), true
-}
-
-func columnAt(i int) eval.EvalFunc {
-	return func(row []driver.Value) (driver.Value, error) { return row[i], nil }
 }
 
 // planOrder compiles ORDER BY terms: a result position (ORDER BY 2), a
@@ -377,110 +371,16 @@ func openSource(ctx context.Context, env *exec.Env, it *fromItem, acc access, pa
 		}
 		return src, nil
 	}
-	src := &mergedSource{env: env, table: t, uris: uris, fresh: fresh, sid: exec.SidColumn(t)}
-	if err := src.prime(ctx); err != nil {
-		return nil, err
-	}
-	return src, nil
+	return exec.OpenMerged(ctx, env, t, uris, fresh)
 }
 
-// gather reads every matching row, sorts and de-duplicates, and returns a
-// result over the projected rows with OFFSET and LIMIT still to apply.
+// gather reads every matching row, sorts and de-duplicates (exec.Hold).
 func (p *selectPlan) gather(stream *exec.Rows) (*exec.Rows, error) {
-	type held struct {
-		out  []driver.Value
-		keys []driver.Value
+	keys := make([]exec.SortKey, len(p.order))
+	for i, k := range p.order {
+		keys[i] = exec.SortKey{Eval: k.eval, Desc: k.desc}
 	}
-	var all []held
-	limit, offset := stream.Limit, stream.Offset
-	stream.Limit, stream.Offset = -1, 0
-	stream.Project = append(slices.Clone(p.project), orderEvals(p.order)...)
-	defer stream.Close()
-	for {
-		dest := make([]driver.Value, len(stream.Project))
-		err := stream.Next(dest)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, held{out: dest[:len(p.project)], keys: dest[len(p.project):]})
-	}
-	if len(p.order) > 0 {
-		slices.SortStableFunc(all, func(a, b held) int {
-			for i, k := range p.order {
-				c := compareNullsFirst(a.keys[i], b.keys[i])
-				if k.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
-	}
-	rows := make([][]driver.Value, 0, len(all))
-	seen := map[string]bool{}
-	for _, h := range all {
-		if p.distinct {
-			k := rowKey(h.out)
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-		}
-		rows = append(rows, h.out)
-	}
-	project := make([]eval.EvalFunc, len(p.project))
-	for i := range project {
-		project[i] = columnAt(i)
-	}
-	return &exec.Rows{Ctx: stream.Ctx, Cols: p.columns, Src: &exec.SliceSource{Rows: rows}, Project: project, Offset: offset, Limit: limit}, nil
-}
-
-func orderEvals(keys []orderKey) []eval.EvalFunc {
-	out := make([]eval.EvalFunc, len(keys))
-	for i, k := range keys {
-		out[i] = k.eval
-	}
-	return out
-}
-
-// compareNullsFirst orders NULL before every value, as MySQL sorts ascending.
-func compareNullsFirst(a, b driver.Value) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	c, _ := eval.Compare(a, b)
-	return c
-}
-
-// rowKey identifies a row's values for DISTINCT and GROUP BY: values that
-// compare equal get the same key (1 and 1.0, a time and the same instant).
-func rowKey(row []driver.Value) string {
-	var b strings.Builder
-	for _, v := range row {
-		switch x := v.(type) {
-		case nil:
-			b.WriteString("\x00N")
-		case int64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(float64(x), 'g', -1, 64))
-		case float64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
-		case bool:
-			fmt.Fprintf(&b, "\x00n:%d", eval.BoolInt(x))
-		default:
-			fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
-		}
-	}
-	return b.String()
+	return exec.Hold(stream, p.columns, p.project, keys, p.distinct)
 }
 
 // needsGrouping reports whether a SELECT aggregates: GROUP BY, HAVING or an

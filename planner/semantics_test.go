@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"github.com/xwb1989/sqlparser"
@@ -56,8 +57,8 @@ func TestCompareNullsFirst(t *testing.T) {
 		{false, true, -1},
 	}
 	for _, tt := range tests {
-		if got := compareNullsFirst(tt.a, tt.b); sign(got) != tt.want {
-			t.Errorf("compareNullsFirst(%#v, %#v) = %d, want %d", tt.a, tt.b, got, tt.want)
+		if got := exec.CompareNullsFirst(tt.a, tt.b); sign(got) != tt.want {
+			t.Errorf("exec.CompareNullsFirst(%#v, %#v) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

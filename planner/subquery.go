@@ -132,7 +132,7 @@ func (q *subquery) distinctValues() []driver.Value {
 		if v == nil {
 			continue
 		}
-		k := rowKey([]driver.Value{v})
+		k := exec.RowKey([]driver.Value{v})
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, v)

@@ -84,7 +84,7 @@ func planUnion(u *sqlparser.Union, env *exec.Env, a eval.Args) (*unionPlan, erro
 	// ORDER BY and LIMIT are a SELECT's over the union's result.
 	sorter := &selectPlan{columns: p.columns, limit: -1}
 	for i := range p.columns {
-		sorter.project = append(sorter.project, columnAt(i))
+		sorter.project = append(sorter.project, exec.ColumnAt(i))
 	}
 	if err := sorter.planOrder(u.OrderBy, c); err != nil {
 		return nil, fmt.Errorf("%w (ORDER BY of a UNION names the result's columns)", err)

@@ -15,7 +15,7 @@ import (
 func (p *unionPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
 	project := make([]eval.EvalFunc, len(p.columns))
 	for i := range project {
-		project[i] = columnAt(i)
+		project[i] = exec.ColumnAt(i)
 	}
 	if p.limit == 0 {
 		return &exec.Rows{Ctx: ctx, Cols: p.columns, Src: &exec.SliceSource{}, Project: project, Limit: 0}, nil
@@ -68,7 +68,7 @@ func (s *unionSource) Next(ctx context.Context) ([]driver.Value, error) {
 			return nil, err
 		}
 		if s.dedupeTo > 0 && s.i <= s.dedupeTo {
-			k := rowKey(row)
+			k := exec.RowKey(row)
 			if s.seen[k] {
 				continue
 			}

@@ -465,7 +465,7 @@ func (w *writePlan) run(ctx context.Context, env *exec.Env) (*exec.Rows, error) 
 	if w.verb != "DELETE" {
 		for i, col := range t.Columns {
 			rows.Cols = append(rows.Cols, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
-			rows.Project = append(rows.Project, columnAt(i))
+			rows.Project = append(rows.Project, exec.ColumnAt(i))
 		}
 	}
 	return rows, nil

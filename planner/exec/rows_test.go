@@ -83,3 +83,40 @@ func TestRowsErrorClosesSource(t *testing.T) {
 		t.Errorf("source closed %d times, want once", src.closed)
 	}
 }
+
+func TestHold(t *testing.T) {
+	data := [][]driver.Value{{"b", int64(2)}, {"a", nil}, {"c", int64(1)}, {"b", int64(2)}, {"d", int64(1)}}
+	tests := []struct {
+		name          string
+		keys          []SortKey
+		distinct      bool
+		offset, limit int64
+		want          []string
+	}{
+		{"unsorted, distinct", nil, true, 0, -1, []string{"b", "a", "c", "d"}},
+		{"by the number, NULL first, stable", []SortKey{{Eval: ColumnAt(1)}}, false, 0, -1, []string{"a", "c", "d", "b", "b"}},
+		{"descending, distinct", []SortKey{{Eval: ColumnAt(1), Desc: true}}, true, 0, -1, []string{"b", "c", "d", "a"}},
+		{"two keys, OFFSET and LIMIT after", []SortKey{{Eval: ColumnAt(1)}, {Eval: ColumnAt(0), Desc: true}}, false, 1, 2, []string{"d", "c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stream := &Rows{Ctx: context.Background(), Src: &SliceSource{Rows: slices.Clone(data)}, Offset: tt.offset, Limit: tt.limit}
+			cols := []ResultColumn{{Name: "letter"}}
+			r, err := Hold(stream, cols, []eval.EvalFunc{ColumnAt(0)}, tt.keys, tt.distinct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			dest := make([]driver.Value, 1)
+			for r.Next(dest) == nil {
+				got = append(got, dest[0].(string))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("rows = %v, want %v", got, tt.want)
+			}
+			if len(r.Columns()) != 1 || r.Columns()[0].Name != "letter" {
+				t.Errorf("columns = %v", r.Columns())
+			}
+		})
+	}
+}
