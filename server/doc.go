@@ -43,6 +43,18 @@
 // grace period, a failed write to a client that went away); the driver
 // stops requesting pages when it is cancelled.
 //
+// Shutdown closes each connection at its next command boundary. The
+// protocol library reads from a client's socket only to take its next
+// command, after it has written and flushed the whole answer to the last
+// one, so the server's socket wrapper (clientConn) is where that boundary
+// shows: on Shutdown a connection blocked reading (idle) is closed at
+// once, and one running a statement answers it to the end and is closed
+// by its next Read. A command the client pipelined behind it is refused
+// with error 1053. Statements still running when the grace period ends
+// are cancelled and their sockets closed. Shutdown returns once every
+// connection is closed, so nothing waits on a timer for the library's
+// last packets.
+//
 // Errors carry MySQL numbers clients act on (errors.go): 1146 unknown
 // table, 1054 unknown column, 1064 syntax, 1045 access denied, and Twilio's
 // answers by HTTP status with Twilio's code and message in the text.

@@ -281,7 +281,6 @@ func (s *Server) begin(ss *session, cancel context.CancelCauseFunc) error {
 func (s *Server) end(ss *session) {
 	s.mu.Lock()
 	ss.cancel = nil
-	s.idle.Broadcast()
 	s.mu.Unlock()
 }
 

@@ -529,13 +529,24 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 // TestShutdownLetsStatementsFinish shuts down while a scan runs: the scan
-// completes within the grace period and new connections are refused.
+// completes within the grace period, its connection closes after the
+// result's end, an idle connection closes at once, and new connections
+// are refused. Nothing here waits on a clock: Shutdown returns when every
+// connection has closed.
 func TestShutdownLetsStatementsFinish(t *testing.T) {
 	ts := startServer(t, serverOptions{
 		emu:      []twiliotest.Option{twiliotest.WithSize(twiliotest.Size{Messages: 400}), twiliotest.WithLatency(30*time.Millisecond, 0)},
 		dsnExtra: "&page_size=50",
 	})
 	client := ts.client(t, "")
+	idle, err := client.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if err := idle.PingContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := client.Query("SELECT Sid FROM Messages")
 	if err != nil {
 		t.Fatal(err)
@@ -548,6 +559,13 @@ func TestShutdownLetsStatementsFinish(t *testing.T) {
 	}()
 	n := 0
 	for rows.Next() {
+		if n == 0 {
+			select {
+			case err := <-shut:
+				t.Fatalf("Shutdown returned (%v) while a statement ran", err)
+			default:
+			}
+		}
 		n++
 	}
 	if err := rows.Err(); err != nil || n != 400 {
@@ -557,8 +575,44 @@ func TestShutdownLetsStatementsFinish(t *testing.T) {
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown: %v", err)
 	}
+	if err := idle.PingContext(context.Background()); err == nil {
+		t.Error("the idle connection is still open after Shutdown")
+	}
 	if _, err := net.DialTimeout("tcp", ts.addr, time.Second); err == nil {
 		t.Error("the server still accepts connections after Shutdown")
+	}
+}
+
+// TestShutdownCancelsAfterGrace: a statement still running when the grace
+// period ends is cancelled (Twilio gets no further requests), its client
+// sees an error, and Shutdown reports the deadline.
+func TestShutdownCancelsAfterGrace(t *testing.T) {
+	ts := startServer(t, serverOptions{
+		emu:      []twiliotest.Option{twiliotest.WithSize(twiliotest.Size{Messages: 4000}), twiliotest.WithLatency(50*time.Millisecond, 0)},
+		dsnExtra: "&page_size=50",
+	})
+	rows, err := ts.client(t, "").Query("SELECT Sid FROM Messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := ts.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want the deadline", err)
+	}
+	// Shutdown has returned: every connection is closed and its scan
+	// cancelled.
+	requests := ts.emu.RequestCount()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if rows.Err() == nil || n >= 4000 {
+		t.Errorf("the cancelled scan read %d rows with no error", n)
+	}
+	if requests >= 80 {
+		t.Errorf("Twilio got %d of 80 page requests although the scan was cancelled", requests)
 	}
 }
 
