@@ -29,7 +29,13 @@
 //     these reach it.
 //  2. The driver answers everything else, including SHOW TABLES, SHOW
 //     COLUMNS, DESCRIBE and information_schema, whose column names are
-//     already MySQL's.
+//     already MySQL's. As in MySQL, information_schema's strings compare
+//     ignoring case (utf8mb3_general_ci; MySQL 8.0 manual, "Using Collation
+//     in INFORMATION_SCHEMA Searches",
+//     https://dev.mysql.com/doc/refman/8.0/en/charset-collation-information-schema.html):
+//     MariaDB Connector/J's getColumns tests IS_NULLABLE = 'yes', and BI
+//     tools name tables in lower case (TABLE_NAME = 'calls'), which the
+//     driver resolves ignoring case too.
 //  3. stream (results.go) sends rows as the driver reads them: a producer
 //     goroutine fills a bounded batch, the connection's goroutine writes
 //     what is pending and flushes the socket once the producer stops
