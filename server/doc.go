@@ -36,6 +36,13 @@
 //     MariaDB Connector/J's getColumns tests IS_NULLABLE = 'yes', and BI
 //     tools name tables in lower case (TABLE_NAME = 'calls'), which the
 //     driver resolves ignoring case too.
+//     COM_FIELD_LIST (fieldlist.go; the mariadb client sends it for every
+//     table to build its completion list) is answered from the catalog
+//     with MySQL's column definitions (database, table, primary key flag)
+//     and no Twilio request; an unknown table is error 1146. The
+//     protocol library drops the wildcard argument (all columns are sent)
+//     and writes a closing EOF packet even after the error, which the
+//     server keeps off the wire so the client stays in step.
 //  3. stream (results.go) sends rows as the driver reads them: a producer
 //     goroutine fills a bounded batch, the connection's goroutine writes
 //     what is pending and flushes the socket once the producer stops
