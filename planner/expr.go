@@ -24,6 +24,10 @@ type typed struct {
 	// constant is set when the expression uses no column, so the planner may
 	// fold it into a request parameter.
 	constant bool
+	// foldCase: a string whose comparisons ignore case (a FoldCase
+	// column, or a string function of one), as MySQL's collation of an
+	// information_schema column decides a comparison with a literal.
+	foldCase bool
 }
 
 // resolver maps column references to row indexes.
@@ -91,7 +95,8 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 		if err != nil {
 			return typed{}, err
 		}
-		return typed{eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, typ: col.Type}, nil
+		return typed{eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, typ: col.Type,
+			foldCase: col.FoldCase && col.Type == schema.String}, nil
 	case *sqlparser.SQLVal:
 		v, err := c.literal(x)
 		if err != nil {
@@ -163,11 +168,12 @@ func (c *compiler) expr(e sqlparser.Expr) (typed, error) {
 
 // derive builds a non-constant or constant expression from its operands.
 func (c *compiler) derive(typ schema.Type, eval evalFunc, operands ...typed) typed {
-	constant := true
+	constant, foldCase := true, false
 	for _, o := range operands {
 		constant = constant && o.constant
+		foldCase = foldCase || o.foldCase
 	}
-	return typed{eval: eval, typ: typ, constant: constant}
+	return typed{eval: eval, typ: typ, constant: constant, foldCase: foldCase && typ == schema.String}
 }
 
 func unsupported(what string) error {
@@ -283,6 +289,7 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 		return typed{}, unsupported("the operator " + x.Operator)
 	}
 	nullSafe := x.Operator == sqlparser.NullSafeEqualStr
+	cmpFn := comparer(left, right)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.eval(row)
 		if err != nil {
@@ -295,7 +302,7 @@ func (c *compiler) comparison(x *sqlparser.ComparisonExpr) (typed, error) {
 		if nullSafe && (lv == nil || rv == nil) {
 			return lv == nil && rv == nil, nil
 		}
-		cmp, ok := compare(lv, rv)
+		cmp, ok := cmpFn(lv, rv)
 		if !ok {
 			return nil, nil
 		}
@@ -392,6 +399,7 @@ func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, err
 	if err != nil {
 		return typed{}, err
 	}
+	cmpFn := comparer(append(items, left)...)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.eval(row)
 		if err != nil || lv == nil {
@@ -403,7 +411,7 @@ func (c *compiler) in(left typed, right sqlparser.Expr, negate bool) (typed, err
 			if err != nil {
 				return nil, err
 			}
-			cmp, ok := compare(lv, iv)
+			cmp, ok := cmpFn(lv, iv)
 			if !ok {
 				sawNull = true
 				continue
@@ -502,6 +510,7 @@ func (c *compiler) between(x *sqlparser.RangeCond) (typed, error) {
 		}
 	}
 	negate := x.Operator == sqlparser.NotBetweenStr
+	cmpFn := comparer(ops...)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		var vals [3]driver.Value
 		for i, o := range ops {
@@ -511,8 +520,8 @@ func (c *compiler) between(x *sqlparser.RangeCond) (typed, error) {
 			}
 			vals[i] = v
 		}
-		lo, lok := compare(vals[0], vals[1])
-		hi, hok := compare(vals[0], vals[2])
+		lo, lok := cmpFn(vals[0], vals[1])
+		hi, hok := cmpFn(vals[0], vals[2])
 		geLo, leHi := lo >= 0, hi <= 0
 		// Three-valued: a known false side decides even if the other is NULL.
 		switch {
@@ -655,6 +664,14 @@ func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
 	if subject != nil {
 		operands = append(operands, *subject)
 	}
+	cmpFn := compare
+	if subject != nil {
+		whens := []typed{*subject}
+		for _, b := range branches {
+			whens = append(whens, b.when)
+		}
+		cmpFn = comparer(whens...)
+	}
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		var sv driver.Value
 		if subject != nil {
@@ -671,7 +688,7 @@ func (c *compiler) caseExpr(x *sqlparser.CaseExpr) (typed, error) {
 			}
 			var hit bool
 			if subject != nil {
-				cmp, ok := compare(sv, wv)
+				cmp, ok := cmpFn(sv, wv)
 				hit = ok && cmp == 0
 			} else {
 				hit, _ = truth(wv)

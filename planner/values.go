@@ -183,6 +183,31 @@ func compare(a, b driver.Value) (int, bool) {
 	return cmpOrdered(fa, fb), true
 }
 
+// comparer is compare, or compareFoldCase when an operand's strings
+// compare ignoring case (typed.foldCase).
+func comparer(operands ...typed) func(a, b driver.Value) (int, bool) {
+	for _, o := range operands {
+		if o.foldCase {
+			return compareFoldCase
+		}
+	}
+	return compare
+}
+
+// compareFoldCase is compare with two strings compared ignoring case, as
+// utf8mb3_general_ci does: 'yes' = 'YES'.
+func compareFoldCase(a, b driver.Value) (int, bool) {
+	x, xok := a.(string)
+	y, yok := b.(string)
+	if !xok || !yok {
+		return compare(a, b)
+	}
+	if strings.EqualFold(x, y) {
+		return 0, true
+	}
+	return strings.Compare(strings.ToUpper(x), strings.ToUpper(y)), true
+}
+
 func cmpOrdered[T int64 | float64](a, b T) int {
 	switch {
 	case a < b:
