@@ -29,7 +29,9 @@ func vcols(names ...string) []schema.Column {
 		if strings.HasPrefix(n, "#") {
 			n, typ = n[1:], schema.Int
 		}
-		out[i] = schema.Column{Name: n, Type: typ, Nullable: true}
+		// MySQL's information_schema strings compare case-insensitively
+		// (utf8mb3_general_ci), and so do SHOW's WHERE conditions over them.
+		out[i] = schema.Column{Name: n, Type: typ, Nullable: true, FoldCase: typ == schema.String}
 	}
 	return out
 }

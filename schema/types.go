@@ -79,6 +79,10 @@ type Column struct {
 	Type     Type     //
 	Nullable bool     // false only where Twilio always sends a value
 	Aliases  []string // other names accepted wherever the column is, e.g. "Sender"
+	// FoldCase: comparisons with the column ignore case, as with MySQL's
+	// information_schema columns (utf8mb3_general_ci), where clients
+	// write IS_NULLABLE = 'yes' and TABLE_NAME = 'calls'.
+	FoldCase bool
 }
 
 // Param is a form parameter of a create or update request. INSERT columns and

@@ -29,7 +29,20 @@
 //     these reach it.
 //  2. The driver answers everything else, including SHOW TABLES, SHOW
 //     COLUMNS, DESCRIBE and information_schema, whose column names are
-//     already MySQL's.
+//     already MySQL's. As in MySQL, information_schema's strings compare
+//     ignoring case (utf8mb3_general_ci; MySQL 8.0 manual, "Using Collation
+//     in INFORMATION_SCHEMA Searches",
+//     https://dev.mysql.com/doc/refman/8.0/en/charset-collation-information-schema.html):
+//     MariaDB Connector/J's getColumns tests IS_NULLABLE = 'yes', and BI
+//     tools name tables in lower case (TABLE_NAME = 'calls'), which the
+//     driver resolves ignoring case too.
+//     COM_FIELD_LIST (fieldlist.go; the mariadb client sends it for every
+//     table to build its completion list) is answered from the catalog
+//     with MySQL's column definitions (database, table, primary key flag)
+//     and no Twilio request; an unknown table is error 1146. The
+//     protocol library drops the wildcard argument (all columns are sent)
+//     and writes a closing EOF packet even after the error, which the
+//     server keeps off the wire so the client stays in step.
 //  3. stream (results.go) sends rows as the driver reads them: a producer
 //     goroutine fills a bounded batch, the connection's goroutine writes
 //     what is pending and flushes the socket once the producer stops
@@ -42,6 +55,18 @@
 // (KILL QUERY from another connection of the same user, shutdown after its
 // grace period, a failed write to a client that went away); the driver
 // stops requesting pages when it is cancelled.
+//
+// Shutdown closes each connection at its next command boundary. The
+// protocol library reads from a client's socket only to take its next
+// command, after it has written and flushed the whole answer to the last
+// one, so the server's socket wrapper (clientConn) is where that boundary
+// shows: on Shutdown a connection blocked reading (idle) is closed at
+// once, and one running a statement answers it to the end and is closed
+// by its next Read. A command the client pipelined behind it is refused
+// with error 1053. Statements still running when the grace period ends
+// are cancelled and their sockets closed. Shutdown returns once every
+// connection is closed, so nothing waits on a timer for the library's
+// last packets.
 //
 // Errors carry MySQL numbers clients act on (errors.go): 1146 unknown
 // table, 1054 unknown column, 1064 syntax, 1045 access denied, and Twilio's

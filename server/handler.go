@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -24,6 +25,29 @@ type session struct {
 
 	// cancel is set while a statement runs (guarded by Server.mu).
 	cancel context.CancelCauseFunc
+
+	// remote and client are read from other connections' goroutines
+	// (SHOW PROCESSLIST, KILL), which must not touch the protocol
+	// library's Conn while its own goroutine uses it.
+	remote net.Addr
+	client *clientConn // nil if not found (a test's own listener)
+}
+
+func (ss *session) remoteAddr() string {
+	if ss.remote == nil {
+		return ""
+	}
+	return ss.remote.String()
+}
+
+// closeSocket ends the connection from another goroutine: its reads and
+// writes fail and the protocol library closes it.
+func (ss *session) closeSocket() {
+	if ss.client != nil {
+		ss.client.Conn.Close()
+		return
+	}
+	ss.conn.Close()
 }
 
 // handler answers vitess's callbacks for every connection.
@@ -32,8 +56,14 @@ type handler struct{ srv *Server }
 var _ mysql.Handler = (*handler)(nil)
 
 func (h *handler) NewConnection(c *mysql.Conn) {
+	ss := &session{conn: c, id: c.ConnectionID, remote: c.RemoteAddr()}
 	h.srv.mu.Lock()
-	h.srv.sessions[c.ConnectionID] = &session{conn: c, id: c.ConnectionID}
+	for cc := range h.srv.conns {
+		if cc.RemoteAddr().String() == ss.remoteAddr() {
+			ss.client = cc
+		}
+	}
+	h.srv.sessions[c.ConnectionID] = ss
 	h.srv.mu.Unlock()
 }
 
@@ -56,7 +86,7 @@ func (h *handler) session(c *mysql.Conn) *session {
 	defer h.srv.mu.Unlock()
 	ss := h.srv.sessions[c.ConnectionID]
 	if ss == nil {
-		ss = &session{conn: c, id: c.ConnectionID}
+		ss = &session{conn: c, id: c.ConnectionID, remote: c.RemoteAddr()}
 		h.srv.sessions[c.ConnectionID] = ss
 	}
 	if ss.user == "" {
@@ -87,6 +117,9 @@ func knownDatabase(name string) (string, error) {
 }
 
 func (h *handler) ComQuery(ctx context.Context, c *mysql.Conn, query string, callback mysql.ResultSpoolFn) error {
+	if table, ok := fieldListTable(query); ok && inFieldList(c) {
+		return h.srv.fieldList(h.session(c), table, callback)
+	}
 	return h.srv.run(ctx, h.session(c), query, nil, func(r *sqltypes.Result) error { return callback(r, false) })
 }
 
@@ -281,7 +314,6 @@ func (s *Server) begin(ss *session, cancel context.CancelCauseFunc) error {
 func (s *Server) end(ss *session) {
 	s.mu.Lock()
 	ss.cancel = nil
-	s.idle.Broadcast()
 	s.mu.Unlock()
 }
 

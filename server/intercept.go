@@ -79,7 +79,7 @@ func (s *Server) kill(ss *session, ts []token) (*sqltypes.Result, string, error)
 	}
 	s.mu.Unlock()
 	if !query && target != ss {
-		target.conn.Close()
+		target.closeSocket()
 	}
 	return &sqltypes.Result{}, "", nil
 }
@@ -185,7 +185,7 @@ func (s *Server) sessionFunc(ss *session, name string) (any, bool) {
 		return ss.db, true
 	case "user", "session_user", "system_user":
 		host := "localhost"
-		if a, ok := ss.conn.RemoteAddr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		if a, ok := ss.remote.(*net.TCPAddr); ok && !a.IP.IsLoopback() {
 			host = a.IP.String()
 		}
 		return ss.user + "@" + host, true
@@ -467,7 +467,7 @@ func (s *Server) processList(ss *session, full bool) (*sqltypes.Result, string, 
 		if o.db != "" {
 			db = o.db
 		}
-		rows = append(rows, []any{int64(o.id), o.user, o.conn.RemoteAddr().String(), db, cmd, int64(0), "", nil})
+		rows = append(rows, []any{int64(o.id), o.user, o.remoteAddr(), db, cmd, int64(0), "", nil})
 	}
 	s.mu.Unlock()
 	sort.Slice(rows, func(i, j int) bool { return rows[i][0].(int64) < rows[j][0].(int64) })

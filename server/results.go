@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -112,10 +113,11 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 // Streaming. The connection's goroutine reads the driver's rows, encodes
 // them and sends them in batches of batchRows; the bytes go out whenever
 // the connection's 16 KiB buffer fills. A flusher goroutine sends what is
-// pending and flushes the socket once no row has come for flushAfter,
-// which is when the driver waits for Twilio's next page: the first rows
-// reach the client after the first page, without a hand-off per row.
-// Memory is bounded by one batch.
+// pending and flushes the socket once no row has come for a tick of
+// flushAfter, which is when the driver waits for Twilio's next page: the
+// first rows reach the client after the first page, without a hand-off
+// per row. Memory is bounded by one batch, and the batch's cells and
+// bytes are reused once it has been written: a row costs no allocation.
 const (
 	batchRows  = 256
 	flushAfter = 5 * time.Millisecond
@@ -130,9 +132,11 @@ type sender struct {
 	sentFields bool
 	pending    [][]sqltypes.Value
 	unflushed  bool
-	last       time.Time // when the last row was added
-	err        error     // the first failed write: the client is gone
-	n          int64
+	added      int64 // rows added to pending, ever
+	seen       int64 // added at the flusher's last tick
+	err        error // the first failed write: the client is gone
+	n          int64 // rows written
+	written    atomic.Int64
 }
 
 // flushPending sends the pending rows; s.mu is held.
@@ -140,25 +144,31 @@ func (s *sender) flushPending() {
 	if s.err != nil || (len(s.pending) == 0 && s.sentFields) {
 		return
 	}
-	res := &sqltypes.Result{Rows: s.pending}
+	res := sqltypes.Result{Rows: s.pending}
 	if !s.sentFields {
 		res.Fields = s.fields
 		s.sentFields = true
 	}
-	if err := s.send(res); err != nil {
+	if err := s.send(&res); err != nil {
 		s.err = err
 		return
 	}
 	s.n += int64(len(s.pending))
-	s.pending = nil
+	// The library has copied the rows into its buffer: their cells and
+	// bytes may be reused.
+	clear(s.pending)
+	s.pending = s.pending[:0]
+	s.written.Store(s.n)
 	s.unflushed = true
 }
 
-// tick runs on the flusher goroutine.
-func (s *sender) tick(now time.Time) {
+// tick runs on the flusher goroutine: when no row came since the last
+// tick, the driver is waiting for a page, so what is pending goes out.
+func (s *sender) tick() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if now.Sub(s.last) < flushAfter || s.err != nil {
+	if s.added != s.seen || s.err != nil {
+		s.seen = s.added
 		return
 	}
 	if len(s.pending) > 0 {
@@ -202,11 +212,8 @@ func queryRows(ctx context.Context, cancel context.CancelCauseFunc, db *sql.DB, 
 	return n, err
 }
 
-// stream sends rs: the column definitions with the first rows, once the
-// first row (or the end) has come, so an error on the first page is a
-// proper MySQL error rather than a broken stream.
-func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
-	defer rs.Close()
+// resultFields are the MySQL column definitions of rs's columns.
+func resultFields(rs driver.Rows) ([]*querypb.Field, []colKind) {
 	names := rs.Columns()
 	typeName, _ := rs.(driver.RowsColumnTypeDatabaseTypeName)
 	nullable, _ := rs.(driver.RowsColumnTypeNullable)
@@ -223,8 +230,75 @@ func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows,
 		}
 		fields[i], kinds[i] = field(name, dbType, null, known)
 	}
+	return fields, kinds
+}
 
-	snd := &sender{send: send, conn: conn, fields: fields, last: time.Now()}
+// rowEncoder turns driver rows into the protocol library's rows, in cells
+// and bytes it reuses once the rows holding them have been written.
+type rowEncoder struct {
+	types []querypb.Type
+	kinds []colKind
+	cells []sqltypes.Value // batchRows rows' worth
+	used  int              // cells handed out since the last reset
+	buf   []byte
+}
+
+func newRowEncoder(fields []*querypb.Field, kinds []colKind) *rowEncoder {
+	e := &rowEncoder{types: make([]querypb.Type, len(fields)), kinds: kinds}
+	for i, f := range fields {
+		e.types[i] = f.Type
+	}
+	e.cells = make([]sqltypes.Value, batchRows*max(len(fields), 1))
+	e.buf = make([]byte, 0, 32<<10)
+	return e
+}
+
+// reset reuses the cells and bytes: every row encoded so far is written.
+func (e *rowEncoder) reset() {
+	e.used = 0
+	e.buf = e.buf[:0]
+}
+
+func (e *rowEncoder) encode(vals []driver.Value) []sqltypes.Value {
+	n := len(vals)
+	if e.used+n > len(e.cells) {
+		// Rows still wait to be written (the flusher sent part of a
+		// batch): take fresh cells rather than overwrite theirs.
+		e.cells, e.used = make([]sqltypes.Value, len(e.cells)), 0
+	}
+	row := e.cells[e.used : e.used+n : e.used+n]
+	e.used += n
+	if cap(e.buf)-len(e.buf) < 512 && len(e.buf) > 0 {
+		// Likewise: bytes of rows not yet written stay where they are.
+		e.buf = make([]byte, 0, cap(e.buf))
+	}
+	for i, v := range vals {
+		if str, ok := v.(string); ok {
+			// The protocol library only reads a value's bytes, and a Go
+			// string never changes: lend its bytes instead of copying.
+			row[i] = sqltypes.MakeTrusted(e.types[i], unsafe.Slice(unsafe.StringData(str), len(str)))
+			continue
+		}
+		start := len(e.buf)
+		var ok bool
+		e.buf, ok = appendValue(e.buf, v, e.kinds[i])
+		if ok {
+			row[i] = sqltypes.MakeTrusted(e.types[i], e.buf[start:len(e.buf):len(e.buf)])
+		} else {
+			row[i] = sqltypes.Value{}
+		}
+	}
+	return row
+}
+
+// stream sends rs: the column definitions with the first rows, once the
+// first row (or the end) has come, so an error on the first page is a
+// proper MySQL error rather than a broken stream.
+func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
+	defer rs.Close()
+	fields, kinds := resultFields(rs)
+	snd := &sender{send: send, conn: conn, fields: fields, pending: make([][]sqltypes.Value, 0, batchRows)}
+	enc := newRowEncoder(fields, kinds)
 	stop := make(chan struct{})
 	flusherDone := make(chan struct{})
 	started := false
@@ -238,8 +312,8 @@ func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows,
 				select {
 				case <-stop:
 					return
-				case now := <-t.C:
-					snd.tick(now)
+				case <-t.C:
+					snd.tick()
 				}
 			}
 		}()
@@ -251,10 +325,8 @@ func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows,
 		}
 	}()
 
-	vals := make([]driver.Value, len(names))
-	var buf []byte
-	var cells []sqltypes.Value
-	first := true
+	vals := make([]driver.Value, len(fields))
+	var added int64
 	for {
 		err := rs.Next(vals)
 		if err != nil {
@@ -276,33 +348,14 @@ func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows,
 			snd.flushPending()
 			return snd.n, snd.err
 		}
-		if cap(buf)-len(buf) < 512 {
-			buf = make([]byte, 0, 32<<10)
+		if snd.written.Load() == added {
+			enc.reset()
 		}
-		if len(cells) < len(vals) {
-			cells = make([]sqltypes.Value, batchRows*max(len(vals), 1))
-		}
-		row := cells[:len(vals):len(vals)]
-		cells = cells[len(vals):]
-		for i, v := range vals {
-			if str, ok := v.(string); ok {
-				// The protocol library only reads a value's bytes, and a Go
-				// string never changes: lend its bytes instead of copying.
-				row[i] = sqltypes.MakeTrusted(fields[i].Type, unsafe.Slice(unsafe.StringData(str), len(str)))
-				continue
-			}
-			start := len(buf)
-			var ok bool
-			buf, ok = appendValue(buf, v, kinds[i])
-			if ok {
-				row[i] = sqltypes.MakeTrusted(fields[i].Type, buf[start:len(buf):len(buf)])
-			} else {
-				row[i] = sqltypes.Value{}
-			}
-		}
+		row := enc.encode(vals)
+		added++
 		snd.mu.Lock()
 		snd.pending = append(snd.pending, row)
-		snd.last = time.Now()
+		snd.added = added
 		if len(snd.pending) >= batchRows {
 			snd.flushPending()
 		}
@@ -312,10 +365,9 @@ func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows,
 			cancel(errors.New("the client went away"))
 			return snd.n, failed
 		}
-		if first {
+		if !started {
 			// The first row has come: from now on the flusher sends what
 			// waits while the driver fetches.
-			first = false
 			startFlusher()
 		}
 	}

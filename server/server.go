@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"strings"
@@ -56,8 +57,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	sessions map[uint32]*session
+	conns    map[*clientConn]struct{} // every accepted connection not yet closed
 	closing  bool
-	idle     *sync.Cond // signalled when a statement ends
+	gone     *sync.Cond // signalled when a connection closes
 }
 
 // New returns a Server for cfg; call Serve to accept clients.
@@ -68,19 +70,15 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Listener == nil {
 		return nil, errors.New("server: Config.Listener is nil: pass net.Listen(\"tcp\", \"127.0.0.1:3306\")")
 	}
-	s := &Server{cfg: cfg, sessions: map[uint32]*session{}, log: cfg.Logger}
+	s := &Server{cfg: cfg, sessions: map[uint32]*session{}, conns: map[*clientConn]struct{}{}, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	s.idle = sync.NewCond(&s.mu)
+	s.gone = sync.NewCond(&s.mu)
 	routeLibraryLog(s.log)
 	s.handler = &handler{srv: s}
-	ln := cfg.Listener
-	if cfg.MaxConnections > 0 {
-		ln = &cappedListener{Listener: ln, max: int64(cfg.MaxConnections)}
-	}
 	l, err := mysql.NewListenerWithConfig(mysql.ListenerConfig{
-		Listener:           ln,
+		Listener:           &trackingListener{Listener: cfg.Listener, srv: s},
 		AuthServer:         newAuthServer(cfg.Users, cfg.TLS != nil),
 		Handler:            s.handler,
 		ConnReadTimeout:    cfg.IdleTimeout,
@@ -102,47 +100,46 @@ func (s *Server) Addr() net.Addr { return s.cfg.Listener.Addr() }
 // listener is closed.
 func (s *Server) Serve() { s.listener.Accept() }
 
-// Shutdown stops accepting clients, closes idle connections, lets running
-// statements finish until ctx is done, then cancels them and closes every
-// connection.
+// Shutdown stops accepting clients and closes every connection at its
+// next command boundary: an idle one at once, one running a statement
+// once that statement's result is written to the end. When ctx is done
+// first, the statements still running are cancelled and their connections
+// closed. Shutdown returns when every connection is closed: nil, or
+// ctx.Err() when the grace period ended first. See doc.go.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.listener.Close()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.closing = true
-	for _, ss := range s.sessions {
-		if ss.cancel == nil {
-			ss.conn.Close()
-		}
+	for c := range s.conns {
+		c.closeAtBoundary()
 	}
 	stop := context.AfterFunc(ctx, func() {
 		s.mu.Lock()
-		s.idle.Broadcast()
+		s.gone.Broadcast()
 		s.mu.Unlock()
 	})
 	defer stop()
-	waited := false
-	for s.running() > 0 && ctx.Err() == nil {
-		waited = true
-		s.idle.Wait()
+	for len(s.conns) > 0 && ctx.Err() == nil {
+		s.gone.Wait()
 	}
-	if waited {
-		// The protocol library writes a result's last packets and flushes
-		// them after the handler returns: give a statement that just ended
-		// that moment before its connection is closed under it.
-		s.mu.Unlock()
-		select {
-		case <-time.After(250 * time.Millisecond):
-		case <-ctx.Done():
-		}
-		s.mu.Lock()
+	if len(s.conns) == 0 {
+		return nil
 	}
+	// The grace period is over: cancel what runs (the driver stops
+	// requesting pages) and close the sockets, which also ends a write
+	// blocked on a client that stopped reading.
 	for _, ss := range s.sessions {
 		if ss.cancel != nil {
 			ss.cancel(errShutdown)
 		}
-		ss.conn.Close()
 	}
-	s.mu.Unlock()
+	for c := range s.conns {
+		c.Conn.Close()
+	}
+	for len(s.conns) > 0 {
+		s.gone.Wait()
+	}
 	return ctx.Err()
 }
 
@@ -157,62 +154,100 @@ func (s *Server) Close() error {
 	return err
 }
 
-// running counts statements under way; s.mu is held.
-func (s *Server) running() int {
-	n := 0
-	for _, ss := range s.sessions {
-		if ss.cancel != nil {
-			n++
-		}
-	}
-	return n
-}
-
 var errShutdown = errors.New("the server is shutting down")
 
-// cappedListener refuses connections beyond max with MySQL's error 1040
-// before the handshake, as mysqld does.
-type cappedListener struct {
+// trackingListener registers every connection with the server (for
+// Shutdown) and refuses those beyond MaxConnections with MySQL's error
+// 1040 before the handshake, as mysqld does.
+type trackingListener struct {
 	net.Listener
-	max int64
-
-	mu   sync.Mutex
-	open int64
+	srv *Server
 }
 
-func (l *cappedListener) Accept() (net.Conn, error) {
+func (l *trackingListener) Accept() (net.Conn, error) {
+	s := l.srv
 	for {
-		c, err := l.Listener.Accept()
+		nc, err := l.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
-		l.mu.Lock()
-		if l.open >= l.max {
-			l.mu.Unlock()
-			refuse(c, 1040, "Too many connections")
+		s.mu.Lock()
+		switch {
+		case s.closing:
+			s.mu.Unlock()
+			refuse(nc, 1053, "Server shutdown in progress")
+			continue
+		case s.cfg.MaxConnections > 0 && len(s.conns) >= s.cfg.MaxConnections:
+			s.mu.Unlock()
+			refuse(nc, 1040, "Too many connections")
 			continue
 		}
-		l.open++
-		l.mu.Unlock()
-		return &countedConn{Conn: c, release: l.release}, nil
+		c := &clientConn{Conn: nc, srv: s}
+		s.conns[c] = struct{}{}
+		s.mu.Unlock()
+		return c, nil
 	}
 }
 
-func (l *cappedListener) release() {
-	l.mu.Lock()
-	l.open--
-	l.mu.Unlock()
-}
-
-type countedConn struct {
+// clientConn is one client's socket. The protocol library reads from it
+// only to take the client's next command, after it has written and
+// flushed the whole answer to the previous one: a Read is the command
+// boundary where a shutting-down server closes the connection.
+type clientConn struct {
 	net.Conn
-	once    sync.Once
-	release func()
+	srv *Server
+
+	mu      sync.Mutex
+	reading bool // blocked in Read: idle between commands
+	closing bool // close at the next command boundary
+	closed  bool
 }
 
-func (c *countedConn) Close() error {
-	c.once.Do(c.release)
-	return c.Conn.Close()
+func (c *clientConn) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	if c.closing {
+		c.mu.Unlock()
+		c.Conn.Close()
+		return 0, io.EOF
+	}
+	c.reading = true
+	c.mu.Unlock()
+	n, err := c.Conn.Read(p)
+	c.mu.Lock()
+	c.reading = false
+	closing := c.closing
+	c.mu.Unlock()
+	if closing && err != nil {
+		// Shutdown closed the socket under an idle connection.
+		err = io.EOF
+	}
+	return n, err
+}
+
+// closeAtBoundary closes the connection now if it waits for a command,
+// else at its next Read.
+func (c *clientConn) closeAtBoundary() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closing = true
+	if c.reading {
+		c.Conn.Close()
+	}
+}
+
+func (c *clientConn) Close() error {
+	err := c.Conn.Close()
+	c.mu.Lock()
+	already := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if !already {
+		c.srv.mu.Lock()
+		delete(c.srv.conns, c)
+		c.srv.gone.Broadcast()
+		c.srv.mu.Unlock()
+	}
+	return err
 }
 
 // refuse writes one MySQL error packet (sequence 0, no SQL state, as a

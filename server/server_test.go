@@ -216,7 +216,28 @@ func TestIntrospection(t *testing.T) {
 			"IF(EXTRA in ('VIRTUAL', 'PERSISTENT', 'VIRTUAL GENERATED', 'STORED GENERATED') ,'YES','NO') IS_GENERATEDCOLUMN " +
 			"FROM INFORMATION_SCHEMA.COLUMNS WHERE (ISNULL(database()) OR (TABLE_SCHEMA = database())) AND TABLE_NAME LIKE 'Calls' AND COLUMN_NAME LIKE '%' " +
 			"ORDER BY TABLE_CAT, TABLE_SCHEM, TABLE_NAME, ORDINAL_POSITION",
-			nil, []string{"twilio", "NULL", "Calls", "Sid", "12", "VARCHAR", "65535", "65535", "NULL", "10"}, 26},
+			nil, []string{"twilio", "NULL", "Calls", "Sid", "12", "VARCHAR", "65535", "65535", "NULL", "10", "1"}, 26},
+		// information_schema's strings compare ignoring case, as MySQL's
+		// utf8mb3_general_ci does (MySQL 8.0 manual, 12.8.7 "Using
+		// Collation in INFORMATION_SCHEMA Searches"): MariaDB Connector/J's
+		// IS_NULLABLE = 'yes' above, a table named as a BI tool lowercases it.
+		{"SELECT COLUMN_NAME, IS_NULLABLE = 'yes', COLUMN_KEY IN ('pri') FROM information_schema.columns WHERE table_schema = 'TWILIO' AND TABLE_NAME = 'calls' AND column_name = 'SID'",
+			nil, []string{"Sid", "1", "1"}, 1},
+		{"SELECT TABLE_NAME FROM information_schema.tables WHERE TABLE_NAME BETWEEN 'calls' AND 'CALLS' OR TABLE_NAME <> 'calls' AND TABLE_NAME = 'RECORDINGS'", nil, []string{"Calls"}, 2},
+		{"SELECT CASE TABLE_TYPE WHEN 'base table' THEN 'T' ELSE 'V' END FROM information_schema.tables WHERE TABLE_NAME = 'messages'", nil, []string{"T"}, 1},
+		// MySQL Connector/J 8/9's getPrimaryKeys for table "calls", as the
+		// server receives it (Connector/J substitutes ? itself unless
+		// useServerPrepStmts is set).
+		{"SELECT TABLE_SCHEMA AS TABLE_CAT, NULL AS TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, SEQ_IN_INDEX AS KEY_SEQ, 'PRIMARY' AS PK_NAME " +
+			"FROM INFORMATION_SCHEMA.STATISTICS WHERE TABLE_SCHEMA = 'twilio' AND TABLE_NAME = 'calls' AND INDEX_NAME='PRIMARY' " +
+			"ORDER BY TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, SEQ_IN_INDEX",
+			[]string{"TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "COLUMN_NAME", "KEY_SEQ", "PK_NAME"}, []string{"twilio", "NULL", "Calls", "Sid", "1", "PRIMARY"}, 1},
+		// Its getColumns (default settings: databaseTerm CATALOG,
+		// tinyInt1isBit, server ≥ 5.6.4). Connector/J's DATA_TYPE CASE has
+		// a WHEN for each of its MysqlType values; those of the types this
+		// catalog has are kept, the others have the same form and cannot
+		// match.
+		{connectorJGetColumns, nil, []string{"twilio", "NULL", "Calls", "Sid", "12", "VARCHAR", "65535", "65535", "NULL", "10", "1"}, 26},
 		{"USE twilio", nil, nil, 0},
 	}
 	for _, c := range cases {
@@ -238,6 +259,41 @@ func TestIntrospection(t *testing.T) {
 		})
 	}
 }
+
+// connectorJGetColumns is MySQL Connector/J's getColumns(null, "twilio",
+// "calls", null) text (see the case above).
+const connectorJGetColumns = "SELECT TABLE_SCHEMA, NULL, TABLE_NAME, COLUMN_NAME," +
+	"CASE  WHEN UPPER(DATA_TYPE)='DECIMAL' THEN 3 WHEN UPPER(DATA_TYPE)='TINYINT' THEN CASE WHEN LOCATE('ZEROFILL', UPPER(COLUMN_TYPE)) = 0 " +
+	"AND LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) = 0 AND LOCATE('(1)', COLUMN_TYPE) != 0 THEN -7 ELSE -6 END  WHEN UPPER(DATA_TYPE)='BOOLEAN' THEN 16 " +
+	"WHEN UPPER(DATA_TYPE)='BIGINT' THEN -5 WHEN UPPER(DATA_TYPE)='DOUBLE' THEN 8 WHEN UPPER(DATA_TYPE)='DATE' THEN 91 " +
+	"WHEN UPPER(DATA_TYPE)='DATETIME' THEN 93 WHEN UPPER(DATA_TYPE)='VARCHAR' THEN 12 WHEN UPPER(DATA_TYPE)='JSON' THEN -1 " +
+	"WHEN UPPER(DATA_TYPE)='POINT' THEN -2 WHEN UPPER(DATA_TYPE)='LINESTRING' THEN -2 WHEN UPPER(DATA_TYPE)='POLYGON' THEN -2 " +
+	"WHEN UPPER(DATA_TYPE)='MULTIPOINT' THEN -2 WHEN UPPER(DATA_TYPE)='MULTILINESTRING' THEN -2 WHEN UPPER(DATA_TYPE)='MULTIPOLYGON' THEN -2 " +
+	"WHEN UPPER(DATA_TYPE)='GEOMETRYCOLLECTION' THEN -2 WHEN UPPER(DATA_TYPE)='GEOMCOLLECTION' THEN -2 ELSE 1111 END  AS DATA_TYPE, " +
+	"UPPER(CASE WHEN UPPER(DATA_TYPE)='TINYINT' THEN CASE WHEN LOCATE('ZEROFILL', UPPER(COLUMN_TYPE)) = 0 AND LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) = 0 " +
+	"AND LOCATE('(1)', COLUMN_TYPE) != 0 THEN 'BIT' WHEN LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) != 0 AND LOCATE('UNSIGNED', UPPER(DATA_TYPE)) = 0 " +
+	"THEN 'TINYINT UNSIGNED' ELSE DATA_TYPE END  WHEN LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) != 0 AND LOCATE('UNSIGNED', UPPER(DATA_TYPE)) = 0 " +
+	"AND LOCATE('SET', UPPER(DATA_TYPE)) <> 1 AND LOCATE('ENUM', UPPER(DATA_TYPE)) <> 1 THEN CONCAT(DATA_TYPE, ' UNSIGNED') " +
+	"WHEN UPPER(DATA_TYPE)='POINT' THEN 'GEOMETRY' WHEN UPPER(DATA_TYPE)='LINESTRING' THEN 'GEOMETRY' WHEN UPPER(DATA_TYPE)='POLYGON' THEN 'GEOMETRY' " +
+	"WHEN UPPER(DATA_TYPE)='MULTIPOINT' THEN 'GEOMETRY' WHEN UPPER(DATA_TYPE)='MULTILINESTRING' THEN 'GEOMETRY' WHEN UPPER(DATA_TYPE)='MULTIPOLYGON' THEN 'GEOMETRY' " +
+	"WHEN UPPER(DATA_TYPE)='GEOMETRYCOLLECTION' THEN 'GEOMETRY' WHEN UPPER(DATA_TYPE)='GEOMCOLLECTION' THEN 'GEOMETRY' ELSE UPPER(DATA_TYPE) END) AS TYPE_NAME," +
+	"UPPER(CASE WHEN UPPER(DATA_TYPE)='DATE' THEN 10 WHEN UPPER(DATA_TYPE)='TIME'  THEN 8+(CASE WHEN DATETIME_PRECISION>0 THEN DATETIME_PRECISION+1 ELSE DATETIME_PRECISION END) " +
+	"WHEN UPPER(DATA_TYPE)='DATETIME' OR  UPPER(DATA_TYPE)='TIMESTAMP'  THEN 19+(CASE WHEN DATETIME_PRECISION>0 THEN DATETIME_PRECISION+1 ELSE DATETIME_PRECISION END) " +
+	"WHEN UPPER(DATA_TYPE)='YEAR' THEN 4 WHEN UPPER(DATA_TYPE)='TINYINT' AND LOCATE('ZEROFILL', UPPER(COLUMN_TYPE)) = 0 AND LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) = 0 " +
+	"AND LOCATE('(1)', COLUMN_TYPE) != 0 THEN 1 WHEN UPPER(DATA_TYPE)='MEDIUMINT' AND LOCATE('UNSIGNED', UPPER(COLUMN_TYPE)) != 0 THEN 8 " +
+	"WHEN UPPER(DATA_TYPE)='JSON' THEN 1073741824 WHEN UPPER(DATA_TYPE)='GEOMETRY' THEN 65535 WHEN UPPER(DATA_TYPE)='POINT' THEN 65535 " +
+	"WHEN UPPER(DATA_TYPE)='LINESTRING' THEN 65535 WHEN UPPER(DATA_TYPE)='POLYGON' THEN 65535 WHEN UPPER(DATA_TYPE)='MULTIPOINT' THEN 65535 " +
+	"WHEN UPPER(DATA_TYPE)='MULTILINESTRING' THEN 65535 WHEN UPPER(DATA_TYPE)='MULTIPOLYGON' THEN 65535 WHEN UPPER(DATA_TYPE)='GEOMETRYCOLLECTION' THEN 65535 " +
+	"WHEN UPPER(DATA_TYPE)='GEOMCOLLECTION' THEN 65535 WHEN CHARACTER_MAXIMUM_LENGTH IS NULL THEN NUMERIC_PRECISION " +
+	"WHEN CHARACTER_MAXIMUM_LENGTH > 2147483647 THEN 2147483647 ELSE CHARACTER_MAXIMUM_LENGTH END) AS COLUMN_SIZE,65535 AS BUFFER_LENGTH," +
+	"UPPER(CASE WHEN UPPER(DATA_TYPE)='DECIMAL' THEN NUMERIC_SCALE WHEN UPPER(DATA_TYPE)='FLOAT' OR UPPER(DATA_TYPE)='DOUBLE' THEN " +
+	"CASE WHEN NUMERIC_SCALE IS NULL THEN 0 ELSE NUMERIC_SCALE END ELSE NULL END) AS DECIMAL_DIGITS,10 AS NUM_PREC_RADIX," +
+	"CASE WHEN IS_NULLABLE='NO' THEN 0 ELSE CASE WHEN IS_NULLABLE='YES' THEN 1 ELSE 2 END END AS NULLABLE," +
+	"COLUMN_COMMENT AS REMARKS,COLUMN_DEFAULT AS COLUMN_DEF,0 AS SQL_DATA_TYPE,0 AS SQL_DATETIME_SUB," +
+	"CASE WHEN CHARACTER_OCTET_LENGTH > 2147483647 THEN 2147483647 ELSE CHARACTER_OCTET_LENGTH END AS CHAR_OCTET_LENGTH," +
+	"ORDINAL_POSITION, IS_NULLABLE, NULL AS SCOPE_CATALOG, NULL AS SCOPE_SCHEMA, NULL AS SCOPE_TABLE, NULL AS SOURCE_DATA_TYPE," +
+	"IF (EXTRA LIKE '%auto_increment%','YES','NO') AS IS_AUTOINCREMENT, IF (EXTRA LIKE '%GENERATED%','YES','NO') AS IS_GENERATEDCOLUMN " +
+	"FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = 'twilio' AND TABLE_NAME = 'calls' ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION"
 
 // TestShowCreateTableForSQLAlchemy checks the text SQLAlchemy's reflection
 // reads: one backquoted column a line and the primary key.
@@ -530,13 +586,24 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 // TestShutdownLetsStatementsFinish shuts down while a scan runs: the scan
-// completes within the grace period and new connections are refused.
+// completes within the grace period, its connection closes after the
+// result's end, an idle connection closes at once, and new connections
+// are refused. Nothing here waits on a clock: Shutdown returns when every
+// connection has closed.
 func TestShutdownLetsStatementsFinish(t *testing.T) {
 	ts := startServer(t, serverOptions{
 		emu:      []twiliotest.Option{twiliotest.WithSize(twiliotest.Size{Messages: 400}), twiliotest.WithLatency(30*time.Millisecond, 0)},
 		dsnExtra: "&page_size=50",
 	})
 	client := ts.client(t, "")
+	idle, err := client.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if err := idle.PingContext(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := client.Query("SELECT Sid FROM Messages")
 	if err != nil {
 		t.Fatal(err)
@@ -549,6 +616,13 @@ func TestShutdownLetsStatementsFinish(t *testing.T) {
 	}()
 	n := 0
 	for rows.Next() {
+		if n == 0 {
+			select {
+			case err := <-shut:
+				t.Fatalf("Shutdown returned (%v) while a statement ran", err)
+			default:
+			}
+		}
 		n++
 	}
 	if err := rows.Err(); err != nil || n != 400 {
@@ -558,8 +632,44 @@ func TestShutdownLetsStatementsFinish(t *testing.T) {
 	if err := <-shut; err != nil {
 		t.Errorf("Shutdown: %v", err)
 	}
+	if err := idle.PingContext(context.Background()); err == nil {
+		t.Error("the idle connection is still open after Shutdown")
+	}
 	if _, err := net.DialTimeout("tcp", ts.addr, time.Second); err == nil {
 		t.Error("the server still accepts connections after Shutdown")
+	}
+}
+
+// TestShutdownCancelsAfterGrace: a statement still running when the grace
+// period ends is cancelled (Twilio gets no further requests), its client
+// sees an error, and Shutdown reports the deadline.
+func TestShutdownCancelsAfterGrace(t *testing.T) {
+	ts := startServer(t, serverOptions{
+		emu:      []twiliotest.Option{twiliotest.WithSize(twiliotest.Size{Messages: 4000}), twiliotest.WithLatency(50*time.Millisecond, 0)},
+		dsnExtra: "&page_size=50",
+	})
+	rows, err := ts.client(t, "").Query("SELECT Sid FROM Messages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := ts.srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown: %v, want the deadline", err)
+	}
+	// Shutdown has returned: every connection is closed and its scan
+	// cancelled.
+	requests := ts.emu.RequestCount()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if rows.Err() == nil || n >= 4000 {
+		t.Errorf("the cancelled scan read %d rows with no error", n)
+	}
+	if requests >= 80 {
+		t.Errorf("Twilio got %d of 80 page requests although the scan was cancelled", requests)
 	}
 }
 

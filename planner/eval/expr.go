@@ -24,6 +24,10 @@ type Typed struct {
 	// constant is set when the expression uses no column, so the planner may
 	// fold it into a request parameter.
 	Constant bool
+	// FoldCase: a string whose comparisons ignore case (a FoldCase
+	// column, or a string function of one), as MySQL's collation of an
+	// information_schema column decides a comparison with a literal.
+	FoldCase bool
 }
 
 // Resolver maps column references to row indexes.
@@ -114,7 +118,8 @@ func (c *Compiler) Expr(e sqlparser.Expr) (Typed, error) {
 		if err != nil {
 			return Typed{}, err
 		}
-		return Typed{Eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, Typ: col.Type}, nil
+		return Typed{Eval: func(row []driver.Value) (driver.Value, error) { return row[idx], nil }, Typ: col.Type,
+			FoldCase: col.FoldCase && col.Type == schema.String}, nil
 	case *sqlparser.SQLVal:
 		v, err := c.literal(x)
 		if err != nil {
@@ -192,11 +197,12 @@ func (c *Compiler) Expr(e sqlparser.Expr) (Typed, error) {
 
 // derive builds a non-constant or constant expression from its operands.
 func (c *Compiler) derive(typ schema.Type, eval EvalFunc, operands ...Typed) Typed {
-	constant := true
+	constant, foldCase := true, false
 	for _, o := range operands {
 		constant = constant && o.Constant
+		foldCase = foldCase || o.FoldCase
 	}
-	return Typed{Eval: eval, Typ: typ, Constant: constant}
+	return Typed{Eval: eval, Typ: typ, Constant: constant, FoldCase: foldCase && typ == schema.String}
 }
 
 func Unsupported(what string) error {
@@ -312,6 +318,7 @@ func (c *Compiler) comparison(x *sqlparser.ComparisonExpr) (Typed, error) {
 		return Typed{}, Unsupported("the operator " + x.Operator)
 	}
 	nullSafe := x.Operator == sqlparser.NullSafeEqualStr
+	cmpFn := Comparer(left, right)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.Eval(row)
 		if err != nil {
@@ -324,7 +331,7 @@ func (c *Compiler) comparison(x *sqlparser.ComparisonExpr) (Typed, error) {
 		if nullSafe && (lv == nil || rv == nil) {
 			return lv == nil && rv == nil, nil
 		}
-		cmp, ok := Compare(lv, rv)
+		cmp, ok := cmpFn(lv, rv)
 		if !ok {
 			return nil, nil
 		}
@@ -424,6 +431,7 @@ func (c *Compiler) in(left Typed, right sqlparser.Expr, negate bool) (Typed, err
 	if err != nil {
 		return Typed{}, err
 	}
+	cmpFn := Comparer(append(items, left)...)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		lv, err := left.Eval(row)
 		if err != nil || lv == nil {
@@ -435,7 +443,7 @@ func (c *Compiler) in(left Typed, right sqlparser.Expr, negate bool) (Typed, err
 			if err != nil {
 				return nil, err
 			}
-			cmp, ok := Compare(lv, iv)
+			cmp, ok := cmpFn(lv, iv)
 			if !ok {
 				sawNull = true
 				continue
@@ -534,6 +542,7 @@ func (c *Compiler) between(x *sqlparser.RangeCond) (Typed, error) {
 		}
 	}
 	negate := x.Operator == sqlparser.NotBetweenStr
+	cmpFn := Comparer(ops...)
 	return c.derive(schema.Bool, func(row []driver.Value) (driver.Value, error) {
 		var vals [3]driver.Value
 		for i, o := range ops {
@@ -543,8 +552,8 @@ func (c *Compiler) between(x *sqlparser.RangeCond) (Typed, error) {
 			}
 			vals[i] = v
 		}
-		lo, lok := Compare(vals[0], vals[1])
-		hi, hok := Compare(vals[0], vals[2])
+		lo, lok := cmpFn(vals[0], vals[1])
+		hi, hok := cmpFn(vals[0], vals[2])
 		geLo, leHi := lo >= 0, hi <= 0
 		// Three-valued: a known false side decides even if the other is NULL.
 		switch {
@@ -687,6 +696,14 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 	if subject != nil {
 		operands = append(operands, *subject)
 	}
+	cmpFn := Compare
+	if subject != nil {
+		whens := []Typed{*subject}
+		for _, b := range branches {
+			whens = append(whens, b.when)
+		}
+		cmpFn = Comparer(whens...)
+	}
 	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 		var sv driver.Value
 		if subject != nil {
@@ -703,7 +720,7 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 			}
 			var hit bool
 			if subject != nil {
-				cmp, ok := Compare(sv, wv)
+				cmp, ok := cmpFn(sv, wv)
 				hit = ok && cmp == 0
 			} else {
 				hit, _ = Truth(wv)

@@ -183,6 +183,31 @@ func Compare(a, b driver.Value) (int, bool) {
 	return cmpOrdered(fa, fb), true
 }
 
+// Comparer is compare, or compareFoldCase when an operand's strings
+// compare ignoring case (typed.foldCase).
+func Comparer(operands ...Typed) func(a, b driver.Value) (int, bool) {
+	for _, o := range operands {
+		if o.FoldCase {
+			return CompareFoldCase
+		}
+	}
+	return Compare
+}
+
+// CompareFoldCase is compare with two strings compared ignoring case, as
+// utf8mb3_general_ci does: 'yes' = 'YES'.
+func CompareFoldCase(a, b driver.Value) (int, bool) {
+	x, xok := a.(string)
+	y, yok := b.(string)
+	if !xok || !yok {
+		return Compare(a, b)
+	}
+	if strings.EqualFold(x, y) {
+		return 0, true
+	}
+	return strings.Compare(strings.ToUpper(x), strings.ToUpper(y)), true
+}
+
 func cmpOrdered[T int64 | float64](a, b T) int {
 	switch {
 	case a < b:
