@@ -7,7 +7,7 @@ import (
 	"github.com/twiliosql/twiliosql/planner/exec"
 )
 
-// Plan nodes. A SELECT's plan is a chain of nodes from the driving listing
+// Plan nodes. A SELECT's plan (and a UNION's, union_exec.go) is a chain of nodes from the driving listing
 // up to LIMIT: subqueries → scan → joins → correlated → filter → group →
 // project → sort → limit (steps leaves out the ones a query does not need).
 // EXPLAIN prints each node's steps in that order (describe) and open runs
@@ -40,7 +40,7 @@ type pipeline struct {
 // EXPLAIN prints them.
 func (p *selectPlan) steps() []node {
 	if p.limit == 0 {
-		return []node{emptyNode{p}}
+		return []node{emptyNode{cols: p.columns, project: p.project}}
 	}
 	out := []node{subqueriesNode{p}, scanNode{p}}
 	if len(p.joins) > 0 {
@@ -66,8 +66,18 @@ func (p *selectPlan) steps() []node {
 // open runs the plan's nodes; the first page of the driving listing is
 // fetched before it returns, so request errors surface there.
 func (p *selectPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
+	return runSteps(ctx, env, p.steps())
+}
+
+// explain describes the plan's nodes; prefix marks a nested query's.
+func (p *selectPlan) explain(x *explainer, prefix string) {
+	describeSteps(x, prefix, p.steps())
+}
+
+// runSteps runs a plan's nodes in order and returns the result.
+func runSteps(ctx context.Context, env *exec.Env, steps []node) (*exec.Rows, error) {
 	pl := &pipeline{env: env}
-	for _, n := range p.steps() {
+	for _, n := range steps {
 		if err := n.run(ctx, pl); err != nil {
 			if pl.rows != nil {
 				pl.rows.Close()
@@ -80,9 +90,9 @@ func (p *selectPlan) open(ctx context.Context, env *exec.Env) (*exec.Rows, error
 	return pl.rows, nil
 }
 
-// explain describes the plan's nodes; prefix marks a nested query's.
-func (p *selectPlan) explain(x *explainer, prefix string) {
-	for _, n := range p.steps() {
+// describeSteps adds the EXPLAIN steps of a plan's nodes, in order.
+func describeSteps(x *explainer, prefix string, steps []node) {
+	for _, n := range steps {
 		n.describe(x, prefix)
 	}
 }

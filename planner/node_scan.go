@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/planner/exec"
 )
 
@@ -50,7 +51,10 @@ func (n scanNode) run(ctx context.Context, pl *pipeline) error {
 
 // emptyNode is the whole plan of LIMIT 0: no request, no row, the
 // result's columns.
-type emptyNode struct{ p *selectPlan }
+type emptyNode struct {
+	cols    []exec.ResultColumn
+	project []eval.EvalFunc
+}
 
 func (emptyNode) name() string { return "empty" }
 
@@ -59,6 +63,6 @@ func (emptyNode) describe(x *explainer, prefix string) {
 }
 
 func (n emptyNode) run(ctx context.Context, pl *pipeline) error {
-	pl.rows = &exec.Rows{Ctx: ctx, Cols: n.p.columns, Src: &exec.SliceSource{}, Project: n.p.project, Limit: 0}
+	pl.rows = &exec.Rows{Ctx: ctx, Cols: n.cols, Src: &exec.SliceSource{}, Project: n.project, Limit: 0}
 	return nil
 }

@@ -3,6 +3,8 @@ package planner
 import (
 	"slices"
 	"testing"
+
+	"github.com/xwb1989/sqlparser"
 )
 
 // A SELECT's plan is the chain of nodes that EXPLAIN prints and open runs.
@@ -21,6 +23,42 @@ func TestSelectSteps(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			p, err := planSelect(parseSelect(t, tt.sql), testEnv(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range p.steps() {
+				got = append(got, n.name())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("steps = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// A UNION's plan is a chain of nodes too: its branches, then ORDER BY and
+// LIMIT over the whole.
+func TestUnionSteps(t *testing.T) {
+	tests := []struct {
+		sql  string
+		want []string
+	}{
+		{"SELECT Sid FROM Calls UNION SELECT Sid FROM Messages", []string{"union"}},
+		{"SELECT Sid FROM Calls UNION ALL SELECT Sid FROM Messages ORDER BY 1 DESC LIMIT 3", []string{"union", "sort", "limit"}},
+		{"SELECT Sid FROM Calls UNION SELECT Sid FROM Messages LIMIT 0", []string{"empty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			st, err := Prepare(tt.sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, ok := st.ast.(*sqlparser.Union)
+			if !ok {
+				t.Fatalf("%q is not a UNION", tt.sql)
+			}
+			p, err := planUnion(u, testEnv(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
