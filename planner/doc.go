@@ -17,11 +17,14 @@
 //
 // and internal/sqltext, the one lexer of statement text (the server's too).
 //
-// Planning a SELECT (select.go, scope.go, join.go, aggregate.go, …) fills a
-// selectPlan; its steps (node.go, node_*.go) are the chain of plan nodes
+// Statement.plan turns a parsed statement into a chain of plan nodes
+// (node.go, node_*.go), each a small type that both describes itself for
+// EXPLAIN and runs; Query runs the chain (runSteps) and EXPLAIN prints it
+// (describeSteps), so the two cannot drift apart. A SELECT's chain is
 // subqueries → scan → join → correlated → filter → group → project → sort
-// → limit, each a small type that both describes itself for EXPLAIN and
-// runs. EXPLAIN and Query walk the same steps, so they cannot drift apart.
+// → limit (planned by select.go, scope.go, join.go, aggregate.go, …, into
+// a selectPlan), a UNION's union → sort → limit, a write's one write node;
+// derived tables and subqueries are whole plans read by the scan node.
 //
 // Which WHERE terms reach Twilio, and how, is decided by the named rules of
 // rules.go, tried in order for each term (the model is go-mysql-server's

@@ -3,6 +3,7 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -13,7 +14,6 @@ import (
 	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
-	"github.com/xwb1989/sqlparser"
 )
 
 // EXPLAIN answers, without sending any request, one row per step of a
@@ -134,40 +134,14 @@ func paramsText(q url.Values) string {
 // explainRows plans the statement and describes the plan.
 func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args) (*exec.Rows, error) {
 	x := &explainer{cache: env.Client, subSteps: map[*subquery]int{}}
-	switch st := s.ast.(type) {
-	case sqlparser.SelectStatement:
-		p, err := planQuery(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		p.explain(x, "")
-	case *sqlparser.Insert:
-		w, err := planInsert(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	case *sqlparser.Update:
-		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
-			return nil, err
-		}
-		w, err := planUpdate(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	case *sqlparser.Delete:
-		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
-			return nil, err
-		}
-		w, err := planDelete(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	default:
+	steps, err := s.plan(env, a)
+	if errors.Is(err, errNoPlan) {
 		return nil, fmt.Errorf("twilio: cannot explain %s", firstWord(s.sql))
 	}
+	if err != nil {
+		return nil, err
+	}
+	describeSteps(x, "", steps)
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
 	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {

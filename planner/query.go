@@ -40,6 +40,9 @@ type queryPlan interface {
 	// explain adds the query's steps; prefix marks the steps of a nested
 	// query ("s: " for a derived table s).
 	explain(x *explainer, prefix string)
+	// steps is the query's chain of nodes, which open runs and explain
+	// describes (node.go).
+	steps() []node
 	// withPushed returns the query's syntax with outer filter terms added
 	// and its result capped at limit rows (-1: no cap), for planning again;
 	// ok is false when that would change its result (a LIMIT or GROUP BY

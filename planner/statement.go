@@ -160,39 +160,55 @@ func (s *Statement) Query(ctx context.Context, env *exec.Env, nv []driver.NamedV
 		}
 		return plan.open(ctx, env)
 	}
+	steps, err := s.plan(env, eval.Args(nv))
+	if errors.Is(err, errNoPlan) {
+		return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return runSteps(ctx, env, steps)
+}
+
+// errNoPlan: the statement is not one that plan plans.
+var errNoPlan = errors.New("no plan")
+
+// plan plans a SELECT, UNION, INSERT, UPDATE or DELETE into its chain of
+// nodes: what Query runs and what EXPLAIN prints.
+func (s *Statement) plan(env *exec.Env, a eval.Args) ([]node, error) {
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
-		plan, err := planQuery(st, env, eval.Args(nv))
+		p, err := planQuery(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return plan.open(ctx, env)
+		return p.steps(), nil
 	case *sqlparser.Insert:
-		w, err := planInsert(st, env, eval.Args(nv))
+		w, err := planInsert(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	case *sqlparser.Update:
 		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planUpdate(st, env, eval.Args(nv))
+		w, err := planUpdate(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	case *sqlparser.Delete:
 		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planDelete(st, env, eval.Args(nv))
+		w, err := planDelete(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	}
-	return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
+	return nil, errNoPlan
 }
 
 // Result is what Exec reports.
