@@ -143,35 +143,21 @@ func (s *pageScanner) eat(c byte) bool {
 }
 
 // str reads a string and returns its raw bytes, quotes included, and
-// whether it holds a backslash. It finds the closing quote with
-// bytes.IndexByte; the characters in between are not checked here (the
-// transport checked the body with json.Valid, and the strings kept are
-// unquoted by encoding/json or checked by the planner's decoder).
+// whether it holds a backslash. The characters in between are not checked
+// here: the strings kept are unquoted by encoding/json or checked by the
+// planner's decoder.
 func (s *pageScanner) str() ([]byte, bool, error) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false, s.errorf("expected a string")
 	}
 	start := s.i
-	escaped := false
-	for j := start + 1; ; {
-		q := bytes.IndexByte(s.b[j:], '"')
-		if q < 0 {
-			s.i = len(s.b)
-			return nil, false, errEnd
-		}
-		q += j
-		k := q - 1
-		for k > start && s.b[k] == '\\' {
-			k--
-		}
-		if (q-1-k)%2 == 0 { // an even run of backslashes: the string ends here
-			s.i = q + 1
-			escaped = escaped || bytes.IndexByte(s.b[start+1:q], '\\') >= 0
-			return s.b[start:s.i], escaped, nil
-		}
-		escaped = true
-		j = q + 1
+	end := stringEnd(s.b, start)
+	if end < 0 {
+		s.i = len(s.b)
+		return nil, false, errEnd
 	}
+	s.i = end
+	return s.b[start:end], bytes.IndexByte(s.b[start+1:end-1], '\\') >= 0, nil
 }
 
 func unquote(raw []byte, escaped bool) (string, error) {
@@ -267,16 +253,23 @@ func (s *pageScanner) skip() error {
 		return err
 	case c == '{' || c == '[':
 		depth := 0
-		for s.i < len(s.b) {
+		for {
+			s.i = nextStructural(s.b, s.i)
+			if s.i == len(s.b) {
+				return errEnd
+			}
 			switch s.b[s.i] {
 			case '"':
-				if _, _, err := s.str(); err != nil {
-					return err
+				end := stringEnd(s.b, s.i)
+				if end < 0 {
+					s.i = len(s.b)
+					return errEnd
 				}
+				s.i = end
 				continue
 			case '{', '[':
 				depth++
-			case '}', ']':
+			default: // '}', ']'
 				depth--
 				if depth == 0 {
 					s.i++
@@ -285,7 +278,6 @@ func (s *pageScanner) skip() error {
 			}
 			s.i++
 		}
-		return errEnd
 	case c == 't':
 		if s.literal("true") {
 			return nil
