@@ -108,6 +108,11 @@ func newRowBoxes(t *schema.Table) *rowBoxes {
 // when the column has a field of that kind there; otherwise it boxes v the
 // usual way (one allocation) into row.
 func (r *rowBoxes) set(row []driver.Value, col int, kind valueKind, v *valueSlot) {
+	// Go boxes an integer in [0, 256) without allocating.
+	if kind == kindInt && v.n >= 0 && v.n < 256 {
+		row[col], r.boxed[col] = v.n, false
+		return
+	}
 	s := &r.slots[col]
 	r.boxed[col] = true
 	switch {
