@@ -28,8 +28,11 @@ type decoder struct {
 	index map[string]int // JSON field → column index
 	types []schema.Type  // column index → type
 
-	order []seenField // decode: the fields of the last object, in order
-	boxes *rowBoxes   // decode: the scratch row, made on first use
+	order    []seenField    // decode: the fields of the last object, in order
+	boxes    *rowBoxes      // decode: the scratch row, made on first use
+	text     []byte         // decode: the raw bytes of the values that need text
+	pending  []pendingValue // decode: the values read once text is a string
+	lastSeen []int          // decode: column → place of its last field read at once
 }
 
 // seenField is a field name seen at some position of the last object.
@@ -57,41 +60,88 @@ func newDecoder(t *schema.Table) *decoder {
 // catalog does not know are ignored; fields missing from the answer are NULL.
 // A field given twice keeps its last value.
 //
-// Memory: two allocations for the whole row, whatever its columns. The
-// resource's bytes are copied once into a string, and every string value
-// that needs no unescaping is a substring of it; every value that needs
-// memory of its own lives in one copy of the table's row struct (see
-// rowLayout).
+// Memory: two allocations for the whole row, whatever its columns. The raw
+// bytes of the values that need text (strings, JSON, decimals, dates) are
+// gathered and copied once into one string, and every string value that
+// needs no unescaping is a substring of it (field names and the values
+// read as numbers or times are not copied); every value that needs memory
+// of its own lives in one copy of the table's row struct (see rowLayout).
 func (d *decoder) decode(item json.RawMessage, row []driver.Value) error {
 	clear(row)
 	if d.boxes == nil {
 		d.boxes = newRowBoxes(d.table)
+		d.lastSeen = make([]int, len(d.table.Columns))
 	}
 	boxes := d.boxes
 	clear(boxes.boxed)
-	text := string(item)
+	d.text, d.pending = d.text[:0], d.pending[:0]
+	seq := 0
 	err := d.walk(item, true, func(col, start, end int, plain bool) error {
-		var v valueSlot
-		kind, err := parseValue(item[start:end], text[start:end], plain, d.types[col], &v)
-		if err != nil {
-			return fmt.Errorf("twilio: %s.%s: %w", d.table.Name, d.table.Columns[col].Name, err)
+		seq++
+		raw := item[start:end]
+		if needsText(d.types[col]) && string(raw) != "null" {
+			d.pending = append(d.pending, pendingValue{col: col, start: start, end: end, at: len(d.text), seq: seq, plain: plain})
+			d.text = append(d.text, raw...)
+			return nil
 		}
-		switch kind {
-		case kindNull:
-			boxes.boxed[col] = false
-			row[col] = nil
-		case kindBool:
-			boxes.boxed[col] = false
-			row[col] = v.b // an interface holds a bool without allocating
-		default:
-			boxes.set(row, col, kind, &v)
-		}
-		return nil
+		d.lastSeen[col] = seq
+		return d.set(row, col, raw, "", plain)
 	})
 	if err != nil {
 		return err
 	}
+	if len(d.pending) > 0 {
+		text := string(d.text)
+		for _, p := range d.pending {
+			if p.seq < d.lastSeen[p.col] {
+				continue // a later occurrence of the field was read as it came
+			}
+			if err := d.set(row, p.col, item[p.start:p.end], text[p.at:p.at+p.end-p.start], p.plain); err != nil {
+				return err
+			}
+		}
+	}
+	clear(d.lastSeen)
 	boxes.box(row)
+	return nil
+}
+
+// pendingValue is a field whose conversion waits for the row's text.
+type pendingValue struct {
+	col, start, end int // column, bounds in the item
+	at              int // where its bytes start in the row's text
+	seq             int // its place among the fields kept
+	plain           bool
+}
+
+// needsText reports whether a column's values are read from their text as
+// a string (kept, or handed to strconv or time.Parse) rather than from the
+// bytes.
+func needsText(typ schema.Type) bool {
+	switch typ {
+	case schema.Int, schema.Bool, schema.Time:
+		return false
+	}
+	return true
+}
+
+// set converts one field's raw value into row (or the scratch row).
+func (d *decoder) set(row []driver.Value, col int, raw []byte, text string, plain bool) error {
+	var v valueSlot
+	kind, err := parseValue(raw, text, plain, d.types[col], &v)
+	if err != nil {
+		return fmt.Errorf("twilio: %s.%s: %w", d.table.Name, d.table.Columns[col].Name, err)
+	}
+	switch kind {
+	case kindNull:
+		d.boxes.boxed[col] = false
+		row[col] = nil
+	case kindBool:
+		d.boxes.boxed[col] = false
+		row[col] = v.b // an interface holds a bool without allocating
+	default:
+		d.boxes.set(row, col, kind, &v)
+	}
 	return nil
 }
 
