@@ -40,8 +40,9 @@ type decoder struct {
 // the next object's field at that position is first compared with it, a
 // few bytes, before the name is looked up in the index.
 type seenField struct {
-	name string // never holds a quote or a backslash: the raw key is exactly name
-	col  int    // -1 when the field is not a column
+	name  string // with plain, the raw key is exactly name (no quote, no backslash)
+	col   int    // -1 when the field is not a column
+	plain bool   // false for a name written with escapes: never compared
 }
 
 // maxSeenFields bounds the field order kept, whatever the objects hold.
@@ -193,7 +194,7 @@ func (d *decoder) walk(item []byte, learn bool, keep func(col, start, end int, p
 			col, end := -1, 0
 			if learn && n < len(d.order) {
 				f := &d.order[n]
-				if e := i + 1 + len(f.name); e < len(b) && b[e] == '"' && string(b[i+1:e]) == f.name {
+				if e := i + 1 + len(f.name); f.plain && e < len(b) && b[e] == '"' && string(b[i+1:e]) == f.name {
 					col, end = f.col, e+1
 				}
 			}
@@ -265,10 +266,10 @@ func (d *decoder) lookup(b []byte, i int, learn bool, n int) (col, end int, err 
 		col = c
 	}
 	if learn && n <= len(d.order) && n < maxSeenFields {
-		seen := seenField{col: col}
+		seen := seenField{col: col, plain: plainKey(b[i+1 : end-1])}
 		switch {
-		case !plainKey(b[i+1 : end-1]):
-			seen.name = "\"" // matches no raw key: always looked up
+		case !seen.plain:
+			// never compared: an escaped name is always looked up
 		case known:
 			seen.name = d.table.Columns[col].Field
 		default:

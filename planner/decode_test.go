@@ -294,6 +294,32 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
+// TestDecodeFieldOrder: the field order learnt from one object never
+// stands in for reading the next one's names (escaped names, an empty
+// name, a malformed one, another order).
+func TestDecodeFieldOrder(t *testing.T) {
+	items := []string{
+		`{"s\u0069d":"CA1","to":"+1"}`,
+		`{""":"CA3","to":"+3"}`,
+		`{"s\u0069d":"CA1","to":"+1"}`,
+		`{"":"CA2","to":"+2"}`,
+		`{"to":"+4","sid":"CA4"}`,
+		`{"sid":"CA5","to":"+5","from":"+6"}`,
+		`{"sid":"CA6"}`,
+		`{"sidx":"CA7","to":"+7"}`,
+	}
+	d := newDecoder(schema.Calls)
+	for _, item := range items {
+		want := make([]driver.Value, len(schema.Calls.Columns))
+		got := make([]driver.Value, len(schema.Calls.Columns))
+		werr := referenceDecode(schema.Calls, []byte(item), want)
+		gerr := d.decode([]byte(item), got)
+		if (werr != nil) != (gerr != nil) || werr == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s after the others: %v %v, reference %v %v", item, got, gerr, want, werr)
+		}
+	}
+}
+
 // TestDecodeAllocations holds decode to two allocations a row (the row's
 // text and its values, see rowLayout), whatever its columns: a change in
 // how reflect boxes a field of a non-addressable struct would show here.
