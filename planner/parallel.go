@@ -49,14 +49,17 @@ import (
 // newest days are. When a started slice [lo..hi], within its first
 // slicePages pages, has kept only rows of days d..hi with d > lo, more pages
 // follow, and the days lo..d-1 would hold more than slicePages pages (by the
-// density of the page just read, see perDay), it is split: it stops its
-// chain, and new slices that follow it list its days again. Days lo..d-1
-// are cut into slices sized to hold about slicePages pages each. Days d..hi
-// are listed again from their first page, skipping the rows the slice has
+// density of the page just read, see perDay; a slice a split sized, more
+// than half again its size), it is split: it stops its chain, and new
+// slices that follow it list its days again. Days lo..d-1 are cut into
+// slices sized to fill whole pages (see slicesize.go: a slice ending just
+// past a page boundary costs a request for a few rows). Days d..hi are
+// listed again from their first page, skipping the rows the slice has
 // emitted (all of days d..hi: it keeps their Sids while it may split, at
 // most slicePages pages of them): as one slice while the rows it met
 // followed the days (they then are the pages it read and the rest of day
-// d), else cut by the density like the others. The chain cannot go on
+// d, and the days before d that fill the same pages are listed with
+// them), else cut by the density like the others. The chain cannot go on
 // instead: its filter still asks for lo..d-1, whose rows may come anywhere
 // in it, so going on would read the whole range once more; and a page token
 // cannot be moved to another filter (Twilio's tokens are opaque). So a split
@@ -108,6 +111,9 @@ type rangeSlice struct {
 	rest     bool // the days left after a split's slices: its first page shows where the rows are
 	final    bool // does not split: made by a split to re-list days, or past the pages it may split on
 	reads    int  // pages of the current chain absorbed
+	// planned is the rows a split sized the slice to hold (0: not sized):
+	// it splits again only when the days it has not reached hold many more.
+	planned float64
 	// emitted holds the Sids of the rows kept while the slice may split
 	// (nil otherwise). skip holds, in the slices re-listing the days of a
 	// split slice, the Sids it emitted that they have not met again.
@@ -637,12 +643,44 @@ func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage)
 // page. It reports whether s was split.
 func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
 	lo, hi := s.lo, s.minSeen-1
-	perDay := info.perDay()
-	target := float64(slicePages * p.pageSize)
-	if lo != openBelow && perDay*float64(hi-lo+1) <= target {
+	z := newSliceSizer(info, !s.strayed, p.pageSize)
+	if lo != openBelow && z.perDay*float64(hi-lo+1) <= max(float64(slicePages*p.pageSize), 1.5*s.planned) {
 		return false
 	}
-	width := max(1, int64(math.Round(target/perDay)))
+	// While the rows s met followed the days, the days it reached (minSeen
+	// to its last day) hold the rows it emitted and the rest of its
+	// earliest day: the days before them that fill the same pages best
+	// are listed with them, so that the rows listed again fill their pages.
+	reach := s.minSeen
+	if !s.strayed {
+		onDay := 0
+		for _, d := range info.days {
+			if d == s.minSeen {
+				onDay++
+			}
+		}
+		listed := float64(len(s.emitted)+len(kept)) + max(0, z.perDay-float64(onDay))
+		limit := int64(math.MaxInt32)
+		switch {
+		case lo != openBelow:
+			limit = hi - lo + 1
+		case p.retention != openBelow:
+			limit = max(0, s.minSeen-p.retention) // no bound may reach past the retention window
+		}
+		// As long as the slices cut below, no longer.
+		if more := z.extend(listed, limit, z.slicePagesAt(z.width(limit))); more > 0 {
+			reach = s.minSeen - more
+			if lo != openBelow && reach <= lo {
+				return false // the days left fit the pages s is reading: it goes on
+			}
+			hi = reach - 1
+		}
+	}
+	days := int64(math.MaxInt32)
+	if lo != openBelow {
+		days = hi - lo + 1
+	}
+	width := z.width(days)
 	skip := s.emitted
 	if skip == nil {
 		skip = make(map[string]struct{}, len(kept))
@@ -656,20 +694,20 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// few pages s read and the rest of its last day: one slice. Once they
 	// strayed, the days may hold many more rows: they are cut by the
 	// density, into at most 2 slices per worker.
-	upper := s.maxSeen - s.minSeen + 1
+	upper := s.maxSeen - reach + 1
 	if s.strayed {
 		upper = min(width, upper)
 	}
 	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
-		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
+		r := &rangeSlice{lo: max(reach, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
 		if top == s.maxSeen {
 			r.hi = s.hi // and the days after the latest row s met
 		}
 		if count == 2*p.workers {
-			r.lo = s.minSeen
+			r.lo = reach
 		}
 		made = append(made, r)
-		if r.lo == s.minSeen {
+		if r.lo == reach {
 			break
 		}
 	}
@@ -683,7 +721,11 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 		most = 4 * p.workers
 	}
 	add := func(lo, hi int64, rest bool) {
-		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest})
+		r := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest}
+		if !rest {
+			r.planned = z.perDay * float64(hi-lo+1)
+		}
+		made = append(made, r)
 	}
 	for count := 0; ; count++ {
 		if lo != openBelow && hi < lo {
@@ -694,8 +736,8 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			break
 		}
 		from := hi - width + 1
-		if lo != openBelow && from <= lo {
-			add(lo, hi, false)
+		if lo != openBelow && (from <= lo || z.absorbs(hi-lo+1, width)) {
+			add(lo, hi, false) // the last slice takes the days left
 			break
 		}
 		if lo == openBelow && p.retention != openBelow && from < p.retention {
