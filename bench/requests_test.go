@@ -170,3 +170,38 @@ func BenchmarkRequests(b *testing.B) {
 		})
 	}
 }
+
+// TestRangeScanRequests counts the requests of the latency benchmarks'
+// 30-day window (a million calls over 300 days, 3,400 a day: 102 pages),
+// as it is and with calls starting up to 36 hours after their creation.
+// The first slices are sized by the first pages' density, which late
+// starts thin out near the window's newest end (2,900 a day where there
+// are 3,400: one-day slices, of 4 pages for 3.4 pages of rows); the later
+// ones by the days counted exactly in the slices that ended (two-day
+// slices of 7 pages).
+func TestRangeScanRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds a million calls")
+	}
+	cases := []struct {
+		name  string
+		delay time.Duration
+		most  int
+	}{
+		{"in-order", 0, 107},
+		{"late-starts", 36 * time.Hour, 112},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 1_000_000}), twiliotest.WithCallStartDelay(c.delay), twiliotest.WithSpecValidation(false))
+			db := openDriver(t, srv.DSN()+"&nodes=2")
+			rc := requestCase{path: "Calls.json", list: url.Values{"StartTime>": {"2026-05-15"}, "StartTime<": {"2026-06-13"}}}
+			want := fewestRequests(t, srv, rc)
+			got := driverRequests(t, srv, db, "SELECT Sid FROM Calls WHERE StartTime >= '2026-05-15' AND StartTime < '2026-06-14'")
+			if got > c.most {
+				t.Errorf("%d requests, more than %d (the fewest possible: %d)", got, c.most, want)
+			}
+			t.Logf("%d requests, the fewest possible %d", got, want)
+		})
+	}
+}

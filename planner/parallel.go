@@ -114,6 +114,14 @@ type rangeSlice struct {
 	// planned is the rows a split sized the slice to hold (0: not sized):
 	// it splits again only when the days it has not reached hold many more.
 	planned float64
+	// pending: days a split left uncut, cut when the workers reach them,
+	// by the density measured by then (sizer, the split's, until a slice
+	// has ended).
+	pending bool
+	sizer   sliceSizer
+	// counts holds the rows listed of each of its days (bounded slices):
+	// once its chain ends, they are the days' exact counts.
+	counts map[int64]int
 	// emitted holds the Sids of the rows kept while the slice may split
 	// (nil otherwise). skip holds, in the slices re-listing the days of a
 	// split slice, the Sids it emitted that they have not met again.
@@ -165,6 +173,9 @@ type parallelScan struct {
 	// unreadable: no slice can tell whether such a row is of its days, so
 	// the first slice to meet it emits it.
 	undated map[string]struct{}
+	// measured sums the exact counts of the days whose slices ended: the
+	// density that sizes the slices cut later.
+	measured dayStats
 }
 
 // newParallelScan runs the range scan r, continuing first (the first page
@@ -528,11 +539,58 @@ func (p *parallelScan) pick() *rangeSlice {
 			continue
 		}
 		if s == p.head && len(s.pages) == 0 || p.held < p.maxHeld {
+			if s.pending {
+				p.cutPending(s)
+			}
 			return s
 		}
 		return nil
 	}
 	return nil
+}
+
+// batch is how many slices a split cuts at once: enough for every page the
+// scan may fetch at once; the days after them are cut when the workers
+// reach them, by the density measured by then.
+func (p *parallelScan) batch() int { return max(2, p.maxHeld) }
+
+// cutDays cuts the bounded days lo..hi into slices sized by z, newest
+// first: at most batch of them, then one pending slice for the days left.
+// The last slice takes a short remainder when that is expected to cost
+// fewer requests (see absorbs).
+func (p *parallelScan) cutDays(lo, hi int64, z sliceSizer, batch int) []*rangeSlice {
+	width := z.width(hi - lo + 1)
+	var made []*rangeSlice
+	for hi >= lo {
+		if len(made) == batch {
+			made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, pending: true, sizer: z})
+			break
+		}
+		from := hi - width + 1
+		if from <= lo || z.absorbs(hi-lo+1, width) {
+			from = lo
+		}
+		made = append(made, &rangeSlice{lo: from, hi: hi, minSeen: openAbove, lastDay: noDay, planned: z.perDay * float64(hi-from+1)})
+		hi = from - 1
+	}
+	return made
+}
+
+// cutPending cuts the pending slice s in place: s becomes the first of the
+// slices cut, the others follow it.
+func (p *parallelScan) cutPending(s *rangeSlice) {
+	z := s.sizer
+	if m, ok := p.measured.sizer(p.pageSize); ok {
+		z = m
+	}
+	made := p.cutDays(s.lo, s.hi, z, p.batch())
+	first, after := made[0], s.next
+	s.lo, s.hi, s.planned, s.pending, s.sizer = first.lo, first.hi, first.planned, first.pending, sliceSizer{}
+	prev := s
+	for _, r := range made[1:] {
+		prev.next, prev = r, r
+	}
+	prev.next = after
 }
 
 // absorb files a fetched page under its slice (p.mu held; the page was
@@ -542,6 +600,9 @@ func (p *parallelScan) pick() *rangeSlice {
 func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
 	defer p.cond.Broadcast()
 	s.fetching = false
+	if s.reads == 0 && s.lo != openBelow && s.hi != openAbove && s.hi-s.lo < maxCountedDays {
+		s.counts = map[int64]int{}
+	}
 	s.reads++
 	keep := items[:0] // filtered in place: the page is the scan's own
 	for i, item := range items {
@@ -568,6 +629,9 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 		if d < s.lo || d > s.hi {
 			continue // another slice's day: that slice lists the row
 		}
+		if s.counts != nil {
+			s.counts[d]++
+		}
 		if s.skip != nil {
 			if sid := p.sidOf(item); sid != "" {
 				if _, dup := s.skip[sid]; dup {
@@ -586,6 +650,12 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	s.done = next == ""
 	if s.done {
 		s.skip = nil
+		if s.counts != nil {
+			for d := s.lo; d <= s.hi; d++ {
+				p.measured.add(float64(s.counts[d]))
+			}
+			s.counts = nil
+		}
 	}
 	// A slice's first page is at the newest end of its listing: when the
 	// range column lags its rows' creation by about the time the page
@@ -726,6 +796,10 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			r.planned = z.perDay * float64(hi-lo+1)
 		}
 		made = append(made, r)
+	}
+	if lo != openBelow && hi >= lo {
+		made = append(made, p.cutDays(lo, hi, z, p.batch())...)
+		hi = lo - 1
 	}
 	for count := 0; ; count++ {
 		if lo != openBelow && hi < lo {

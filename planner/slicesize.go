@@ -24,6 +24,10 @@ const (
 	// chain of round trips, and a long chain is the scan's tail.
 	maxSlicePages = 2 * slicePages
 
+	// maxCountedDays bounds the days a slice counts rows of: a slice that
+	// long holds few rows a day, and its counts would not size anything.
+	maxCountedDays = 4000
+
 	// densityError is the relative error assumed of a density measured
 	// from the time a page covers, when whole days could not be counted.
 	densityError = 0.03
@@ -209,4 +213,25 @@ func (z sliceSizer) absorbs(days, width int64) bool {
 	}
 	apart := z.pages(float64(width)*z.perDay, z.sd(float64(width))) + z.pages(float64(rest)*z.perDay, z.sd(float64(rest)))
 	return z.pages(all, z.sd(float64(days))) < apart
+}
+
+// dayStats sums the rows of whole days counted exactly.
+type dayStats struct {
+	n, sum, sumSq float64
+}
+
+func (m *dayStats) add(rows float64) {
+	m.n++
+	m.sum += rows
+	m.sumSq += rows * rows
+}
+
+// sizer is the sizer of the days counted; false with fewer than three.
+func (m dayStats) sizer(pageSize int) (sliceSizer, bool) {
+	if m.n < 3 {
+		return sliceSizer{}, false
+	}
+	mean := m.sum / m.n
+	v := max(1, (m.sumSq-m.n*mean*mean)/(m.n-1))
+	return sliceSizer{perDay: mean, dayVar: v, meanVar: v / m.n, pageSize: float64(max(pageSize, 1))}, mean > 0
 }
