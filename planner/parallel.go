@@ -76,12 +76,17 @@ import (
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages fetched and not yet read (the slice being read may
-// always fetch one page ahead, so reading never waits on later slices'
-// pages), every page for a slice not being read also takes a slot of the
-// Connector's PageBudget, shared by all its queries, and a page's slot goes
-// back as soon as its last row is emitted; plus the Sids of at most
-// slicePages pages per slice that may still split.
+// Env.PagesPerQuery pages fetched and not yet read, counting the requests
+// in flight (the slice being read may always fetch one page ahead, so
+// reading never waits on later slices' pages), every page for a slice not
+// being read also takes a slot of the Connector's PageBudget, shared by
+// all its queries, and a page's slot goes back as soon as its last row is
+// emitted; plus the Sids of at most slicePages pages per slice that may
+// still split. A request in flight holds no memory until its answer
+// arrives, so most of those pages are requests in flight, enough to keep
+// the rate busy: the pages that arrived are read out of turn once a third
+// of the bound waits (eagerAt), which keeps the pages in memory few while
+// the reader keeps up.
 
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound
@@ -165,6 +170,7 @@ type parallelScan struct {
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
 	held     int         // pages fetched or being fetched, not yet read
+	waiting  int         // pages fetched and not yet read (in held)
 	err      error
 	started  bool // the workers run
 	stopped  bool
@@ -467,6 +473,12 @@ func (p *parallelScan) work() {
 	}
 }
 
+// eagerAt is how many pages may wait for their turn before the nearest is
+// read out of it: pages in memory are the ones that arrived, not the
+// requests in flight, so a scan keeps enough requests in flight for the
+// rate (maxHeld) while holding few pages.
+func (p *parallelScan) eagerAt() int { return max(2, p.maxHeld/3) }
+
 // nearestWaiting is the first slice after the head, in reading order, with
 // a page waiting; nil when none has.
 func (p *parallelScan) nearestWaiting() *rangeSlice {
@@ -666,9 +678,11 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	switch {
 	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
 		// Its chain ended: new slices list its days again.
-	case p.splittable(s) && s.reads < slicePages:
+	case p.splittable(s) && s.reads < slicePages && s.planned == 0:
 		// The slice may split on a later page: the rows it emits until
-		// then are to be skipped by its re-listed chain.
+		// then are to be skipped by its re-listed chain. (A slice a split
+		// sized splits on its first page or not at all: its size came
+		// from the density, and its Sids would cost memory for nothing.)
 		if s.emitted == nil {
 			s.emitted = make(map[string]struct{}, len(keep))
 		}
@@ -679,6 +693,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	}
 	if len(keep) > 0 {
 		s.pages = append(s.pages, heldPage{keep, slot})
+		p.waiting++
 	} else {
 		p.held--
 		if slot {
@@ -868,6 +883,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.held--
+				p.waiting--
 				if len(h.pages) == 0 {
 					p.wakeReserve() // a page for h no longer waits on the budget
 				}
@@ -880,7 +896,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				p.cond.Broadcast()
 				continue
 			}
-			if p.held >= p.maxHeld || p.reserving > 0 {
+			if p.held >= p.maxHeld || p.reserving > 0 || p.waiting >= p.eagerAt() {
 				// The budget is spent while the slice being read waits on
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
@@ -889,6 +905,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
 					p.held--
+					p.waiting--
 					p.cond.Broadcast()
 					break
 				}
