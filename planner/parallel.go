@@ -68,11 +68,15 @@ import (
 // follows the days, the split being decided on the first page (on the
 // second when the range column lags creation so much that the first page
 // cannot tell the density, see absorb). A bounded
-// run of days is cut whole when that makes few slices; otherwise, and
-// always below an open bound, two slices per worker are cut and the days
-// left form one "rest" slice whose first page (fetched first) shows where
-// its rows are, so a long empty stretch costs one request; it is split in
-// turn. An empty slice costs one request. A LIMIT served by the first page
+// run of days is cut a batch at a time (as many slices as the scan fetches
+// at once): the days after the batch stay one pending slice, cut when the
+// workers reach it by the density measured by then, from the days counted
+// exactly in the slices that ended (a slice's listing holds every row of
+// its days, in any order), so that a density the first pages misjudge
+// sizes only the first batch. Below an open bound, two slices per worker
+// are cut and the days left form one "rest" slice whose first page
+// (fetched first) shows where its rows are, so a long empty stretch costs
+// one request; it is split in turn. An empty slice costs one request. A LIMIT served by the first page
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
@@ -796,15 +800,12 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			break
 		}
 	}
-	// The days s did not reach. A bounded run of days is cut whole when
-	// that makes few enough slices; otherwise (and below an open bound) 2
-	// slices per worker are cut and the rest is one slice, whose first page
-	// shows where its rows are: a long empty stretch then costs one
-	// request, not one per slice.
+	// The days s did not reach. A bounded run of days is cut a batch at a
+	// time, the rest pending (see cutDays). Below an open bound 2 slices
+	// per worker are cut and the rest is one slice, whose first page shows
+	// where its rows are: a long empty stretch then costs one request, not
+	// one per slice.
 	most := 2 * p.workers
-	if lo != openBelow && (hi-lo)/width < int64(4*p.workers) {
-		most = 4 * p.workers
-	}
 	add := func(lo, hi int64, rest bool) {
 		r := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest}
 		if !rest {
