@@ -1,6 +1,10 @@
 package planner
 
-import "testing"
+import (
+	"math"
+	"reflect"
+	"testing"
+)
 
 // TestSliceSizerWidth checks that slices are sized to fill whole pages:
 // never just past a page boundary, wider chains only when they save
@@ -70,5 +74,58 @@ func TestWholeDays(t *testing.T) {
 	}
 	if _, _, _, ok := wholeDays([]int64{5, 5, 4, 3}); ok {
 		t.Error("wholeDays of a page with one whole day: ok")
+	}
+}
+
+// TestCutDays checks how a bounded run of days is cut: newest first, a
+// batch at a time with the days after it pending, a short remainder taken
+// by the last slice, and a pending slice cut by the density measured by
+// then rather than the one it was left with.
+func TestCutDays(t *testing.T) {
+	p := &parallelScan{pageSize: 1000, maxHeld: 3}
+	even := sliceSizer{perDay: 98.4, dayVar: 2.5, meanVar: 0.3, pageSize: 1000} // 20-day slices
+	made := p.cutDays(1, 100, even, p.batch())
+	type span struct{ lo, hi int64 }
+	var got []span
+	for _, s := range made {
+		got = append(got, span{s.lo, s.hi})
+	}
+	want := []span{{81, 100}, {61, 80}, {41, 60}, {1, 40}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("cut 1..100 into %v, want %v", got, want)
+	}
+	last := made[len(made)-1]
+	if !last.pending || made[0].pending || made[0].planned == 0 {
+		t.Fatalf("the days after a batch of 3 should be one pending slice, the others sized: %+v", made)
+	}
+
+	// 40 days left with the first pages' density, 1,500 rows a day (five
+	// days a slice, 8 pages); the slices that ended counted 3,400 a day:
+	// two-day slices (7 pages for 6,800 rows) are cut instead.
+	last.lo, last.hi, last.sizer = 1, 40, sliceSizer{perDay: 1500, dayVar: 1500, meanVar: 2025, pageSize: 1000}
+	if w := last.sizer.width(40); w != 5 {
+		t.Fatalf("the pending slice's own sizer cuts %d days, want 5 (else this test cannot tell the densities apart)", w)
+	}
+	for range 10 {
+		p.measured.add(3400)
+	}
+	p.cutPending(last)
+	if last.pending || last.hi-last.lo+1 != 2 {
+		t.Errorf("pending 1..40 cut into %d..%d (pending %v), want a two-day slice by the measured density", last.lo, last.hi, last.pending)
+	}
+}
+
+// TestDayStatsSizer checks the sizer of days counted exactly.
+func TestDayStatsSizer(t *testing.T) {
+	var m dayStats
+	if _, ok := m.sizer(1000); ok {
+		t.Error("a sizer from no day counted")
+	}
+	for _, rows := range []float64{96, 100, 98, 102} {
+		m.add(rows)
+	}
+	z, ok := m.sizer(1000)
+	if !ok || z.perDay != 99 || math.Abs(z.dayVar-20.0/3) > 1e-9 || math.Abs(z.meanVar-20.0/12) > 1e-9 {
+		t.Errorf("sizer = %+v, %v; want 99 a day, variance 20/3, of the mean 20/12", z, ok)
 	}
 }
