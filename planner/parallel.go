@@ -49,14 +49,17 @@ import (
 // newest days are. When a started slice [lo..hi], within its first
 // slicePages pages, has kept only rows of days d..hi with d > lo, more pages
 // follow, and the days lo..d-1 would hold more than slicePages pages (by the
-// density of the page just read, see perDay), it is split: it stops its
-// chain, and new slices that follow it list its days again. Days lo..d-1
-// are cut into slices sized to hold about slicePages pages each. Days d..hi
-// are listed again from their first page, skipping the rows the slice has
+// density of the page just read, see perDay; a slice a split sized, more
+// than half again its size), it is split: it stops its chain, and new
+// slices that follow it list its days again. Days lo..d-1 are cut into
+// slices sized to fill whole pages (see slicesize.go: a slice ending just
+// past a page boundary costs a request for a few rows). Days d..hi are
+// listed again from their first page, skipping the rows the slice has
 // emitted (all of days d..hi: it keeps their Sids while it may split, at
 // most slicePages pages of them): as one slice while the rows it met
 // followed the days (they then are the pages it read and the rest of day
-// d), else cut by the density like the others. The chain cannot go on
+// d, and the days before d that fill the same pages are listed with
+// them), else cut by the density like the others. The chain cannot go on
 // instead: its filter still asks for lo..d-1, whose rows may come anywhere
 // in it, so going on would read the whole range once more; and a page token
 // cannot be moved to another filter (Twilio's tokens are opaque). So a split
@@ -65,20 +68,29 @@ import (
 // follows the days, the split being decided on the first page (on the
 // second when the range column lags creation so much that the first page
 // cannot tell the density, see absorb). A bounded
-// run of days is cut whole when that makes few slices; otherwise, and
-// always below an open bound, two slices per worker are cut and the days
-// left form one "rest" slice whose first page (fetched first) shows where
-// its rows are, so a long empty stretch costs one request; it is split in
-// turn. An empty slice costs one request. A LIMIT served by the first page
+// run of days is cut a batch at a time (as many slices as the scan fetches
+// at once): the days after the batch stay one pending slice, cut when the
+// workers reach it by the density measured by then, from the days counted
+// exactly in the slices that ended (a slice's listing holds every row of
+// its days, in any order), so that a density the first pages misjudge
+// sizes only the first batch. Below an open bound, two slices per worker
+// are cut and the days left form one "rest" slice whose first page
+// (fetched first) shows where its rows are, so a long empty stretch costs
+// one request; it is split in turn. An empty slice costs one request. A LIMIT served by the first page
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages fetched and not yet read (the slice being read may
-// always fetch one page ahead, so reading never waits on later slices'
-// pages), every page for a slice not being read also takes a slot of the
-// Connector's PageBudget, shared by all its queries, and a page's slot goes
-// back as soon as its last row is emitted; plus the Sids of at most
-// slicePages pages per slice that may still split.
+// Env.PagesPerQuery pages fetched and not yet read, counting the requests
+// in flight (the slice being read may always fetch one page ahead, so
+// reading never waits on later slices' pages), every page for a slice not
+// being read also takes a slot of the Connector's PageBudget, shared by
+// all its queries, and a page's slot goes back as soon as its last row is
+// emitted; plus the Sids of at most slicePages pages per slice that may
+// still split. A request in flight holds no memory until its answer
+// arrives, so most of those pages are requests in flight, enough to keep
+// the rate busy: the pages that arrived are read out of turn once a third
+// of the bound waits (eagerAt), which keeps the pages in memory few while
+// the reader keeps up.
 
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound
@@ -108,6 +120,17 @@ type rangeSlice struct {
 	rest     bool // the days left after a split's slices: its first page shows where the rows are
 	final    bool // does not split: made by a split to re-list days, or past the pages it may split on
 	reads    int  // pages of the current chain absorbed
+	// planned is the rows a split sized the slice to hold (0: not sized):
+	// it splits again only when the days it has not reached hold many more.
+	planned float64
+	// pending: days a split left uncut, cut when the workers reach them,
+	// by the density measured by then (sizer, the split's, until a slice
+	// has ended).
+	pending bool
+	sizer   sliceSizer
+	// counts holds the rows listed of each of its days (bounded slices):
+	// once its chain ends, they are the days' exact counts.
+	counts map[int64]int
 	// emitted holds the Sids of the rows kept while the slice may split
 	// (nil otherwise). skip holds, in the slices re-listing the days of a
 	// split slice, the Sids it emitted that they have not met again.
@@ -151,6 +174,7 @@ type parallelScan struct {
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
 	held     int         // pages fetched or being fetched, not yet read
+	waiting  int         // pages fetched and not yet read (in held)
 	err      error
 	started  bool // the workers run
 	stopped  bool
@@ -159,6 +183,9 @@ type parallelScan struct {
 	// unreadable: no slice can tell whether such a row is of its days, so
 	// the first slice to meet it emits it.
 	undated map[string]struct{}
+	// measured sums the exact counts of the days whose slices ended: the
+	// density that sizes the slices cut later.
+	measured dayStats
 }
 
 // newParallelScan runs the range scan r, continuing first (the first page
@@ -450,6 +477,12 @@ func (p *parallelScan) work() {
 	}
 }
 
+// eagerAt is how many pages may wait for their turn before the nearest is
+// read out of it: pages in memory are the ones that arrived, not the
+// requests in flight, so a scan keeps enough requests in flight for the
+// rate (maxHeld) while holding few pages.
+func (p *parallelScan) eagerAt() int { return max(2, p.maxHeld/3) }
+
 // nearestWaiting is the first slice after the head, in reading order, with
 // a page waiting; nil when none has.
 func (p *parallelScan) nearestWaiting() *rangeSlice {
@@ -522,11 +555,58 @@ func (p *parallelScan) pick() *rangeSlice {
 			continue
 		}
 		if s == p.head && len(s.pages) == 0 || p.held < p.maxHeld {
+			if s.pending {
+				p.cutPending(s)
+			}
 			return s
 		}
 		return nil
 	}
 	return nil
+}
+
+// batch is how many slices a split cuts at once: enough for every page the
+// scan may fetch at once; the days after them are cut when the workers
+// reach them, by the density measured by then.
+func (p *parallelScan) batch() int { return max(2, p.maxHeld) }
+
+// cutDays cuts the bounded days lo..hi into slices sized by z, newest
+// first: at most batch of them, then one pending slice for the days left.
+// The last slice takes a short remainder when that is expected to cost
+// fewer requests (see absorbs).
+func (p *parallelScan) cutDays(lo, hi int64, z sliceSizer, batch int) []*rangeSlice {
+	width := z.width(hi - lo + 1)
+	var made []*rangeSlice
+	for hi >= lo {
+		if len(made) == batch {
+			made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, pending: true, sizer: z})
+			break
+		}
+		from := hi - width + 1
+		if from <= lo || z.absorbs(hi-lo+1, width) {
+			from = lo
+		}
+		made = append(made, &rangeSlice{lo: from, hi: hi, minSeen: openAbove, lastDay: noDay, planned: z.perDay * float64(hi-from+1)})
+		hi = from - 1
+	}
+	return made
+}
+
+// cutPending cuts the pending slice s in place: s becomes the first of the
+// slices cut, the others follow it.
+func (p *parallelScan) cutPending(s *rangeSlice) {
+	z := s.sizer
+	if m, ok := p.measured.sizer(p.pageSize); ok {
+		z = m
+	}
+	made := p.cutDays(s.lo, s.hi, z, p.batch())
+	first, after := made[0], s.next
+	s.lo, s.hi, s.planned, s.pending, s.sizer = first.lo, first.hi, first.planned, first.pending, sliceSizer{}
+	prev := s
+	for _, r := range made[1:] {
+		prev.next, prev = r, r
+	}
+	prev.next = after
 }
 
 // absorb files a fetched page under its slice (p.mu held; the page was
@@ -536,6 +616,9 @@ func (p *parallelScan) pick() *rangeSlice {
 func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
 	defer p.cond.Broadcast()
 	s.fetching = false
+	if s.reads == 0 && s.lo != openBelow && s.hi != openAbove && s.hi-s.lo < maxCountedDays {
+		s.counts = map[int64]int{}
+	}
 	s.reads++
 	keep := items[:0] // filtered in place: the page is the scan's own
 	for i, item := range items {
@@ -562,6 +645,9 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 		if d < s.lo || d > s.hi {
 			continue // another slice's day: that slice lists the row
 		}
+		if s.counts != nil {
+			s.counts[d]++
+		}
 		if s.skip != nil {
 			if sid := p.sidOf(item); sid != "" {
 				if _, dup := s.skip[sid]; dup {
@@ -580,6 +666,12 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	s.done = next == ""
 	if s.done {
 		s.skip = nil
+		if s.counts != nil {
+			for d := s.lo; d <= s.hi; d++ {
+				p.measured.add(float64(s.counts[d]))
+			}
+			s.counts = nil
+		}
 	}
 	// A slice's first page is at the newest end of its listing: when the
 	// range column lags its rows' creation by about the time the page
@@ -590,9 +682,11 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	switch {
 	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
 		// Its chain ended: new slices list its days again.
-	case p.splittable(s) && s.reads < slicePages:
+	case p.splittable(s) && s.reads < slicePages && s.planned == 0:
 		// The slice may split on a later page: the rows it emits until
-		// then are to be skipped by its re-listed chain.
+		// then are to be skipped by its re-listed chain. (A slice a split
+		// sized splits on its first page or not at all: its size came
+		// from the density, and its Sids would cost memory for nothing.)
 		if s.emitted == nil {
 			s.emitted = make(map[string]struct{}, len(keep))
 		}
@@ -603,6 +697,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	}
 	if len(keep) > 0 {
 		s.pages = append(s.pages, heldPage{keep, slot})
+		p.waiting++
 	} else {
 		p.held--
 		if slot {
@@ -637,12 +732,44 @@ func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage)
 // page. It reports whether s was split.
 func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
 	lo, hi := s.lo, s.minSeen-1
-	perDay := info.perDay()
-	target := float64(slicePages * p.pageSize)
-	if lo != openBelow && perDay*float64(hi-lo+1) <= target {
+	z := newSliceSizer(info, !s.strayed, p.pageSize)
+	if lo != openBelow && z.perDay*float64(hi-lo+1) <= max(float64(slicePages*p.pageSize), 1.5*s.planned) {
 		return false
 	}
-	width := max(1, int64(math.Round(target/perDay)))
+	// While the rows s met followed the days, the days it reached (minSeen
+	// to its last day) hold the rows it emitted and the rest of its
+	// earliest day: the days before them that fill the same pages best
+	// are listed with them, so that the rows listed again fill their pages.
+	reach := s.minSeen
+	if !s.strayed {
+		onDay := 0
+		for _, d := range info.days {
+			if d == s.minSeen {
+				onDay++
+			}
+		}
+		listed := float64(len(s.emitted)+len(kept)) + max(0, z.perDay-float64(onDay))
+		limit := int64(math.MaxInt32)
+		switch {
+		case lo != openBelow:
+			limit = hi - lo + 1
+		case p.retention != openBelow:
+			limit = max(0, s.minSeen-p.retention) // no bound may reach past the retention window
+		}
+		// As long as the slices cut below, no longer.
+		if more := z.extend(listed, limit, z.slicePagesAt(z.width(limit))); more > 0 {
+			reach = s.minSeen - more
+			if lo != openBelow && reach <= lo {
+				return false // the days left fit the pages s is reading: it goes on
+			}
+			hi = reach - 1
+		}
+	}
+	days := int64(math.MaxInt32)
+	if lo != openBelow {
+		days = hi - lo + 1
+	}
+	width := z.width(days)
 	skip := s.emitted
 	if skip == nil {
 		skip = make(map[string]struct{}, len(kept))
@@ -656,34 +783,39 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// few pages s read and the rest of its last day: one slice. Once they
 	// strayed, the days may hold many more rows: they are cut by the
 	// density, into at most 2 slices per worker.
-	upper := s.maxSeen - s.minSeen + 1
+	upper := s.maxSeen - reach + 1
 	if s.strayed {
 		upper = min(width, upper)
 	}
 	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
-		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
+		r := &rangeSlice{lo: max(reach, top-upper+1), hi: top, minSeen: openAbove, lastDay: noDay, final: true, skip: skip}
 		if top == s.maxSeen {
 			r.hi = s.hi // and the days after the latest row s met
 		}
 		if count == 2*p.workers {
-			r.lo = s.minSeen
+			r.lo = reach
 		}
 		made = append(made, r)
-		if r.lo == s.minSeen {
+		if r.lo == reach {
 			break
 		}
 	}
-	// The days s did not reach. A bounded run of days is cut whole when
-	// that makes few enough slices; otherwise (and below an open bound) 2
-	// slices per worker are cut and the rest is one slice, whose first page
-	// shows where its rows are: a long empty stretch then costs one
-	// request, not one per slice.
+	// The days s did not reach. A bounded run of days is cut a batch at a
+	// time, the rest pending (see cutDays). Below an open bound 2 slices
+	// per worker are cut and the rest is one slice, whose first page shows
+	// where its rows are: a long empty stretch then costs one request, not
+	// one per slice.
 	most := 2 * p.workers
-	if lo != openBelow && (hi-lo)/width < int64(4*p.workers) {
-		most = 4 * p.workers
-	}
 	add := func(lo, hi int64, rest bool) {
-		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest})
+		r := &rangeSlice{lo: lo, hi: hi, minSeen: openAbove, lastDay: noDay, rest: rest}
+		if !rest {
+			r.planned = z.perDay * float64(hi-lo+1)
+		}
+		made = append(made, r)
+	}
+	if lo != openBelow && hi >= lo {
+		made = append(made, p.cutDays(lo, hi, z, p.batch())...)
+		hi = lo - 1
 	}
 	for count := 0; ; count++ {
 		if lo != openBelow && hi < lo {
@@ -694,8 +826,8 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			break
 		}
 		from := hi - width + 1
-		if lo != openBelow && from <= lo {
-			add(lo, hi, false)
+		if lo != openBelow && (from <= lo || z.absorbs(hi-lo+1, width)) {
+			add(lo, hi, false) // the last slice takes the days left
 			break
 		}
 		if lo == openBelow && p.retention != openBelow && from < p.retention {
@@ -752,6 +884,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.held--
+				p.waiting--
 				if len(h.pages) == 0 {
 					p.wakeReserve() // a page for h no longer waits on the budget
 				}
@@ -764,7 +897,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 				p.cond.Broadcast()
 				continue
 			}
-			if p.held >= p.maxHeld || p.reserving > 0 {
+			if p.held >= p.maxHeld || p.reserving > 0 || p.waiting >= p.eagerAt() {
 				// The budget is spent while the slice being read waits on
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
@@ -773,6 +906,7 @@ func (p *parallelScan) next(ctx context.Context) ([]driver.Value, error) {
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
 					p.held--
+					p.waiting--
 					p.cond.Broadcast()
 					break
 				}

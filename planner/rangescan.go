@@ -131,7 +131,7 @@ func (r *rangeScan) explain(x *explainer, prefix, notes string) {
 	slice[r.filter.Param+">"] = []string{"{first day}"}
 	slice[r.filter.Param+"<"] = []string{"{last day}"}
 	var b strings.Builder
-	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to about %d pages by the density of the pages read so far", first, r.filter.Column, r.daysText(), slicePages)
+	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to fill whole pages (at most %d; %d when that saves requests) by the density of the pages read so far", first, r.filter.Column, r.daysText(), slicePages, maxSlicePages)
 	if r.lo == openBelow {
 		b.WriteString("; below the last bounded slice, one open slice")
 		if r.retention > 0 {
