@@ -139,7 +139,7 @@ var efficiencyCases = []efficiencyCase{
 		why:  "one page of calls, then Recordings for the first 2 calls only",
 		lite: "SELECT c.Sid, r.Sid FROM Calls c LEFT JOIN Recordings r ON r.CallSid = c.Sid WHERE c.Status = 'completed'", limit: 2},
 	{name: "parallel-range", sql: "SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01' AND DateSent < '2026-06-01'", pageSize: 20, parallel: 4, want: 9,
-		why:  "scan_parallelism=4, 140 rows in pages of 20: the range's first page, then three slices (03-01..04-01, 04-02..05-17, 05-18..05-31) each read to its end, 3 + 4 + 1 pages; 7 sequentially",
+		why:  "scan_parallelism=4, 140 rows in pages of 20: the range's first page, then two slices sized to whole pages (04-08..05-31 listing the first page's rows again, 03-01..04-07) each read to its end, 5 + 3 pages; 7 sequentially, 8 for a split without a partial page",
 		lite: "SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01 00:00:00' AND DateSent < '2026-06-01 00:00:00'"},
 }
 

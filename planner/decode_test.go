@@ -183,6 +183,10 @@ func TestDecodeMatchesReference(t *testing.T) {
 		{schema.Calls, `{"start_time":"Xyz, 31 Aug 2010 20:36:28 +0000"}`},
 		{schema.Calls, `{"start_time":"yesterday"}`},
 		{schema.Calls, `{"sid":"CA1","sid":"CA2"}`},
+		{schema.Calls, `{"sid":"CA1","sid":null}`},
+		{schema.Calls, `{"sid":null,"sid":"CA2"}`},
+		{schema.Calls, `{"price":"-1","price":null,"price":"2","start_time":null,"start_time":"Tue, 31 Aug 2010 20:36:28 +0000"}`},
+		{schema.Calls, `{"start_time":"Tue, 31 Aug 2010 20:36:28 +0000","start_time":null,"price":"1","price":null}`},
 		{schema.Calls, `{"unknown":{"deep":[{"x":"]}"}]},"sid":"CA3"}`},
 		{schema.Calls, `{"s\u0069d":"escaped key"}`},
 		{schema.Calls, `{"sid":"CA1",}`},
@@ -287,6 +291,84 @@ func FuzzDecode(f *testing.F) {
 			if !reflect.DeepEqual(kept, again) {
 				t.Fatalf("%s: values changed after the next row was decoded:\n%v\n%v", tbl.Name, kept, again)
 			}
+		}
+	})
+}
+
+// TestDecodeFieldOrder: the field order learnt from one object never
+// stands in for reading the next one's names (escaped names, an empty
+// name, a malformed one, another order).
+func TestDecodeFieldOrder(t *testing.T) {
+	items := []string{
+		`{"s\u0069d":"CA1","to":"+1"}`,
+		`{""":"CA3","to":"+3"}`,
+		`{"s\u0069d":"CA1","to":"+1"}`,
+		`{"":"CA2","to":"+2"}`,
+		`{"to":"+4","sid":"CA4"}`,
+		`{"sid":"CA5","to":"+5","from":"+6"}`,
+		`{"sid":"CA6"}`,
+		`{"sidx":"CA7","to":"+7"}`,
+	}
+	d := exec.NewDecoder(schema.Calls)
+	for _, item := range items {
+		want := make([]driver.Value, len(schema.Calls.Columns))
+		got := make([]driver.Value, len(schema.Calls.Columns))
+		werr := referenceDecode(schema.Calls, []byte(item), want)
+		gerr := d.Decode([]byte(item), got)
+		if (werr != nil) != (gerr != nil) || werr == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s after the others: %v %v, reference %v %v", item, got, gerr, want, werr)
+		}
+	}
+}
+
+// TestDecodeAllocations holds decode to two allocations a row (the row's
+// text and its values, see rowLayout), whatever its columns: a change in
+// how reflect boxes a field of a non-addressable struct would show here.
+func TestDecodeAllocations(t *testing.T) {
+	for _, c := range []struct {
+		table *schema.Table
+		item  string
+	}{
+		{schema.Messages, `{"body":"Thanks! We'll be in touch shortly.","num_segments":"1","direction":"outbound-api","from":"+13128383301","to":"+12068867419","date_updated":"Mon, 15 Jun 2026 11:59:30 +0000","price":"-0.0075","error_message":null,"uri":"/2010-04-01/Accounts/AC5ef872f6da5a21de157d80997a64bd33/Messages/SM1894b9721068a7f94d2cd83255845da7.json","account_sid":"AC5ef872f6da5a21de157d80997a64bd33","num_media":"300","status":"queued","sid":"SM1894b9721068a7f94d2cd83255845da7","date_sent":null,"date_created":"Mon, 15 Jun 2026 11:59:30 +0000","error_code":30008,"price_unit":"USD","api_version":"2010-04-01","subresource_uris":{"media":"/x/Media.json"}}`},
+		{schema.InboundPhoneNumbers, `{"beta":false,"capabilities":{"voice":true},"sms_method":"POST","date_created":"Mon, 15 Jun 2026 11:59:30 +0000"}`},
+	} {
+		d := exec.NewDecoder(c.table)
+		row := make([]driver.Value, len(c.table.Columns))
+		item := []byte(c.item)
+		allocs := testing.AllocsPerRun(100, func() {
+			if err := d.Decode(item, row); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs > 2 {
+			t.Errorf("%s: decode made %v allocations a row, want 2", c.table.Name, allocs)
+		}
+		sameDecode(t, c.table, item)
+	}
+}
+
+// FuzzParseRFC2822UTC holds the fixed-layout date parser to time.Parse:
+// whatever it accepts, time.Parse reads as the same instant in UTC, and it
+// accepts every time Twilio would write.
+func FuzzParseRFC2822UTC(f *testing.F) {
+	for _, s := range []string{"Tue, 31 Aug 2010 20:36:28 +0000", "Thu, 29 Feb 2024 23:59:59 +0000", "Mon, 01 Jan 0001 00:00:00 +0000",
+		"Fri, 31 Dec 9999 23:59:59 +0000", "Tue, 29 Feb 2100 00:00:00 +0000", "Tue, 31 Apr 2010 20:36:28 +0000", "tue, 31 aug 2010 20:36:28 +0000"} {
+		f.Add(s, int64(0))
+	}
+	f.Fuzz(func(t *testing.T, s string, unix int64) {
+		got, ok := exec.ParseRFC2822UTC([]byte(s))
+		want, err := time.Parse(time.RFC1123Z, s)
+		if ok && (err != nil || !reflect.DeepEqual(got, want.UTC())) {
+			t.Fatalf("%q: %v, time.Parse %v (%v)", s, got, want.UTC(), err)
+		}
+		// Any instant Twilio can write is read by the fast path.
+		const first, last = -62135596800, 253402300799 // 0001-01-01 to 9999-12-31, in Unix seconds
+		span := int64(last - first + 1)
+		ts := time.Unix(first+(unix%span+span)%span, 0).UTC()
+		text := ts.Format(time.RFC1123Z)
+		got, ok = exec.ParseRFC2822UTC([]byte(text))
+		if !ok || !reflect.DeepEqual(got, ts) {
+			t.Fatalf("%q: %v %v, want %v", text, got, ok, ts)
 		}
 	})
 }

@@ -71,7 +71,7 @@ func explainRangeScan(x *explainer, r *exec.RangeScan, prefix, notes string) {
 	slice[r.Filter.Param+">"] = []string{"{first day}"}
 	slice[r.Filter.Param+"<"] = []string{"{last day}"}
 	var b strings.Builder
-	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to about %d pages by the density of the pages read so far", first, r.Filter.Column, r.DaysText(), exec.SlicePages)
+	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to fill whole pages (at most %d; %d when that saves requests) by the density of the pages read so far", first, r.Filter.Column, r.DaysText(), exec.SlicePages, exec.MaxSlicePages)
 	if r.Lo == exec.OpenBelow {
 		b.WriteString("; below the last bounded slice, one open slice")
 		if r.Retention > 0 {

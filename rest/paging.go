@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"unicode/utf8"
 )
@@ -32,18 +33,53 @@ func (c *Client) FirstPageURI(path string, query url.Values) string {
 // splits out the array under listKey. A next_page_uri that leaves the list
 // endpoint is an error (see checkNext); a Trail catches repeated pages.
 func (c *Client) ListPage(ctx context.Context, uri, listKey string) (*Page, error) {
-	body, err := c.Get(ctx, uri, nil)
+	decoded := &listDecode{key: listKey}
+	body, err := c.Get(context.WithValue(ctx, listDecodeKey{}, decoded), uri, nil)
 	if err != nil {
 		return nil, err
 	}
-	page, err := decodePage(body, listKey)
-	if err != nil {
-		return nil, err
+	page := decoded.page
+	if page == nil || len(body) == 0 || len(decoded.body) != len(body) || &decoded.body[0] != &body[0] {
+		// Not the body the transport decoded (a cached answer, or an
+		// attempt that failed after): decode it here.
+		if page, err = decodePage(body, listKey); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.checkNext(c.resolve(uri), page.NextPageURI); err != nil {
 		return nil, err
 	}
 	return page, nil
+}
+
+// listDecode carries a list page from the transport, which decodes the
+// body as soon as it is read, to ListPage: the split that finds every
+// item's end also proves the body whole, so the body is not skimmed twice
+// (see wholeListPage).
+type listDecode struct {
+	key  string
+	body []byte // the body page was split from
+	page *Page
+}
+
+type listDecodeKey struct{}
+
+// wholeListPage decodes the body of a 2xx answer to ListPage's request and
+// reports whether it is a list page. One that is is whole: decodePage reads
+// every byte of it, brackets matched and nothing after the envelope, which
+// is what complete checks; one that is not is left to complete, so that a
+// body cut short is retried and one that is not JSON is reported as before.
+func wholeListPage(req *http.Request, body []byte) bool {
+	decoded, _ := req.Context().Value(listDecodeKey{}).(*listDecode)
+	if decoded == nil {
+		return false
+	}
+	page, err := decodePage(body, decoded.key)
+	if err != nil {
+		return false
+	}
+	decoded.page, decoded.body = page, body
+	return true
 }
 
 // decodePage splits a page in one pass over its body: the items of the
@@ -143,35 +179,21 @@ func (s *pageScanner) eat(c byte) bool {
 }
 
 // str reads a string and returns its raw bytes, quotes included, and
-// whether it holds a backslash. It finds the closing quote with
-// bytes.IndexByte; the characters in between are not checked here (the
-// transport checked the body with json.Valid, and the strings kept are
-// unquoted by encoding/json or checked by the planner's decoder).
+// whether it holds a backslash. The characters in between are not checked
+// here: the strings kept are unquoted by encoding/json or checked by the
+// planner's decoder.
 func (s *pageScanner) str() ([]byte, bool, error) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, false, s.errorf("expected a string")
 	}
 	start := s.i
-	escaped := false
-	for j := start + 1; ; {
-		q := bytes.IndexByte(s.b[j:], '"')
-		if q < 0 {
-			s.i = len(s.b)
-			return nil, false, errEnd
-		}
-		q += j
-		k := q - 1
-		for k > start && s.b[k] == '\\' {
-			k--
-		}
-		if (q-1-k)%2 == 0 { // an even run of backslashes: the string ends here
-			s.i = q + 1
-			escaped = escaped || bytes.IndexByte(s.b[start+1:q], '\\') >= 0
-			return s.b[start:s.i], escaped, nil
-		}
-		escaped = true
-		j = q + 1
+	end := stringEnd(s.b, start)
+	if end < 0 {
+		s.i = len(s.b)
+		return nil, false, errEnd
 	}
+	s.i = end
+	return s.b[start:end], bytes.IndexByte(s.b[start+1:end-1], '\\') >= 0, nil
 }
 
 func unquote(raw []byte, escaped bool) (string, error) {
@@ -267,16 +289,23 @@ func (s *pageScanner) skip() error {
 		return err
 	case c == '{' || c == '[':
 		depth := 0
-		for s.i < len(s.b) {
+		for {
+			s.i = nextStructural(s.b, s.i)
+			if s.i == len(s.b) {
+				return errEnd
+			}
 			switch s.b[s.i] {
 			case '"':
-				if _, _, err := s.str(); err != nil {
-					return err
+				end := stringEnd(s.b, s.i)
+				if end < 0 {
+					s.i = len(s.b)
+					return errEnd
 				}
+				s.i = end
 				continue
 			case '{', '[':
 				depth++
-			case '}', ']':
+			default: // '}', ']'
 				depth--
 				if depth == 0 {
 					s.i++
@@ -285,7 +314,6 @@ func (s *pageScanner) skip() error {
 			}
 			s.i++
 		}
-		return errEnd
 	case c == 't':
 		if s.literal("true") {
 			return nil

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -113,9 +114,14 @@ func TestDecodePageItemsShareTheBody(t *testing.T) {
 func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"calls":[{"sid":"CA1"}],"next_page_uri":"/n"}`))
 	f.Add([]byte(`{"calls":null,"next_page_uri":null}`))
+	f.Add([]byte(`{"calls":[{"sid":"CA1"}],"next_page_uri":"/n"`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		// A body that splits is whole (wholeListPage skips complete()
+		// for it): no body cut short may split.
+		if _, err := decodePage(body, "calls"); err == nil && !complete(body) {
+			t.Fatalf("%q splits as a page but is not complete", body)
+		}
 		if !json.Valid(body) {
-			_, _ = decodePage(body, "calls") // must not panic
 			return
 		}
 		samePage(t, string(body))
@@ -138,5 +144,32 @@ func BenchmarkDecodePage(b *testing.B) {
 		if _, err := decodePage(body, "calls"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestListPageDecodedOnce: the transport decodes a list page as it reads it
+// (wholeListPage) instead of skimming it with complete first; a page cut
+// short is still retried, a page that is not JSON still named, and one that
+// is JSON but no page still refused by ListPage.
+func TestListPageDecodedOnce(t *testing.T) {
+	whole := status(200, `{"calls": [{"sid": "CA1"}, {"sid": "CA2"}], "next_page_uri": null}`, "Content-Type", "application/json")
+	c, n := scripted(t, truncated, whole)
+	page, err := c.ListPage(context.Background(), c.FirstPageURI("Calls.json", nil), "calls")
+	if err != nil || len(page.Items) != 2 || string(page.Items[1]) != `{"sid": "CA2"}` {
+		t.Fatalf("truncated then whole: %v %v", page, err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("%d requests, want the truncated page retried once", n.Load())
+	}
+
+	html := status(200, "<html>Sign in</html>", "Content-Type", "text/html")
+	c, n = scripted(t, html, html)
+	if _, err := c.ListPage(context.Background(), c.FirstPageURI("Calls.json", nil), "calls"); err == nil || !strings.Contains(err.Error(), "not JSON") || n.Load() != 1 {
+		t.Errorf("an HTML page: %v after %d requests, want it named not JSON after one", err, n.Load())
+	}
+
+	c, n = scripted(t) // answers {"ok":true}: whole JSON, no calls array
+	if _, err := c.ListPage(context.Background(), c.FirstPageURI("Calls.json", nil), "calls"); err == nil || !strings.Contains(err.Error(), `no "calls" array`) || n.Load() != 1 {
+		t.Errorf("JSON that is no page: %v after %d requests", err, n.Load())
 	}
 }

@@ -268,7 +268,7 @@ func (t *Transport) bufferBody(resp *http.Response, req *http.Request) error {
 	if int64(len(body)) > limit {
 		return &ResponseTooLargeError{Limit: limit, Size: -1}
 	}
-	if resp.StatusCode < 300 && len(body) > 0 && !complete(body) {
+	if resp.StatusCode < 300 && len(body) > 0 && !wholeListPage(req, body) && !complete(body) {
 		if truncatedJSON(body) {
 			return errTruncated
 		}

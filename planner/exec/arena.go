@@ -2,104 +2,148 @@ package exec
 
 import (
 	"database/sql/driver"
+	"reflect"
+	"strconv"
+	"sync"
 	"time"
-	"unsafe"
+
+	"github.com/twiliosql/twiliosql/schema"
 )
 
-// rowArena is the memory of one decoded row: one buffer for the bytes of
-// its strings and one slot per column for the values its interfaces point
-// at. Decoding a row then costs two allocations, where a string column
-// costs two (its bytes, and its header boxed in the interface) and a time
-// or a number one. Values are never changed once boxed, and each row has
-// its own arena, so rows kept by the caller stay valid.
-type rowArena struct {
-	text  []byte // fixed capacity: strings point into it, so it never grows
-	slots []valueSlot
+// rowLayout is a table's row as one Go struct: a field per column whose
+// values need memory of their own (strings, numbers, times; not booleans,
+// which an interface holds without any). A decoded row is one copy of that
+// struct, and each value's interface points at its field in the copy, so
+// boxing a row's twenty values costs one allocation where boxing each
+// would cost one apiece.
+//
+// The interfaces are made by package reflect, without unsafe: Interface()
+// of a field of a struct that is itself held by an interface (not
+// addressable) points at the field, where the same call on an addressable
+// struct would copy the field first. If reflect ever copied there too,
+// rows would still be right, only slower: TestDecodeAllocations would fail
+// on the allocation count.
+type rowLayout struct {
+	typ   reflect.Type
+	field []int // column → its field in typ; -1 when it has none
 }
 
-// valueSlot holds a column's value where its interface points.
-type valueSlot struct {
-	s string
-	t time.Time
-	n int64
-	f float64
-}
+var rowLayouts sync.Map // *schema.Table → *rowLayout
 
-// eface is the layout of an interface value (Go's runtime.eface): its type
-// and a pointer to its data. Setting the pointer to a slot boxes the value
-// without the allocation the compiler's boxing makes.
-type eface struct {
-	typ, data unsafe.Pointer
-}
-
-func efaceType(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
-
-var (
-	stringType  = efaceType("")
-	int64Type   = efaceType(int64(0))
-	float64Type = efaceType(float64(0))
-	timeType    = efaceType(time.Time{})
-)
-
-func box(typ, data unsafe.Pointer) (v driver.Value) {
-	e := (*eface)(unsafe.Pointer(&v))
-	e.typ, e.data = typ, data
-	return v
-}
-
-// str is b as a string in the arena's buffer, or a new string when the
-// arena is nil or full.
-func (a *rowArena) str(b []byte) string {
-	if len(b) == 0 {
-		return ""
+func layoutOf(t *schema.Table) *rowLayout {
+	if l, ok := rowLayouts.Load(t); ok {
+		return l.(*rowLayout)
 	}
-	if a == nil || len(a.text)+len(b) > cap(a.text) {
-		return string(b)
+	l := &rowLayout{field: make([]int, len(t.Columns))}
+	var fields []reflect.StructField
+	for col, c := range t.Columns {
+		typ := goTypeOf(c.Type)
+		if typ == nil {
+			l.field[col] = -1
+			continue
+		}
+		l.field[col] = len(fields)
+		fields = append(fields, reflect.StructField{Name: "C" + strconv.Itoa(col), Type: typ})
 	}
-	start := len(a.text)
-	a.text = append(a.text, b...)
-	return unsafe.String(&a.text[start], len(b))
+	l.typ = reflect.StructOf(fields)
+	got, _ := rowLayouts.LoadOrStore(t, l)
+	return got.(*rowLayout)
 }
 
-func (a *rowArena) boxString(slot *valueSlot, b []byte) driver.Value {
-	s := a.str(b)
-	if a == nil || slot == nil {
-		return s
+// goTypeOf is the Go type of a column's values as decodeValue gives them;
+// nil for booleans.
+func goTypeOf(typ schema.Type) reflect.Type {
+	switch typ {
+	case schema.Int:
+		return reflect.TypeFor[int64]()
+	case schema.Float:
+		return reflect.TypeFor[float64]()
+	case schema.Time, schema.Date:
+		return reflect.TypeFor[time.Time]()
+	case schema.Bool:
+		return nil
 	}
-	slot.s = s
-	return box(stringType, unsafe.Pointer(&slot.s))
+	return reflect.TypeFor[string]()
 }
 
-func (a *rowArena) boxInt(slot *valueSlot, n int64) driver.Value {
-	if a == nil || slot == nil || (n >= 0 && n < 256) { // small ints are boxed without allocating anyway
-		return n
-	}
-	slot.n = n
-	return box(int64Type, unsafe.Pointer(&slot.n))
+// rowBoxes is one decoder's scratch row: the values of the row being
+// decoded are written into its fields through typed pointers, then the
+// whole struct is copied once and boxed (box).
+type rowBoxes struct {
+	layout  *rowLayout
+	scratch reflect.Value // addressable, of layout.typ
+	slots   []slotRefs    // column → its field in scratch
+	boxed   []bool        // column → its value is in scratch
 }
 
-func (a *rowArena) boxFloat(slot *valueSlot, f float64) driver.Value {
-	if a == nil || slot == nil {
-		return f
-	}
-	slot.f = f
-	return box(float64Type, unsafe.Pointer(&slot.f))
+type slotRefs struct {
+	s *string
+	n *int64
+	f *float64
+	t *time.Time
 }
 
-func (a *rowArena) boxTime(slot *valueSlot, t time.Time) driver.Value {
-	if a == nil || slot == nil {
-		return t
+func newRowBoxes(t *schema.Table) *rowBoxes {
+	l := layoutOf(t)
+	r := &rowBoxes{layout: l, scratch: reflect.New(l.typ).Elem(), slots: make([]slotRefs, len(l.field)), boxed: make([]bool, len(l.field))}
+	for col, f := range l.field {
+		if f < 0 {
+			continue
+		}
+		switch p := r.scratch.Field(f).Addr().Interface().(type) {
+		case *string:
+			r.slots[col].s = p
+		case *int64:
+			r.slots[col].n = p
+		case *float64:
+			r.slots[col].f = p
+		case *time.Time:
+			r.slots[col].t = p
+		}
 	}
-	slot.t = t
-	return box(timeType, unsafe.Pointer(&slot.t))
+	return r
 }
 
-// unsafeString views b as a string for a call that does not keep it
-// (strconv.ParseFloat keeps its argument only in its error, which is not
-// returned from here).
-func unsafeString(b []byte) string {
-	if len(b) == 0 {
-		return ""
+// set puts v, of the given kind, as column col's value, in the scratch row
+// when the column has a field of that kind there; otherwise it boxes v the
+// usual way (one allocation) into row.
+func (r *rowBoxes) set(row []driver.Value, col int, kind valueKind, v *valueSlot) {
+	// Go boxes an integer in [0, 256) without allocating.
+	if kind == kindInt && v.n >= 0 && v.n < 256 {
+		row[col], r.boxed[col] = v.n, false
+		return
 	}
-	return unsafe.String(&b[0], len(b))
+	s := &r.slots[col]
+	r.boxed[col] = true
+	switch {
+	case kind == kindString && s.s != nil:
+		*s.s = v.s
+	case kind == kindInt && s.n != nil:
+		*s.n = v.n
+	case kind == kindFloat && s.f != nil:
+		*s.f = v.f
+	case kind == kindTime && s.t != nil:
+		*s.t = v.t
+	default:
+		r.boxed[col] = false
+		row[col] = v.value(kind)
+	}
+}
+
+// box gives every value set in the scratch row its interface in row: one
+// allocation, the copy of the scratch that they point into.
+func (r *rowBoxes) box(row []driver.Value) {
+	any := false
+	for _, b := range r.boxed {
+		any = any || b
+	}
+	if !any {
+		return
+	}
+	copied := reflect.ValueOf(r.scratch.Interface())
+	for col, b := range r.boxed {
+		if b {
+			row[col] = copied.Field(r.layout.field[col]).Interface()
+		}
+	}
 }

@@ -4,7 +4,8 @@
 // (scan.go, prefetch.go), Sid lookups, several listings merged without
 // duplicates (merged.go), the listings of tables keyed by a
 // parent's Sid (pathkeys.go), a range scan run as parallel time slices
-// (rangescan.go, parallel.go) within the Connector's page budget
+// (rangescan.go, parallel.go, slices sized by slicesize.go) within the
+// Connector's page budget
 // (budget.go), and the page decoder (decode.go, arena.go); and the result,
 // Rows (filter, projection, OFFSET, LIMIT, streaming), and Hold, which holds
 // it for DISTINCT and ORDER BY (hold.go).

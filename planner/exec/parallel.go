@@ -49,14 +49,17 @@ import (
 // newest days are. When a started slice [lo..hi], within its first
 // slicePages pages, has kept only rows of days d..hi with d > lo, more pages
 // follow, and the days lo..d-1 would hold more than slicePages pages (by the
-// density of the page just read, see perDay), it is split: it stops its
-// chain, and new slices that follow it list its days again. Days lo..d-1
-// are cut into slices sized to hold about slicePages pages each. Days d..hi
-// are listed again from their first page, skipping the rows the slice has
+// density of the page just read, see perDay; a slice a split sized, more
+// than half again its size), it is split: it stops its chain, and new
+// slices that follow it list its days again. Days lo..d-1 are cut into
+// slices sized to fill whole pages (see slicesize.go: a slice ending just
+// past a page boundary costs a request for a few rows). Days d..hi are
+// listed again from their first page, skipping the rows the slice has
 // emitted (all of days d..hi: it keeps their Sids while it may split, at
 // most slicePages pages of them): as one slice while the rows it met
 // followed the days (they then are the pages it read and the rest of day
-// d), else cut by the density like the others. The chain cannot go on
+// d, and the days before d that fill the same pages are listed with
+// them), else cut by the density like the others. The chain cannot go on
 // instead: its filter still asks for lo..d-1, whose rows may come anywhere
 // in it, so going on would read the whole range once more; and a page token
 // cannot be moved to another filter (Twilio's tokens are opaque). So a split
@@ -65,20 +68,29 @@ import (
 // follows the days, the split being decided on the first page (on the
 // second when the range column lags creation so much that the first page
 // cannot tell the density, see absorb). A bounded
-// run of days is cut whole when that makes few slices; otherwise, and
-// always below an open bound, two slices per worker are cut and the days
-// left form one "rest" slice whose first page (fetched first) shows where
-// its rows are, so a long empty stretch costs one request; it is split in
-// turn. An empty slice costs one request. A LIMIT served by the first page
+// run of days is cut a batch at a time (as many slices as the scan fetches
+// at once): the days after the batch stay one pending slice, cut when the
+// workers reach it by the density measured by then, from the days counted
+// exactly in the slices that ended (a slice's listing holds every row of
+// its days, in any order), so that a density the first pages misjudge
+// sizes only the first batch. Below an open bound, two slices per worker
+// are cut and the days left form one "rest" slice whose first page
+// (fetched first) shows where its rows are, so a long empty stretch costs
+// one request; it is split in turn. An empty slice costs one request. A LIMIT served by the first page
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages fetched and not yet read (the slice being read may
-// always fetch one page ahead, so reading never waits on later slices'
-// pages), every page for a slice not being read also takes a slot of the
-// Connector's PageBudget, shared by all its queries, and a page's slot goes
-// back as soon as its last row is emitted; plus the Sids of at most
-// slicePages pages per slice that may still split.
+// Env.PagesPerQuery pages fetched and not yet read, counting the requests
+// in flight (the slice being read may always fetch one page ahead, so
+// reading never waits on later slices' pages), every page for a slice not
+// being read also takes a slot of the Connector's PageBudget, shared by
+// all its queries, and a page's slot goes back as soon as its last row is
+// emitted; plus the Sids of at most slicePages pages per slice that may
+// still split. A request in flight holds no memory until its answer
+// arrives, so most of those pages are requests in flight, enough to keep
+// the rate busy: the pages that arrived are read out of turn once a third
+// of the bound waits (eagerAt), which keeps the pages in memory few while
+// the reader keeps up.
 
 const (
 	OpenBelow = math.MinInt64 // a slice with no lower day bound
@@ -95,7 +107,7 @@ const (
 
 // rangeSlice is a run of days fetched as one chain of pages.
 type rangeSlice struct {
-	lo, hi   int64       // the slice's own days, which its filter asks for (inclusive Unix days); openBelow/openAbove
+	Lo, Hi   int64       // the slice's own days, which its filter asks for (inclusive Unix days); openBelow/openAbove
 	minSeen  int64       // the earliest day among the rows kept so far; openAbove: none yet
 	maxSeen  int64       // the latest, once minSeen is set
 	lastDay  int64       // the day of the last row listed with a readable one; noDay: none yet
@@ -108,6 +120,17 @@ type rangeSlice struct {
 	rest     bool // the days left after a split's slices: its first page shows where the rows are
 	final    bool // does not split: made by a split to re-list days, or past the pages it may split on
 	reads    int  // pages of the current chain absorbed
+	// planned is the rows a split sized the slice to hold (0: not sized):
+	// it splits again only when the days it has not reached hold many more.
+	Planned float64
+	// pending: days a split left uncut, cut when the workers reach them,
+	// by the density measured by then (sizer, the split's, until a slice
+	// has ended).
+	Pending bool
+	Sizer   SliceSizer
+	// counts holds the rows listed of each of its days (bounded slices):
+	// once its chain ends, they are the days' exact counts.
+	counts map[int64]int
 	// emitted holds the Sids of the rows kept while the slice may split
 	// (nil otherwise). skip holds, in the slices re-listing the days of a
 	// split slice, the Sids it emitted that they have not met again.
@@ -122,8 +145,8 @@ type heldPage struct {
 	slot  bool // holds a slot of the Connector's PageBudget
 }
 
-// parallelScan is a source over range slices.
-type parallelScan struct {
+// ParallelScan is a source over range slices.
+type ParallelScan struct {
 	cursor
 	client     *rest.Client
 	table      *schema.Table
@@ -131,10 +154,10 @@ type parallelScan struct {
 	sidCol     int
 	createdCol int // DateCreated, the list order's column: the density of a page
 	plan       *RangeScan
-	pageSize   int
+	PageSize   int
 	retention  int64 // earliest day an open-below slice may be bounded by; openBelow: any
 	workers    int
-	maxHeld    int
+	MaxHeld    int
 	budget     *PageBudget // shared with the Connector's other queries; nil: none
 	// headMoved is closed, and replaced, when the slice being read changes
 	// or has no page left waiting: it wakes a worker waiting on the budget
@@ -151,6 +174,7 @@ type parallelScan struct {
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
 	held     int         // pages fetched or being fetched, not yet read
+	waiting  int         // pages fetched and not yet read (in held)
 	err      error
 	started  bool // the workers run
 	stopped  bool
@@ -159,17 +183,20 @@ type parallelScan struct {
 	// unreadable: no slice can tell whether such a row is of its days, so
 	// the first slice to meet it emits it.
 	undated map[string]struct{}
+	// measured sums the exact counts of the days whose slices ended: the
+	// density that sizes the slices cut later.
+	Measured DayStats
 }
 
 // NewParallelScan runs the range scan r, continuing first (the first page
 // of its whole range), or returns nil when no page follows that one.
-func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSource) *parallelScan {
+func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSource) *ParallelScan {
 	if r == nil || first.NextURI == "" {
 		return nil
 	}
 	t, lo, hi := r.Table, r.Lo, r.hi
 	sctx, cancel := context.WithCancel(ctx)
-	p := &parallelScan{
+	p := &ParallelScan{
 		cursor:     first.cursor,
 		client:     first.client,
 		table:      t,
@@ -177,10 +204,10 @@ func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSou
 		dayCol:     r.dayCol,
 		sidCol:     r.sidCol,
 		createdCol: r.createdCol,
-		pageSize:   r.pageSize,
+		PageSize:   r.pageSize,
 		retention:  OpenBelow,
 		workers:    r.Workers,
-		maxHeld:    r.MaxHeld,
+		MaxHeld:    r.MaxHeld,
 		budget:     env.Pages,
 		headMoved:  make(chan struct{}),
 		ctx:        sctx,
@@ -189,7 +216,7 @@ func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSou
 	p.cond = sync.NewCond(&p.mu)
 	items := first.Items
 	p.cursor.Items = nil
-	s0 := &rangeSlice{lo: lo, hi: hi, minSeen: OpenAbove, lastDay: NoDay, started: true, trail: first.trail}
+	s0 := &rangeSlice{Lo: lo, Hi: hi, minSeen: OpenAbove, lastDay: NoDay, started: true, trail: first.trail}
 	p.head = s0
 	info := p.inspect(items)
 	if keep := r.Retention; keep > 0 {
@@ -209,7 +236,7 @@ func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSou
 
 // start starts the workers; the first row read does, so opening a result
 // costs its first page and nothing more.
-func (p *parallelScan) start() {
+func (p *ParallelScan) start() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.started || p.stopped {
@@ -269,7 +296,7 @@ type pageInfo struct {
 }
 
 // inspect reads the range column of every item of a page.
-func (p *parallelScan) inspect(items []json.RawMessage) pageInfo {
+func (p *ParallelScan) inspect(items []json.RawMessage) pageInfo {
 	info := pageInfo{days: make([]int64, len(items))}
 	var rangeTS, createdTS, halfTS timeSpan
 	half := len(items) / 2
@@ -307,7 +334,7 @@ func (p *parallelScan) inspect(items []json.RawMessage) pageInfo {
 }
 
 // timeOf reads a time column of an item.
-func (p *parallelScan) timeOf(item json.RawMessage, col int) (time.Time, bool) {
+func (p *ParallelScan) timeOf(item json.RawMessage, col int) (time.Time, bool) {
 	raw, err := p.decoder.field(item, col)
 	if err != nil || raw == nil {
 		return time.Time{}, false
@@ -372,7 +399,7 @@ func (info pageInfo) perDay() float64 {
 
 // sidOf is the raw Sid of an item ("" when it has none): what tells rows
 // apart across a split.
-func (p *parallelScan) sidOf(item json.RawMessage) string {
+func (p *ParallelScan) sidOf(item json.RawMessage) string {
 	raw, err := p.decoder.field(item, p.sidCol)
 	if err != nil || len(raw) == 0 || string(raw) == "null" {
 		return ""
@@ -381,13 +408,13 @@ func (p *parallelScan) sidOf(item json.RawMessage) string {
 }
 
 // uriOf is the first page of a slice.
-func (p *parallelScan) uriOf(s *rangeSlice) string {
-	return listURI(p.client, p.table, p.plan.SliceQuery(s.lo, s.hi))
+func (p *ParallelScan) uriOf(s *rangeSlice) string {
+	return listURI(p.client, p.table, p.plan.SliceQuery(s.Lo, s.Hi))
 }
 
 // work fetches pages for the slices, earliest in reading order first, until
 // every slice is done or the scan stops.
-func (p *parallelScan) work() {
+func (p *ParallelScan) work() {
 	defer p.wg.Done()
 	for {
 		p.mu.Lock()
@@ -450,9 +477,15 @@ func (p *parallelScan) work() {
 	}
 }
 
+// eagerAt is how many pages may wait for their turn before the nearest is
+// read out of it: pages in memory are the ones that arrived, not the
+// requests in flight, so a scan keeps enough requests in flight for the
+// rate (maxHeld) while holding few pages.
+func (p *ParallelScan) eagerAt() int { return max(2, p.MaxHeld/3) }
+
 // nearestWaiting is the first slice after the head, in reading order, with
 // a page waiting; nil when none has.
-func (p *parallelScan) nearestWaiting() *rangeSlice {
+func (p *ParallelScan) nearestWaiting() *rangeSlice {
 	for s := p.head.next; s != nil; s = s.next {
 		if len(s.pages) > 0 {
 			return s
@@ -462,7 +495,7 @@ func (p *parallelScan) nearestWaiting() *rangeSlice {
 }
 
 // wakeReserve wakes the workers waiting on the budget (p.mu held).
-func (p *parallelScan) wakeReserve() {
+func (p *ParallelScan) wakeReserve() {
 	close(p.headMoved)
 	p.headMoved = make(chan struct{})
 }
@@ -472,7 +505,7 @@ func (p *parallelScan) wakeReserve() {
 // never waits, so every query progresses whatever the others hold. It is
 // called with p.mu held and returns with it held; it reports whether a
 // slot was taken.
-func (p *parallelScan) reserve(s *rangeSlice) (bool, error) {
+func (p *ParallelScan) reserve(s *rangeSlice) (bool, error) {
 	for p.budget != nil {
 		if s == p.head && len(s.pages) == 0 {
 			return false, nil
@@ -495,7 +528,7 @@ func (p *parallelScan) reserve(s *rangeSlice) (bool, error) {
 }
 
 // finished reports whether every slice has its last page.
-func (p *parallelScan) finished() bool {
+func (p *ParallelScan) finished() bool {
 	for s := p.head; s != nil; s = s.next {
 		if !s.done {
 			return false
@@ -508,8 +541,8 @@ func (p *parallelScan) finished() bool {
 // order that is not being fetched, while fewer than maxHeld pages wait. The
 // slice being read may always fetch when it has no page waiting, so reading
 // never waits on the pages of later slices.
-func (p *parallelScan) pick() *rangeSlice {
-	if p.held < p.maxHeld {
+func (p *ParallelScan) pick() *rangeSlice {
+	if p.held < p.MaxHeld {
 		// The rest of a split first: its first page makes the next slices.
 		for s := p.head; s != nil; s = s.next {
 			if s.rest && !s.started && !s.fetching {
@@ -521,7 +554,10 @@ func (p *parallelScan) pick() *rangeSlice {
 		if s.done || s.fetching {
 			continue
 		}
-		if s == p.head && len(s.pages) == 0 || p.held < p.maxHeld {
+		if s == p.head && len(s.pages) == 0 || p.held < p.MaxHeld {
+			if s.Pending {
+				p.CutPending(s)
+			}
 			return s
 		}
 		return nil
@@ -529,13 +565,60 @@ func (p *parallelScan) pick() *rangeSlice {
 	return nil
 }
 
+// Batch is how many slices a split cuts at once: enough for every page the
+// scan may fetch at once; the days after them are cut when the workers
+// reach them, by the density measured by then.
+func (p *ParallelScan) Batch() int { return max(2, p.MaxHeld) }
+
+// CutDays cuts the bounded days lo..hi into slices sized by z, newest
+// first: at most batch of them, then one pending slice for the days left.
+// The last slice takes a short remainder when that is expected to cost
+// fewer requests (see absorbs).
+func (p *ParallelScan) CutDays(lo, hi int64, z SliceSizer, batch int) []*rangeSlice {
+	width := z.Width(hi - lo + 1)
+	var made []*rangeSlice
+	for hi >= lo {
+		if len(made) == batch {
+			made = append(made, &rangeSlice{Lo: lo, Hi: hi, minSeen: OpenAbove, lastDay: NoDay, Pending: true, Sizer: z})
+			break
+		}
+		from := hi - width + 1
+		if from <= lo || z.absorbs(hi-lo+1, width) {
+			from = lo
+		}
+		made = append(made, &rangeSlice{Lo: from, Hi: hi, minSeen: OpenAbove, lastDay: NoDay, Planned: z.PerDay * float64(hi-from+1)})
+		hi = from - 1
+	}
+	return made
+}
+
+// CutPending cuts the pending slice s in place: s becomes the first of the
+// slices cut, the others follow it.
+func (p *ParallelScan) CutPending(s *rangeSlice) {
+	z := s.Sizer
+	if m, ok := p.Measured.Sizer(p.PageSize); ok {
+		z = m
+	}
+	made := p.CutDays(s.Lo, s.Hi, z, p.Batch())
+	first, after := made[0], s.next
+	s.Lo, s.Hi, s.Planned, s.Pending, s.Sizer = first.Lo, first.Hi, first.Planned, first.Pending, SliceSizer{}
+	prev := s
+	for _, r := range made[1:] {
+		prev.next, prev = r, r
+	}
+	prev.next = after
+}
+
 // absorb files a fetched page under its slice (p.mu held; the page was
 // counted in held while fetched): it keeps the rows of the slice's own
 // days that the slice has not emitted yet, follows the chain to its end,
 // and splits the slice when the days it has not reached are dense.
-func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
+func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
 	defer p.cond.Broadcast()
 	s.fetching = false
+	if s.reads == 0 && s.Lo != OpenBelow && s.Hi != OpenAbove && s.Hi-s.Lo < maxCountedDays {
+		s.counts = map[int64]int{}
+	}
 	s.reads++
 	keep := items[:0] // filtered in place: the page is the scan's own
 	for i, item := range items {
@@ -559,8 +642,11 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 			s.strayed = true
 		}
 		s.lastDay = d
-		if d < s.lo || d > s.hi {
+		if d < s.Lo || d > s.Hi {
 			continue // another slice's day: that slice lists the row
+		}
+		if s.counts != nil {
+			s.counts[d]++
 		}
 		if s.skip != nil {
 			if sid := p.sidOf(item); sid != "" {
@@ -580,6 +666,12 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	s.done = next == ""
 	if s.done {
 		s.skip = nil
+		if s.counts != nil {
+			for d := s.Lo; d <= s.Hi; d++ {
+				p.Measured.Add(float64(s.counts[d]))
+			}
+			s.counts = nil
+		}
 	}
 	// A slice's first page is at the newest end of its listing: when the
 	// range column lags its rows' creation by about the time the page
@@ -590,9 +682,11 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	switch {
 	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
 		// Its chain ended: new slices list its days again.
-	case p.splittable(s) && s.reads < SlicePages:
+	case p.splittable(s) && s.reads < SlicePages && s.Planned == 0:
 		// The slice may split on a later page: the rows it emits until
-		// then are to be skipped by its re-listed chain.
+		// then are to be skipped by its re-listed chain. (A slice a split
+		// sized splits on its first page or not at all: its size came
+		// from the density, and its Sids would cost memory for nothing.)
 		if s.emitted == nil {
 			s.emitted = make(map[string]struct{}, len(keep))
 		}
@@ -603,6 +697,7 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	}
 	if len(keep) > 0 {
 		s.pages = append(s.pages, heldPage{keep, slot})
+		p.waiting++
 	} else {
 		p.held--
 		if slot {
@@ -615,12 +710,12 @@ func (p *parallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 // row it kept tracked (not final), more pages to come, within its first
 // slicePages pages, and rows kept only of days after its first day (so
 // that the days before them can be cut off, none of their rows emitted).
-func (p *parallelScan) splittable(s *rangeSlice) bool {
-	return !s.final && !s.done && s.reads <= SlicePages && s.minSeen != OpenAbove && s.minSeen > s.lo
+func (p *ParallelScan) splittable(s *rangeSlice) bool {
+	return !s.final && !s.done && s.reads <= SlicePages && s.minSeen != OpenAbove && s.minSeen > s.Lo
 }
 
 // addSids adds the Sids of items to set.
-func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage) {
+func (p *ParallelScan) addSids(set map[string]struct{}, items []json.RawMessage) {
 	for _, item := range items {
 		if sid := p.sidOf(item); sid != "" {
 			set[sid] = struct{}{}
@@ -635,14 +730,46 @@ func (p *parallelScan) addSids(set map[string]struct{}, items []json.RawMessage)
 // its earlier pages, and kept, of this one), then the days before them. A
 // slice already about the size wanted is not split: it goes on page by
 // page. It reports whether s was split.
-func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
-	lo, hi := s.lo, s.minSeen-1
-	perDay := info.perDay()
-	target := float64(SlicePages * p.pageSize)
-	if lo != OpenBelow && perDay*float64(hi-lo+1) <= target {
+func (p *ParallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessage) bool {
+	lo, hi := s.Lo, s.minSeen-1
+	z := newSliceSizer(info, !s.strayed, p.PageSize)
+	if lo != OpenBelow && z.PerDay*float64(hi-lo+1) <= max(float64(SlicePages*p.PageSize), 1.5*s.Planned) {
 		return false
 	}
-	width := max(1, int64(math.Round(target/perDay)))
+	// While the rows s met followed the days, the days it reached (minSeen
+	// to its last day) hold the rows it emitted and the rest of its
+	// earliest day: the days before them that fill the same pages best
+	// are listed with them, so that the rows listed again fill their pages.
+	reach := s.minSeen
+	if !s.strayed {
+		onDay := 0
+		for _, d := range info.days {
+			if d == s.minSeen {
+				onDay++
+			}
+		}
+		listed := float64(len(s.emitted)+len(kept)) + max(0, z.PerDay-float64(onDay))
+		limit := int64(math.MaxInt32)
+		switch {
+		case lo != OpenBelow:
+			limit = hi - lo + 1
+		case p.retention != OpenBelow:
+			limit = max(0, s.minSeen-p.retention) // no bound may reach past the retention window
+		}
+		// As long as the slices cut below, no longer.
+		if more := z.extend(listed, limit, z.slicePagesAt(z.Width(limit))); more > 0 {
+			reach = s.minSeen - more
+			if lo != OpenBelow && reach <= lo {
+				return false // the days left fit the pages s is reading: it goes on
+			}
+			hi = reach - 1
+		}
+	}
+	days := int64(math.MaxInt32)
+	if lo != OpenBelow {
+		days = hi - lo + 1
+	}
+	width := z.Width(days)
 	skip := s.emitted
 	if skip == nil {
 		skip = make(map[string]struct{}, len(kept))
@@ -656,34 +783,39 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// few pages s read and the rest of its last day: one slice. Once they
 	// strayed, the days may hold many more rows: they are cut by the
 	// density, into at most 2 slices per worker.
-	upper := s.maxSeen - s.minSeen + 1
+	upper := s.maxSeen - reach + 1
 	if s.strayed {
 		upper = min(width, upper)
 	}
 	for top, count := s.maxSeen, 1; ; top, count = top-upper, count+1 {
-		r := &rangeSlice{lo: max(s.minSeen, top-upper+1), hi: top, minSeen: OpenAbove, lastDay: NoDay, final: true, skip: skip}
+		r := &rangeSlice{Lo: max(reach, top-upper+1), Hi: top, minSeen: OpenAbove, lastDay: NoDay, final: true, skip: skip}
 		if top == s.maxSeen {
-			r.hi = s.hi // and the days after the latest row s met
+			r.Hi = s.Hi // and the days after the latest row s met
 		}
 		if count == 2*p.workers {
-			r.lo = s.minSeen
+			r.Lo = reach
 		}
 		made = append(made, r)
-		if r.lo == s.minSeen {
+		if r.Lo == reach {
 			break
 		}
 	}
-	// The days s did not reach. A bounded run of days is cut whole when
-	// that makes few enough slices; otherwise (and below an open bound) 2
-	// slices per worker are cut and the rest is one slice, whose first page
-	// shows where its rows are: a long empty stretch then costs one
-	// request, not one per slice.
+	// The days s did not reach. A bounded run of days is cut a batch at a
+	// time, the rest pending (see cutDays). Below an open bound 2 slices
+	// per worker are cut and the rest is one slice, whose first page shows
+	// where its rows are: a long empty stretch then costs one request, not
+	// one per slice.
 	most := 2 * p.workers
-	if lo != OpenBelow && (hi-lo)/width < int64(4*p.workers) {
-		most = 4 * p.workers
-	}
 	add := func(lo, hi int64, rest bool) {
-		made = append(made, &rangeSlice{lo: lo, hi: hi, minSeen: OpenAbove, lastDay: NoDay, rest: rest})
+		r := &rangeSlice{Lo: lo, Hi: hi, minSeen: OpenAbove, lastDay: NoDay, rest: rest}
+		if !rest {
+			r.Planned = z.PerDay * float64(hi-lo+1)
+		}
+		made = append(made, r)
+	}
+	if lo != OpenBelow && hi >= lo {
+		made = append(made, p.CutDays(lo, hi, z, p.Batch())...)
+		hi = lo - 1
 	}
 	for count := 0; ; count++ {
 		if lo != OpenBelow && hi < lo {
@@ -694,8 +826,8 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 			break
 		}
 		from := hi - width + 1
-		if lo != OpenBelow && from <= lo {
-			add(lo, hi, false)
+		if lo != OpenBelow && (from <= lo || z.absorbs(hi-lo+1, width)) {
+			add(lo, hi, false) // the last slice takes the days left
 			break
 		}
 		if lo == OpenBelow && p.retention != OpenBelow && from < p.retention {
@@ -714,7 +846,7 @@ func (p *parallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	return true
 }
 
-func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
+func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 	if !p.started {
 		p.start()
 	}
@@ -752,6 +884,7 @@ func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.held--
+				p.waiting--
 				if len(h.pages) == 0 {
 					p.wakeReserve() // a page for h no longer waits on the budget
 				}
@@ -764,7 +897,7 @@ func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				p.cond.Broadcast()
 				continue
 			}
-			if p.held >= p.maxHeld || p.reserving > 0 {
+			if p.held >= p.MaxHeld || p.reserving > 0 || p.waiting >= p.eagerAt() {
 				// The budget is spent while the slice being read waits on
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
@@ -773,6 +906,7 @@ func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
 					p.held--
+					p.waiting--
 					p.cond.Broadcast()
 					break
 				}
@@ -784,7 +918,7 @@ func (p *parallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 }
 
 // Close stops the workers, cancelling requests in flight, and waits for them.
-func (p *parallelScan) Close() {
+func (p *ParallelScan) Close() {
 	p.cancel()
 	p.mu.Lock()
 	p.stopped = true
