@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -20,12 +22,12 @@ import (
 type grouping struct {
 	keys    []groupKey
 	aggs    []*aggregate
-	selects []evalFunc // the select list over the group's row
+	selects []eval.EvalFunc // the select list over the group's row
 	nSelect int
 }
 
 type groupKey struct {
-	eval evalFunc // over the input row
+	eval eval.EvalFunc // over the input row
 	typ  schema.Type
 	text string
 	col  int // the input column when the key is a plain column; -1 otherwise
@@ -36,7 +38,7 @@ type aggregate struct {
 	name     string // count, sum, avg, min, max, any_value, group_concat
 	star     bool   // COUNT(*)
 	distinct bool
-	args     []evalFunc
+	args     []eval.EvalFunc
 	typ      schema.Type
 	sep      string
 	order    []orderKey // GROUP_CONCAT(… ORDER BY …)
@@ -46,17 +48,17 @@ type aggregate struct {
 // aggContext compiles expressions over a group's row.
 type aggContext struct {
 	g       *grouping
-	base    *compiler // compiles aggregate arguments over input rows
+	base    *eval.Compiler // compiles aggregate arguments over input rows
 	scope   *queryScope
-	aliases []ResultColumn // select aliases, once HAVING and ORDER BY may use them
+	aliases []exec.ResultColumn // select aliases, once HAVING and ORDER BY may use them
 }
 
 func (a *aggContext) slotOfAgg(i int) int { return len(a.g.keys) + a.g.nSelect + i }
 
-// resolve finds a column of a group's row: a grouped column, or (in HAVING
+// Resolve finds a column of a group's row: a grouped column, or (in HAVING
 // and ORDER BY) a select alias.
-func (a *aggContext) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
-	idx, column, err := a.scope.resolve(col)
+func (a *aggContext) Resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+	idx, column, err := a.scope.Resolve(col)
 	if err == nil {
 		for i, k := range a.g.keys {
 			if k.col == idx {
@@ -74,96 +76,96 @@ func (a *aggContext) resolve(col *sqlparser.ColName) (int, schema.Column, error)
 	if err != nil {
 		return 0, column, err
 	}
-	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", exprText(col), exprText(col), exprText(col), exprText(col))
+	return 0, column, fmt.Errorf("twilio: %s is neither in GROUP BY nor inside an aggregate: add it to GROUP BY or use MIN(%s), MAX(%s) or ANY_VALUE(%s)", eval.ExprText(col), eval.ExprText(col), eval.ExprText(col), eval.ExprText(col))
 }
 
-// matchKey reads a GROUP BY expression (not a bare column) from its slot,
+// MatchKey reads a GROUP BY expression (not a bare column) from its slot,
 // or a column functionally dependent on a grouped key.
-func (a *aggContext) matchKey(e sqlparser.Expr) (typed, bool) {
+func (a *aggContext) MatchKey(e sqlparser.Expr) (eval.Typed, bool) {
 	switch x := e.(type) {
 	case *sqlparser.ColName:
 		return a.dependent(x)
 	case *sqlparser.SQLVal, *sqlparser.NullVal, sqlparser.BoolVal:
-		return typed{}, false
+		return eval.Typed{}, false
 	}
-	text := exprText(e)
+	text := eval.ExprText(e)
 	for i, k := range a.g.keys {
 		if k.col < 0 && strings.EqualFold(k.text, text) {
-			return typed{eval: columnAt(i), typ: k.typ}, true
+			return eval.Typed{Eval: exec.ColumnAt(i), Typ: k.typ}, true
 		}
 	}
-	return typed{}, false
+	return eval.Typed{}, false
 }
 
 // dependent reads a column that is not grouped but whose table's primary
 // key is: one value per group, as MySQL allows (functional dependence), so
 // GROUP BY Sid may select the row's other columns.
-func (a *aggContext) dependent(col *sqlparser.ColName) (typed, bool) {
-	idx, column, err := a.scope.resolve(col)
+func (a *aggContext) dependent(col *sqlparser.ColName) (eval.Typed, bool) {
+	idx, column, err := a.scope.Resolve(col)
 	if err != nil {
-		return typed{}, false
+		return eval.Typed{}, false
 	}
 	item := a.scope.itemOf(idx)
 	if item < 0 {
-		return typed{}, false
+		return eval.Typed{}, false
 	}
 	it := a.scope.items[item]
 	key, ok := it.table.Column(it.table.PrimaryKey())
 	if !ok || it.table.PrimaryKey() == "" {
-		return typed{}, false
+		return eval.Typed{}, false
 	}
 	grouped := false
 	for _, k := range a.g.keys {
 		if k.col == idx {
-			return typed{}, false // a key itself: resolve reads its slot
+			return eval.Typed{}, false // a key itself: resolve reads its slot
 		}
 		grouped = grouped || k.col == it.offset+key
 	}
 	if !grouped {
-		return typed{}, false
+		return eval.Typed{}, false
 	}
-	return a.add(&aggregate{name: "any_value", args: []evalFunc{columnAt(idx)}, typ: column.Type, text: exprText(col)}), true
+	return a.add(&aggregate{name: "any_value", args: []eval.EvalFunc{exec.ColumnAt(idx)}, typ: column.Type, text: eval.ExprText(col)}), true
 }
 
-func (a *aggContext) add(agg *aggregate) typed {
+func (a *aggContext) add(agg *aggregate) eval.Typed {
 	i := len(a.g.aggs)
 	a.g.aggs = append(a.g.aggs, agg)
-	return typed{typ: agg.typ, eval: func(row []driver.Value) (driver.Value, error) {
+	return eval.Typed{Typ: agg.typ, Eval: func(row []driver.Value) (driver.Value, error) {
 		return row[a.slotOfAgg(i)], nil
 	}}
 }
 
-// aggregate compiles COUNT, SUM, AVG, MIN, MAX and ANY_VALUE.
-func (a *aggContext) aggregate(x *sqlparser.FuncExpr) (typed, error) {
+// Aggregate compiles COUNT, SUM, AVG, MIN, MAX and ANY_VALUE.
+func (a *aggContext) Aggregate(x *sqlparser.FuncExpr) (eval.Typed, error) {
 	name := x.Name.Lowered()
-	agg := &aggregate{name: name, distinct: x.Distinct, text: exprText(x)}
+	agg := &aggregate{name: name, distinct: x.Distinct, text: eval.ExprText(x)}
 	if name == "group_concat" {
-		return typed{}, fmt.Errorf("twilio: GROUP_CONCAT could not be read: write GROUP_CONCAT(expr [SEPARATOR ','])")
+		return eval.Typed{}, fmt.Errorf("twilio: GROUP_CONCAT could not be read: write GROUP_CONCAT(expr [SEPARATOR ','])")
 	}
 	var argTypes []schema.Type
 	for _, se := range x.Exprs {
 		switch e := se.(type) {
 		case *sqlparser.StarExpr:
 			if name != "count" || x.Distinct || len(x.Exprs) != 1 {
-				return typed{}, fmt.Errorf("twilio: %s(*) is not SQL: only COUNT(*) takes *", strings.ToUpper(name))
+				return eval.Typed{}, fmt.Errorf("twilio: %s(*) is not SQL: only COUNT(*) takes *", strings.ToUpper(name))
 			}
 			agg.star = true
 		case *sqlparser.AliasedExpr:
-			t, err := a.base.expr(e.Expr)
+			t, err := a.base.Expr(e.Expr)
 			if err != nil {
-				return typed{}, err
+				return eval.Typed{}, err
 			}
-			agg.args = append(agg.args, t.eval)
-			argTypes = append(argTypes, t.typ)
+			agg.args = append(agg.args, t.Eval)
+			argTypes = append(argTypes, t.Typ)
 		default:
-			return typed{}, unsupported(sqlparser.String(se) + " in " + strings.ToUpper(name))
+			return eval.Typed{}, eval.Unsupported(sqlparser.String(se) + " in " + strings.ToUpper(name))
 		}
 	}
 	if !agg.star && len(agg.args) == 0 {
-		return typed{}, fmt.Errorf("twilio: %s() needs an argument", strings.ToUpper(name))
+		return eval.Typed{}, fmt.Errorf("twilio: %s() needs an argument", strings.ToUpper(name))
 	}
 	if len(agg.args) > 1 && !(name == "count" && x.Distinct) {
-		return typed{}, fmt.Errorf("twilio: %s() takes one argument", strings.ToUpper(name))
+		return eval.Typed{}, fmt.Errorf("twilio: %s() takes one argument", strings.ToUpper(name))
 	}
 	switch name {
 	case "count":
@@ -181,9 +183,9 @@ func (a *aggContext) aggregate(x *sqlparser.FuncExpr) (typed, error) {
 	return a.add(agg), nil
 }
 
-// groupConcat compiles GROUP_CONCAT([DISTINCT] expr, … [ORDER BY …] [SEPARATOR s]).
-func (a *aggContext) groupConcat(x *sqlparser.GroupConcatExpr) (typed, error) {
-	agg := &aggregate{name: "group_concat", distinct: x.Distinct != "", typ: schema.String, sep: ",", text: exprText(x)}
+// GroupConcat compiles GROUP_CONCAT([DISTINCT] expr, … [ORDER BY …] [SEPARATOR s]).
+func (a *aggContext) GroupConcat(x *sqlparser.GroupConcatExpr) (eval.Typed, error) {
+	agg := &aggregate{name: "group_concat", distinct: x.Distinct != "", typ: schema.String, sep: ",", text: eval.ExprText(x)}
 	if x.Separator != "" {
 		// The parser keeps the clause's text: " separator '…'".
 		sep := strings.TrimSpace(x.Separator)
@@ -193,29 +195,29 @@ func (a *aggContext) groupConcat(x *sqlparser.GroupConcatExpr) (typed, error) {
 		agg.sep = strings.ReplaceAll(strings.Trim(sep, "'"), "''", "'")
 	}
 	for _, se := range x.Exprs {
-		t, err := a.base.selectArg(se)
+		t, err := a.base.SelectArg(se)
 		if err != nil {
-			return typed{}, err
+			return eval.Typed{}, err
 		}
-		agg.args = append(agg.args, t.eval)
+		agg.args = append(agg.args, t.Eval)
 	}
 	for _, o := range x.OrderBy {
-		t, err := a.base.expr(o.Expr)
+		t, err := a.base.Expr(o.Expr)
 		if err != nil {
-			return typed{}, err
+			return eval.Typed{}, err
 		}
-		agg.order = append(agg.order, orderKey{eval: t.eval, desc: o.Direction == sqlparser.DescScr})
+		agg.order = append(agg.order, orderKey{eval: t.Eval, desc: o.Direction == sqlparser.DescScr})
 	}
 	return a.add(agg), nil
 }
 
 // planGrouping plans GROUP BY, the select list over groups, HAVING and
 // ORDER BY.
-func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
+func (p *selectPlan) planGrouping(st *sqlparser.Select, base *eval.Compiler) error {
 	g := &grouping{}
 	p.group = g
 	actx := &aggContext{g: g, base: base, scope: p.qscope}
-	ac := &compiler{cols: actx, args: base.args, now: base.now, subs: base.subs, agg: actx, work: base.budget()}
+	ac := &eval.Compiler{Cols: actx, Args: base.Args, Now: base.Now, Subs: base.Subs, Agg: actx, Work: base.Budget()}
 	for _, e := range st.GroupBy {
 		key, err := p.groupKey(e, st.SelectExprs, base)
 		if err != nil {
@@ -228,7 +230,7 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
 		if !ok {
 			return fmt.Errorf("twilio: %s cannot be used with GROUP BY or aggregates: name the columns", sqlparser.String(se))
 		}
-		e, err := ac.expr(x.Expr)
+		e, err := ac.Expr(x.Expr)
 		if err != nil {
 			return err
 		}
@@ -237,27 +239,27 @@ func (p *selectPlan) planGrouping(st *sqlparser.Select, base *compiler) error {
 		if fn, ok := x.Expr.(*sqlparser.FuncExpr); ok && fn.Name.Lowered() == "count" {
 			nullable = false
 		}
-		p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
-		g.selects = append(g.selects, e.eval)
+		p.columns = append(p.columns, exec.ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
+		g.selects = append(g.selects, e.Eval)
 	}
 	g.nSelect = len(g.selects)
 	for i := range g.selects {
-		p.project = append(p.project, columnAt(len(g.keys)+i))
+		p.project = append(p.project, exec.ColumnAt(len(g.keys)+i))
 	}
 	actx.aliases = p.columns
 	if st.Having != nil {
-		h, err := ac.expr(st.Having.Expr)
+		h, err := ac.Expr(st.Having.Expr)
 		if err != nil {
 			return err
 		}
-		p.having = h.eval
+		p.having = h.Eval
 	}
 	return p.planOrder(st.OrderBy, ac)
 }
 
 // groupKey compiles a GROUP BY item: a position, a select alias or an
 // expression.
-func (p *selectPlan) groupKey(e sqlparser.Expr, selects sqlparser.SelectExprs, c *compiler) (groupKey, error) {
+func (p *selectPlan) groupKey(e sqlparser.Expr, selects sqlparser.SelectExprs, c *eval.Compiler) (groupKey, error) {
 	target := e
 	if v, ok := e.(*sqlparser.SQLVal); ok && v.Type == sqlparser.IntVal {
 		n, _ := strconv.Atoi(string(v.Val))
@@ -270,7 +272,7 @@ func (p *selectPlan) groupKey(e sqlparser.Expr, selects sqlparser.SelectExprs, c
 		}
 		target = ae.Expr
 	} else if cn, ok := e.(*sqlparser.ColName); ok && cn.Qualifier.IsEmpty() {
-		if _, _, err := p.qscope.resolve(cn); err != nil {
+		if _, _, err := p.qscope.Resolve(cn); err != nil {
 			for _, se := range selects {
 				if ae, ok := se.(*sqlparser.AliasedExpr); ok && strings.EqualFold(ae.As.String(), cn.Name.String()) {
 					target = ae.Expr
@@ -279,15 +281,15 @@ func (p *selectPlan) groupKey(e sqlparser.Expr, selects sqlparser.SelectExprs, c
 		}
 	}
 	if needsGroupingExpr(target) {
-		return groupKey{}, fmt.Errorf("twilio: GROUP BY %s: an aggregate cannot be grouped on", exprText(e))
+		return groupKey{}, fmt.Errorf("twilio: GROUP BY %s: an aggregate cannot be grouped on", eval.ExprText(e))
 	}
-	t, err := c.expr(target)
+	t, err := c.Expr(target)
 	if err != nil {
 		return groupKey{}, err
 	}
-	key := groupKey{eval: t.eval, typ: t.typ, text: exprText(target), col: -1}
+	key := groupKey{eval: t.Eval, typ: t.Typ, text: eval.ExprText(target), col: -1}
 	if cn, ok := target.(*sqlparser.ColName); ok {
-		if idx, _, err := p.qscope.resolve(cn); err == nil {
+		if idx, _, err := p.qscope.Resolve(cn); err == nil {
 			key.col = idx
 		}
 	}
@@ -301,7 +303,7 @@ func needsGroupingExpr(e sqlparser.Expr) bool {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.FuncExpr:
-			found = found || isAggregate(x.Name.Lowered())
+			found = found || eval.IsAggregate(x.Name.Lowered())
 		case *sqlparser.GroupConcatExpr:
 			found = true
 		}
@@ -353,12 +355,12 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 			if v == nil {
 				return nil // CONCAT of a NULL is NULL: skipped
 			}
-			b.WriteString(toString(v))
+			b.WriteString(eval.ToString(v))
 		}
 		vals = []driver.Value{b.String()}
 	}
 	if a.distinct {
-		k := rowKey(vals)
+		k := exec.RowKey(vals)
 		if s.seen == nil {
 			s.seen = map[string]bool{}
 		}
@@ -372,9 +374,9 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 	switch a.name {
 	case "sum", "avg":
 		if b, ok := v.(bool); ok {
-			v = int64(boolInt(b))
+			v = int64(eval.BoolInt(b))
 		}
-		if d, ok := toDecimal(v); ok && !s.isFloat {
+		if d, ok := eval.ToDecimal(v); ok && !s.isFloat {
 			if i, isInt := v.(int64); isInt && !s.isDec {
 				if sum := s.sumI + i; (sum > s.sumI) == (i > 0) {
 					s.sumI = sum
@@ -387,7 +389,7 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 			s.sumD = s.sumD.Add(d)
 			return nil
 		}
-		f, _ := toFloat(v)
+		f, _ := eval.ToFloat(v)
 		if !s.isFloat {
 			s.isFloat, s.sumF = true, float64(s.sumI)
 			if s.isDec {
@@ -400,7 +402,7 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 			s.val = v
 			return nil
 		}
-		c, _ := compare(v, s.val)
+		c, _ := eval.Compare(v, s.val)
 		if (a.name == "min" && c < 0) || (a.name == "max" && c > 0) {
 			s.val = v
 		}
@@ -411,7 +413,7 @@ func (s *aggState) add(a *aggregate, row []driver.Value) error {
 	case "group_concat":
 		part := concatPart{text: v.(string)}
 		s.bytes += int64(len(part.text) + len(a.sep))
-		if err := checkSize("group_concat", s.bytes); err != nil {
+		if err := eval.CheckSize("group_concat", s.bytes); err != nil {
 			return err
 		}
 		for _, o := range a.order {
@@ -451,7 +453,7 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		case s.isFloat:
 			return s.sumF / float64(s.count)
 		case s.isDec:
-			return s.sumD.DivRound(decimal.NewFromInt(s.count), min(scaleOf(s.sumD)+divPrecisionIncrement, maxDecimalScale))
+			return s.sumD.DivRound(decimal.NewFromInt(s.count), min(eval.ScaleOf(s.sumD)+eval.DivPrecisionIncrement, eval.MaxDecimalScale))
 		}
 		return float64(s.sumI) / float64(s.count)
 	case "group_concat":
@@ -461,7 +463,7 @@ func (s *aggState) result(a *aggregate) driver.Value {
 		if len(a.order) > 0 {
 			slices.SortStableFunc(s.parts, func(x, y concatPart) int {
 				for i, o := range a.order {
-					c := compareNullsFirst(x.keys[i], y.keys[i])
+					c := exec.CompareNullsFirst(x.keys[i], y.keys[i])
 					if o.desc {
 						c = -c
 					}
@@ -481,12 +483,13 @@ func (s *aggState) result(a *aggregate) driver.Value {
 	return s.val
 }
 
-// aggregate reads every row of src that passes WHERE, groups them and
-// returns the groups that pass HAVING, sorted and limited.
-func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
+// groupRows reads every row of src that passes filter (WHERE) and returns
+// one row per group: its keys, its select slots and its aggregates (see
+// grouping). It closes src.
+func (p *selectPlan) groupRows(ctx context.Context, src exec.Source, filter eval.EvalFunc) ([][]driver.Value, error) {
 	g := p.group
-	stream := &Rows{ctx: ctx, src: src, filter: p.filter, limit: -1,
-		project: []evalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
+	stream := &exec.Rows{Ctx: ctx, Src: src, Filter: filter, Limit: -1,
+		Project: []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}}
 	defer stream.Close()
 	type group struct {
 		keys   []driver.Value
@@ -512,7 +515,7 @@ func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
 			}
 			keys[i] = v
 		}
-		id := rowKey(keys)
+		id := exec.RowKey(keys)
 		gr := groups[id]
 		if gr == nil {
 			gr = &group{keys: keys, states: make([]*aggState, len(g.aggs))}
@@ -552,9 +555,5 @@ func (p *selectPlan) aggregate(ctx context.Context, src source) (*Rows, error) {
 		}
 		out = append(out, row)
 	}
-	rows := &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{rows: out}, filter: p.having, project: p.project, offset: p.offset, limit: p.limit}
-	if p.holdsRows() {
-		return p.gather(rows)
-	}
-	return rows, nil
+	return out, nil
 }

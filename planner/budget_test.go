@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )
@@ -34,7 +35,7 @@ func TestPageBudgetShared(t *testing.T) {
 		t.Run(fmt.Sprintf("budget=%d", budget), func(t *testing.T) {
 			env := emulatorEnv(t, srv, 50, 8)
 			env.PagesPerQuery = 16
-			env.Pages = NewPageBudget(budget)
+			env.Pages = exec.NewPageBudget(budget)
 			var wg sync.WaitGroup
 			got := make([][][]driver.Value, 6)
 			for i := range got {
@@ -52,7 +53,7 @@ func TestPageBudgetShared(t *testing.T) {
 				// rows in another order.
 				sameRows(t, rows, want[queries[i%len(queries)]])
 			}
-			if n := len(env.Pages.slots); n != 0 {
+			if n := len(env.Pages.Slots); n != 0 {
 				t.Errorf("%d budget slots still taken after every scan ended", n)
 			}
 		})

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -24,9 +26,9 @@ type correlated struct {
 	text    string                    // the subquery as written
 	ast     sqlparser.SelectStatement // outer columns replaced by arguments
 	names   []string                  // the arguments' names, one per outer column
-	outer   []evalFunc                // the outer columns' values over the outer row
+	outer   []eval.EvalFunc           // the outer columns' values over the outer row
 	outText []string                  // the outer columns as written
-	columns []ResultColumn
+	columns []exec.ResultColumn
 	// pushedKey describes a correlation Twilio serves ("r.CallSid =
 	// c.Sid"); "" when none does.
 	pushedKey string
@@ -39,8 +41,8 @@ type correlated struct {
 	// not of one table.
 	scanAST *sqlparser.Select
 	item    *fromItem // the subquery's one table (for the in-memory runs)
-	env     *Env
-	args    args
+	env     *exec.Env
+	args    eval.Args
 	subs    *subqueries // the enclosing query's: its context at run time
 	// grouped is set when the outer columns are read from grouped rows
 	// (HAVING), which the driving rows cannot be counted with.
@@ -61,26 +63,26 @@ const outerArgPrefix = "twilio_outer_"
 
 // correlation finds the outer columns a subquery uses; nil when it uses
 // none (an ordinary subquery, run once).
-func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
-	if c.subs == nil || c.cols == nil {
+func (s *subqueries) correlation(c *eval.Compiler, sub *sqlparser.Subquery) (*correlated, error) {
+	if c.Cols == nil {
 		return nil, nil
 	}
-	if got, ok := c.subs.correlatedBy[sub]; ok {
+	if got, ok := s.correlatedBy[sub]; ok {
 		return got, nil
 	}
-	f := &refFinder{env: c.subs.env, args: c.subs.args, outer: c.cols}
+	f := &refFinder{env: s.env, args: s.args, outer: c.Cols}
 	if err := f.query(sub.Select); err != nil {
 		return nil, nil // planning the subquery reports it
 	}
 	if len(f.found) == 0 {
 		return nil, nil
 	}
-	cq := &correlated{text: sqlparser.String(sub), env: c.subs.env, args: c.subs.args, subs: c.subs, cache: map[string]*subquery{}, grouped: c.agg != nil}
+	cq := &correlated{text: sqlparser.String(sub), env: s.env, args: s.args, subs: s, cache: map[string]*subquery{}, grouped: c.Agg != nil}
 	// One argument per distinct outer column.
 	argOf := map[*sqlparser.ColName]string{}
 	byIndex := map[int]string{}
 	for _, col := range f.found {
-		idx, _, err := c.cols.resolve(col)
+		idx, _, err := c.Cols.Resolve(col)
 		if err != nil {
 			return nil, err
 		}
@@ -88,15 +90,15 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 		if !ok {
 			// Numbered past the arguments of enclosing correlated runs,
 			// which a nested subquery's arguments sit beside.
-			name = freshArg(c.subs.args, outerArgPrefix, len(cq.names))
+			name = freshArg(s.args, outerArgPrefix, len(cq.names))
 			byIndex[idx] = name
-			e, err := c.expr(col)
+			e, err := c.Expr(col)
 			if err != nil {
 				return nil, err
 			}
 			cq.names = append(cq.names, name)
-			cq.outer = append(cq.outer, e.eval)
-			cq.outText = append(cq.outText, exprText(col))
+			cq.outer = append(cq.outer, e.Eval)
+			cq.outText = append(cq.outText, eval.ExprText(col))
 		}
 		argOf[col] = name
 	}
@@ -125,17 +127,17 @@ func (c *compiler) correlation(sub *sqlparser.Subquery) (*correlated, error) {
 	}
 	cq.columns = trial.resultColumns()
 	cq.analyse()
-	if c.subs.correlatedBy == nil {
-		c.subs.correlatedBy = map[*sqlparser.Subquery]*correlated{}
+	if s.correlatedBy == nil {
+		s.correlatedBy = map[*sqlparser.Subquery]*correlated{}
 	}
-	c.subs.correlatedBy[sub] = cq
-	c.subs.correlated = append(c.subs.correlated, cq)
+	s.correlatedBy[sub] = cq
+	s.correlated = append(s.correlated, cq)
 	return cq, nil
 }
 
 // bind adds the outer values to the statement's arguments.
-func (cq *correlated) bind(vals []driver.Value) args {
-	a := append(args(nil), cq.args...)
+func (cq *correlated) bind(vals []driver.Value) eval.Args {
+	a := append(eval.Args(nil), cq.args...)
 	for i, v := range vals {
 		a = append(a, driver.NamedValue{Name: cq.names[i], Value: v})
 	}
@@ -145,7 +147,7 @@ func (cq *correlated) bind(vals []driver.Value) args {
 // freshArg names an argument prefix+N not among a's, the (skip+1)th such
 // new name: arguments of nested runs sit beside those of the runs around
 // them and must not share a name.
-func freshArg(a args, prefix string, skip int) string {
+func freshArg(a eval.Args, prefix string, skip int) string {
 	highest := 0
 	for _, nv := range a {
 		if n, err := strconv.Atoi(strings.TrimPrefix(nv.Name, prefix)); err == nil && strings.HasPrefix(nv.Name, prefix) {
@@ -206,14 +208,14 @@ func (cq *correlated) analyse() {
 			if !ok || !isOuterArg(side[1]) {
 				continue
 			}
-			idx, column, err := scope.resolve(col)
+			idx, column, err := scope.Resolve(col)
 			if err != nil || column.Type != schema.String {
 				continue
 			}
 			f, isFilter := t.Filter(column.Name)
-			if (idx == sidColumn(t) && t.Supports(schema.Get)) || (isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0) {
-				cq.pushedKey = strings.Replace(exprText(term), string(side[1].(*sqlparser.SQLVal).Val), "{"+cq.outerTextOf(side[1])+"}", 1)
-				if idx == sidColumn(t) && t.Supports(schema.Get) && len(splitAnd(where)) == 1 && len(sel.From) == 1 {
+			if (idx == exec.SidColumn(t) && t.Supports(schema.Get)) || (isFilter && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0) {
+				cq.pushedKey = strings.Replace(eval.ExprText(term), string(side[1].(*sqlparser.SQLVal).Val), "{"+cq.outerTextOf(side[1])+"}", 1)
+				if idx == exec.SidColumn(t) && t.Supports(schema.Get) && len(splitAnd(where)) == 1 && len(sel.From) == 1 {
 					cq.keyTable, cq.keyOuter = t, cq.outerTextOf(side[1])
 				}
 				break
@@ -253,10 +255,10 @@ func andOf(terms []sqlparser.Expr) sqlparser.Expr {
 // refFinder walks a subquery for columns that resolve in none of its own
 // FROM clauses (nested ones included) but in the outer query's.
 type refFinder struct {
-	env   *Env
-	args  args
-	outer resolver
-	stack []resolver
+	env   *exec.Env
+	args  eval.Args
+	outer eval.Resolver
+	stack []eval.Resolver
 	found []*sqlparser.ColName
 }
 
@@ -302,13 +304,13 @@ func (f *refFinder) sel(s *sqlparser.Select) error {
 					return false, nil
 				}
 				for i := len(f.stack) - 1; i >= 0; i-- {
-					_, _, err := f.stack[i].resolve(x)
+					_, _, err := f.stack[i].Resolve(x)
 					var unknown *unknownColumnError
 					if err == nil || !errors.As(err, &unknown) {
 						return false, nil
 					}
 				}
-				if _, _, err := f.outer.resolve(x); err == nil {
+				if _, _, err := f.outer.Resolve(x); err == nil {
 					f.found = append(f.found, x)
 				}
 			}

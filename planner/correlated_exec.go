@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"io"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -31,7 +32,7 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 		}
 		vals[i] = v
 	}
-	key := rowKey(vals)
+	key := exec.RowKey(vals)
 	if q, ok := cq.cache[key]; ok {
 		return q, nil
 	}
@@ -44,7 +45,7 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 		if err := cq.scan(); err != nil {
 			return nil, err
 		}
-		it := &fromItem{table: cq.item.table, alias: cq.item.alias, virtual: func(*Env) [][]driver.Value { return cq.rows }}
+		it := &fromItem{table: cq.item.table, alias: cq.item.alias, virtual: func(*exec.Env) [][]driver.Value { return cq.rows }}
 		plan, err = planSelectFrom(cq.ast.(*sqlparser.Select), env, a, []*fromItem{it})
 	} else {
 		plan, err = planQuery(cq.ast, env, a)
@@ -94,11 +95,11 @@ func (p *selectPlan) countsKeys() bool {
 
 // countKeys reads every row of src, marks the correlated subqueries with
 // more than maxFanout distinct keys among them, and yields the rows again.
-func (p *selectPlan) countKeys(ctx context.Context, src source) (source, error) {
-	defer src.close()
+func (p *selectPlan) countKeys(ctx context.Context, src exec.Source) (exec.Source, error) {
+	defer src.Close()
 	var rows [][]driver.Value
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			break
 		}
@@ -121,14 +122,14 @@ func (p *selectPlan) countKeys(ctx context.Context, src source) (source, error) 
 				}
 				vals[i] = v
 			}
-			keys[rowKey(vals)] = true
+			keys[exec.RowKey(vals)] = true
 			if len(keys) > maxFanout {
 				cq.manyKeys = true
 				break
 			}
 		}
 	}
-	return &sliceSource{rows: rows}, nil
+	return &exec.SliceSource{Rows: rows}, nil
 }
 
 // scan reads the subquery's table once, with its uncorrelated filters.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	api "github.com/twilio/twilio-go/rest/api/v2010"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
@@ -76,7 +77,7 @@ func BenchmarkDecodePage(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			d := newDecoder(c.table)
+			d := exec.NewDecoder(c.table)
 			row := make([]driver.Value, len(c.table.Columns))
 			uri := client.FirstPageURI(c.table.ListPath, url.Values{"PageSize": {"1000"}})
 			ctx := context.Background()
@@ -110,7 +111,7 @@ func BenchmarkDecodePage(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, item := range page.Items {
-					if err := d.decode(item, row); err != nil {
+					if err := d.Decode(item, row); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
@@ -127,7 +128,7 @@ func sameDecode(t *testing.T, tbl *schema.Table, item []byte) {
 	want := make([]driver.Value, len(tbl.Columns))
 	got := make([]driver.Value, len(tbl.Columns))
 	werr := referenceDecode(tbl, item, want)
-	gerr := newDecoder(tbl).decode(item, got)
+	gerr := exec.NewDecoder(tbl).Decode(item, got)
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("%s %s: error %v, reference error %v", tbl.Name, item, gerr, werr)
 	}
@@ -223,7 +224,7 @@ func TestDecodeEmulatorRows(t *testing.T) {
 	srv := twiliotest.NewTestServer(t)
 	client := testClient(t, srv)
 	for _, tbl := range schema.Tables() {
-		if !tbl.Supports(schema.List) || sidKey(tbl) < 0 && len(tbl.Keys) > 1 {
+		if !tbl.Supports(schema.List) || exec.SidKey(tbl) < 0 && len(tbl.Keys) > 1 {
 			continue // nested under a parent: read by TestCatalogWalk in driver
 		}
 		uri := client.FirstPageURI(tbl.ListPath, url.Values{"PageSize": {"1000"}})
@@ -268,23 +269,23 @@ func FuzzDecode(f *testing.F) {
 				// The transport no longer runs json.Valid: a malformed item
 				// must give an error (or, where the walker skims, the values
 				// of the fields it read), never a panic.
-				_ = newDecoder(tbl).decode(item, make([]driver.Value, len(tbl.Columns)))
+				_ = exec.NewDecoder(tbl).Decode(item, make([]driver.Value, len(tbl.Columns)))
 				continue
 			}
 			sameDecode(t, tbl, item)
 			// The values of a row live in its own arena: decoding the next
 			// row into the same slice does not change the first's values.
-			d := newDecoder(tbl)
+			d := exec.NewDecoder(tbl)
 			row := make([]driver.Value, len(tbl.Columns))
-			if err := d.decode(item, row); err != nil {
+			if err := d.Decode(item, row); err != nil {
 				continue
 			}
 			kept := append([]driver.Value(nil), row...)
-			if err := d.decode([]byte(`{"sid":"XX00000000000000000000000000000000","status":"zzzzzzzz","body":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz","duration":"99999","price":"-9.99"}`), row); err != nil {
+			if err := d.Decode([]byte(`{"sid":"XX00000000000000000000000000000000","status":"zzzzzzzz","body":"zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz","duration":"99999","price":"-9.99"}`), row); err != nil {
 				t.Fatal(err)
 			}
 			again := make([]driver.Value, len(tbl.Columns))
-			if err := d.decode(item, again); err != nil {
+			if err := d.Decode(item, again); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(kept, again) {
@@ -308,12 +309,12 @@ func TestDecodeFieldOrder(t *testing.T) {
 		`{"sid":"CA6"}`,
 		`{"sidx":"CA7","to":"+7"}`,
 	}
-	d := newDecoder(schema.Calls)
+	d := exec.NewDecoder(schema.Calls)
 	for _, item := range items {
 		want := make([]driver.Value, len(schema.Calls.Columns))
 		got := make([]driver.Value, len(schema.Calls.Columns))
 		werr := referenceDecode(schema.Calls, []byte(item), want)
-		gerr := d.decode([]byte(item), got)
+		gerr := d.Decode([]byte(item), got)
 		if (werr != nil) != (gerr != nil) || werr == nil && !reflect.DeepEqual(got, want) {
 			t.Errorf("%s after the others: %v %v, reference %v %v", item, got, gerr, want, werr)
 		}
@@ -331,11 +332,11 @@ func TestDecodeAllocations(t *testing.T) {
 		{schema.Messages, `{"body":"Thanks! We'll be in touch shortly.","num_segments":"1","direction":"outbound-api","from":"+13128383301","to":"+12068867419","date_updated":"Mon, 15 Jun 2026 11:59:30 +0000","price":"-0.0075","error_message":null,"uri":"/2010-04-01/Accounts/AC5ef872f6da5a21de157d80997a64bd33/Messages/SM1894b9721068a7f94d2cd83255845da7.json","account_sid":"AC5ef872f6da5a21de157d80997a64bd33","num_media":"300","status":"queued","sid":"SM1894b9721068a7f94d2cd83255845da7","date_sent":null,"date_created":"Mon, 15 Jun 2026 11:59:30 +0000","error_code":30008,"price_unit":"USD","api_version":"2010-04-01","subresource_uris":{"media":"/x/Media.json"}}`},
 		{schema.InboundPhoneNumbers, `{"beta":false,"capabilities":{"voice":true},"sms_method":"POST","date_created":"Mon, 15 Jun 2026 11:59:30 +0000"}`},
 	} {
-		d := newDecoder(c.table)
+		d := exec.NewDecoder(c.table)
 		row := make([]driver.Value, len(c.table.Columns))
 		item := []byte(c.item)
 		allocs := testing.AllocsPerRun(100, func() {
-			if err := d.decode(item, row); err != nil {
+			if err := d.Decode(item, row); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -355,7 +356,7 @@ func FuzzParseRFC2822UTC(f *testing.F) {
 		f.Add(s, int64(0))
 	}
 	f.Fuzz(func(t *testing.T, s string, unix int64) {
-		got, ok := parseRFC2822UTC([]byte(s))
+		got, ok := exec.ParseRFC2822UTC([]byte(s))
 		want, err := time.Parse(time.RFC1123Z, s)
 		if ok && (err != nil || !reflect.DeepEqual(got, want.UTC())) {
 			t.Fatalf("%q: %v, time.Parse %v (%v)", s, got, want.UTC(), err)
@@ -365,7 +366,7 @@ func FuzzParseRFC2822UTC(f *testing.F) {
 		span := int64(last - first + 1)
 		ts := time.Unix(first+(unix%span+span)%span, 0).UTC()
 		text := ts.Format(time.RFC1123Z)
-		got, ok = parseRFC2822UTC([]byte(text))
+		got, ok = exec.ParseRFC2822UTC([]byte(text))
 		if !ok || !reflect.DeepEqual(got, ts) {
 			t.Fatalf("%q: %v %v, want %v", text, got, ok, ts)
 		}

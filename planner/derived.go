@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -160,7 +162,7 @@ func (p *selectPlan) groupKeyExprs() []sqlparser.Expr {
 
 // derivedItem plans a query in FROM as it is written; pushDerived plans it
 // again with the outer query's filters and LIMIT once those are known.
-func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a args) (*fromItem, error) {
+func derivedItem(sub *sqlparser.Subquery, alias string, env *exec.Env, a eval.Args) (*fromItem, error) {
 	if alias == "" {
 		return nil, fmt.Errorf("twilio: a derived table needs an alias: FROM (SELECT …) AS s")
 	}
@@ -187,7 +189,7 @@ func derivedItem(sub *sqlparser.Subquery, alias string, env *Env, a args) (*from
 // went in, the outer LIMIT (with its OFFSET: the inner query yields the
 // rows the outer one skips). Inner joins' and WHERE's terms go into any
 // derived table but a LEFT JOIN's; a LEFT JOIN's own ON terms go into it.
-func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *Env, a args) error {
+func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *exec.Env, a eval.Args) error {
 	for i, it := range p.items {
 		if it.derived == nil {
 			continue
@@ -207,7 +209,7 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 				continue // e.g. a filter on a count: it stays outside
 			}
 			terms = append(terms, term)
-			texts = append(texts, exprText(t))
+			texts = append(texts, eval.ExprText(t))
 		}
 		limit := int64(-1)
 		if len(p.items) == 1 && len(terms) == len(pooled) && p.group == nil && !p.distinct &&
@@ -238,7 +240,7 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 func (p *selectPlan) columnOf(i int) func(*sqlparser.ColName) int {
 	it := p.items[i]
 	return func(cn *sqlparser.ColName) int {
-		idx, _, err := p.qscope.resolve(cn)
+		idx, _, err := p.qscope.Resolve(cn)
 		if err != nil || p.qscope.itemOf(idx) != i {
 			return -1
 		}
@@ -247,12 +249,12 @@ func (p *selectPlan) columnOf(i int) func(*sqlparser.ColName) int {
 }
 
 // queryEnv is the environment the derived table's query was planned in.
-func (d *derivedTable) queryEnv() *Env {
+func (d *derivedTable) queryEnv() *exec.Env {
 	switch q := d.query.(type) {
 	case *selectPlan:
 		return q.env()
 	}
-	return &Env{}
+	return &exec.Env{}
 }
 
 // joinKeyArgPrefix names the argument a join key is bound to in a derived
@@ -280,12 +282,12 @@ func derivedKeyServed(q queryPlan, col int) bool {
 	if !ok {
 		return false
 	}
-	idx, column, err := p.qscope.resolve(cn)
+	idx, column, err := p.qscope.Resolve(cn)
 	if err != nil {
 		return false
 	}
 	t := p.items[0].table
-	if idx == sidColumn(t) && t.Supports(schema.Get) {
+	if idx == exec.SidColumn(t) && t.Supports(schema.Get) {
 		return true
 	}
 	f, isFilter := t.Filter(column.Name)

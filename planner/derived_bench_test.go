@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -33,7 +34,7 @@ func BenchmarkDerivedOverhead(b *testing.B) {
 		}
 	}
 	item := func() *fromItem {
-		return &fromItem{table: t, virtual: func(*Env) [][]driver.Value { return data }}
+		return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value { return data }}
 	}
 	env, ctx := testEnv(), context.Background()
 	st, err := Prepare("SELECT * FROM t")

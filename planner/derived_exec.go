@@ -5,6 +5,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"io"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 )
 
 // rowsSource reads a nested query's result as the rows of a table: a
@@ -12,13 +15,13 @@ import (
 // until the next one is read, unless fresh: then each is a new slice the
 // caller may keep (sorting, grouping, a join's scanned side).
 type rowsSource struct {
-	rows  *Rows
+	rows  *exec.Rows
 	width int
 	fresh bool
 	buf   []driver.Value
 }
 
-func openQuerySource(ctx context.Context, env *Env, q queryPlan, fresh bool) (source, error) {
+func openQuerySource(ctx context.Context, env *exec.Env, q queryPlan, fresh bool) (exec.Source, error) {
 	rows, err := q.open(ctx, env)
 	if err != nil {
 		return nil, err
@@ -26,7 +29,7 @@ func openQuerySource(ctx context.Context, env *Env, q queryPlan, fresh bool) (so
 	return &rowsSource{rows: rows, width: len(q.resultColumns()), fresh: fresh}, nil
 }
 
-func (s *rowsSource) next(context.Context) ([]driver.Value, error) {
+func (s *rowsSource) Next(context.Context) ([]driver.Value, error) {
 	dest := s.buf
 	if s.fresh || dest == nil {
 		dest = make([]driver.Value, s.width)
@@ -40,17 +43,17 @@ func (s *rowsSource) next(context.Context) ([]driver.Value, error) {
 	return dest, nil
 }
 
-func (s *rowsSource) close() { s.rows.Close() }
+func (s *rowsSource) Close() { s.rows.Close() }
 
 // fetchDerivedKey runs a derived table's query for one join key, the key
 // pushed into it as a filter.
-func (st *joinStep) fetchDerivedKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+func (st *joinStep) fetchDerivedKey(ctx context.Context, env *exec.Env, key string) ([][]driver.Value, error) {
 	d := st.item.derived
 	ast, ok := d.keyedQuery(st.key.col, st.key.name, st.keyArg)
 	if !ok {
 		return nil, fmt.Errorf("twilio: internal: the join key %s cannot go into derived table %s", st.key.name, d.alias)
 	}
-	q, err := planQuery(ast, env, append(append(args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: key}))
+	q, err := planQuery(ast, env, append(append(eval.Args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: key}))
 	if err != nil {
 		return nil, err
 	}
@@ -58,10 +61,10 @@ func (st *joinStep) fetchDerivedKey(ctx context.Context, env *Env, key string) (
 	if err != nil {
 		return nil, err
 	}
-	defer src.close()
+	defer src.Close()
 	var out [][]driver.Value
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			return out, nil
 		}

@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strings"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // explain describes a derived table: its query's steps, marked with its
@@ -30,7 +32,7 @@ func (st *joinStep) explainDerived(x *explainer, prefix, kind string) {
 	}
 	placeholder := "{" + k.text + "}"
 	if ast, ok := d.keyedQuery(k.col, k.name, st.keyArg); ok {
-		if q, err := planQuery(ast, st.item.derived.queryEnv(), append(append(args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: placeholder})); err == nil {
+		if q, err := planQuery(ast, st.item.derived.queryEnv(), append(append(eval.Args(nil), st.args...), driver.NamedValue{Name: st.keyArg, Value: placeholder})); err == nil {
 			start := len(x.rows)
 			q.explain(x, prefix+d.alias+": ")
 			for _, r := range x.rows[start:] {

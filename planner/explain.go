@@ -3,15 +3,17 @@ package planner
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
-	"github.com/xwb1989/sqlparser"
 )
 
 // EXPLAIN answers, without sending any request, one row per step of a
@@ -20,7 +22,7 @@ import (
 // requests to expect.
 
 // ExplainColumns are the columns of EXPLAIN's result.
-var ExplainColumns = []ResultColumn{
+var ExplainColumns = []exec.ResultColumn{
 	{Name: "step", Type: schema.Int},
 	{Name: "operation", Type: schema.String},
 	{Name: "method", Type: schema.String, Nullable: true},
@@ -64,6 +66,9 @@ type explainer struct {
 	// cachedStep is the last step the cache answers now (0: none): the
 	// slices of a range scan whose first page is cached were read with it.
 	cachedStep int
+	// subSteps is the step of each subquery's last request, for the steps
+	// that use its values.
+	subSteps map[*subquery]int
 }
 
 func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
@@ -127,128 +132,22 @@ func paramsText(q url.Values) string {
 }
 
 // explainRows plans the statement and describes the plan.
-func (s *Statement) explainRows(ctx context.Context, env *Env, a args) (*Rows, error) {
-	x := &explainer{cache: env.Client}
-	switch st := s.ast.(type) {
-	case sqlparser.SelectStatement:
-		p, err := planQuery(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		p.explain(x, "")
-	case *sqlparser.Insert:
-		w, err := planInsert(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	case *sqlparser.Update:
-		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
-			return nil, err
-		}
-		w, err := planUpdate(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	case *sqlparser.Delete:
-		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
-			return nil, err
-		}
-		w, err := planDelete(st, env, a)
-		if err != nil {
-			return nil, err
-		}
-		w.explain(x)
-	default:
+func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args) (*exec.Rows, error) {
+	x := &explainer{cache: env.Client, subSteps: map[*subquery]int{}}
+	steps, err := s.plan(env, a)
+	if errors.Is(err, errNoPlan) {
 		return nil, fmt.Errorf("twilio: cannot explain %s", firstWord(s.sql))
 	}
+	if err != nil {
+		return nil, err
+	}
+	describeSteps(x, "", steps)
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
-	project := make([]evalFunc, len(ExplainColumns))
+	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {
-		project[i] = columnAt(i)
+		project[i] = exec.ColumnAt(i)
 	}
-	return &Rows{ctx: ctx, columns: ExplainColumns, src: &sliceSource{rows: x.rows}, project: project, limit: -1}, nil
-}
-
-// explain describes a SELECT's steps; prefix marks a subquery's.
-func (p *selectPlan) explain(x *explainer, prefix string) {
-	if p.limit == 0 {
-		x.add(prefix+"limit", "", "", nil, exactly(0), "LIMIT 0: nothing to read, no request")
-		return
-	}
-	subSteps := map[*subquery]int{}
-	for _, sub := range p.subs.list {
-		sub.plan.explain(x, prefix+"subquery: ")
-		subSteps[sub] = len(x.rows)
-	}
-	d := p.items[p.drive]
-	limitPushed := len(p.items) == 1 && !d.local() && p.pageSize < p.env().PageSize
-	p.explainAccess(x, prefix, d, p.access, p.pageSize, limitPushed, subSteps)
-	// The most driving rows there can be, when Sids bound them.
-	outer := -1
-	if p.access.bySid && p.access.deferred == nil {
-		outer = len(p.access.sids)
-	}
-	for _, st := range p.joins {
-		st.explain(x, prefix, p.env().PageSize, outer)
-	}
-	p.explainCorrelated(x, prefix)
-	if p.where != nil || len(p.joins) > 0 {
-		detail := ""
-		if p.where != nil {
-			detail = "WHERE " + exprText(p.where) + " is checked on every row"
-		}
-		for _, it := range p.items[1:] {
-			if it.on != nil && !it.left {
-				if detail != "" {
-					detail += "; "
-				}
-				detail += "ON " + exprText(it.on) + " is checked on every joined row"
-			}
-		}
-		if detail != "" {
-			x.add(prefix+"filter", "", "", nil, exactly(0), detail)
-		}
-	}
-	if g := p.group; g != nil {
-		var keys, aggs []string
-		for _, k := range g.keys {
-			keys = append(keys, k.text)
-		}
-		for _, a := range g.aggs {
-			aggs = append(aggs, a.text)
-		}
-		detail := "one group"
-		if len(keys) > 0 {
-			detail = "GROUP BY " + strings.Join(keys, ", ")
-		}
-		if len(aggs) > 0 {
-			detail += "; computing " + strings.Join(aggs, ", ")
-		}
-		x.add(prefix+"group", "", "", nil, exactly(0), detail)
-		if p.having != nil {
-			x.add(prefix+"having", "", "", nil, exactly(0), "HAVING is checked on every group")
-		}
-	}
-	if p.distinct {
-		x.add(prefix+"distinct", "", "", nil, exactly(0), "duplicate result rows are removed")
-	}
-	explainSort(x, prefix, p.order)
-	if p.limit >= 0 || p.offset > 0 {
-		detail := limitText(p.limit, p.offset)
-		switch {
-		case limitPushed:
-			detail += fmt.Sprintf(": Twilio answers the WHERE exactly, so PageSize=%d and no further page", p.pageSize)
-		case p.streaming:
-			detail += ": reading stops once the rows are found, and keys are looked up row by row"
-		case p.holdsRows() || p.group != nil:
-			detail += ": applied after every row is read"
-		default:
-			detail += ": reading stops once the rows are found"
-		}
-		x.add(prefix+"limit", "", "", nil, exactly(0), detail)
-	}
+	return &exec.Rows{Ctx: ctx, Cols: ExplainColumns, Src: &exec.SliceSource{Rows: x.rows}, Project: project, Limit: -1}, nil
 }
 
 // explainSort adds the sort step of an ORDER BY, if there is one.
@@ -279,7 +178,7 @@ func limitText(limit, offset int64) string {
 }
 
 // env is the plan's environment as planned (for the page size).
-func (p *selectPlan) env() *Env { return p.subs.env }
+func (p *selectPlan) env() *exec.Env { return p.subs.env }
 
 func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, acc access, pageSize int, limitPushed bool, subSteps map[*subquery]int) {
 	t := it.table
@@ -314,7 +213,7 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 	}
 	if d := acc.deferred; d != nil {
 		step := subSteps[d.sub]
-		fallback := cloneValues(acc.listings()[0])
+		fallback := exec.CloneValues(acc.listings()[0])
 		fallback.Set("PageSize", strconv.Itoa(pageSize))
 		if d.bySid {
 			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, "{"+d.col.Name+"}"), nil, estimate{0, maxFanout},
@@ -322,7 +221,7 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 			return
 		}
 		for _, q := range acc.listings() {
-			q = cloneValues(q)
+			q = exec.CloneValues(q)
 			q.Set("PageSize", strconv.Itoa(pageSize))
 			q.Set(d.filter.Param, "{"+d.col.Name+"}")
 			x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
@@ -331,17 +230,17 @@ func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, ac
 		return
 	}
 	if p.rangeScan != nil && it == p.items[p.drive] {
-		p.rangeScan.explain(x, prefix, notes)
+		explainRangeScan(x, p.rangeScan, prefix, notes)
 		return
 	}
 	lists := acc.listings()
-	if needsPathKeys(t, lists) {
+	if exec.NeedsPathKeys(t, lists) {
 		explainKeyed(x, prefix, t, lists, pageSize, notes)
 		return
 	}
 	first := len(x.rows) + 1
 	for i, q := range lists {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		est := estimate{1, -1}
 		detail := fmt.Sprintf("one request per page of %d rows", pageSize)
@@ -382,7 +281,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 		x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request"+on)
 		return
 	}
-	scan := cloneValues(st.access.listings()[0])
+	scan := exec.CloneValues(st.access.listings()[0])
 	scan.Set("PageSize", strconv.Itoa(pageSize))
 	if st.key == nil || st.access.bySid || st.access.none {
 		switch {
@@ -394,7 +293,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 			}
 		default:
 			for _, q := range st.access.listings() {
-				q = cloneValues(q)
+				q = exec.CloneValues(q)
 				q.Set("PageSize", strconv.Itoa(pageSize))
 				x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{1, -1}, "read once and matched here"+on)
 			}
@@ -413,7 +312,7 @@ func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
 		fallback = fmt.Sprintf("; with more than %d distinct keys, one listing instead: GET %s?%s", maxFanout, t.ListPath, scan.Encode())
 	}
 	for _, q := range st.access.listings() {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		q.Set(k.filter.Param, placeholder)
 		x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{0, -1},

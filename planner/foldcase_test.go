@@ -4,6 +4,8 @@ import (
 	"database/sql/driver"
 	"testing"
 	"time"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // TestCompareFoldCase: information_schema's strings compare as MySQL's
@@ -25,15 +27,15 @@ func TestCompareFoldCase(t *testing.T) {
 		{"2024-05-01", day, 0, true},
 	}
 	for _, c := range cases {
-		got, ok := compareFoldCase(c.a, c.b)
+		got, ok := eval.CompareFoldCase(c.a, c.b)
 		if got != c.want || ok != c.wantOK {
 			t.Errorf("compareFoldCase(%v, %v) = %d, %v; want %d, %v", c.a, c.b, got, ok, c.want, c.wantOK)
 		}
 	}
-	if got, _ := comparer(typed{}, typed{})("yes", "YES"); got == 0 {
+	if got, _ := eval.Comparer(eval.Typed{}, eval.Typed{})("yes", "YES"); got == 0 {
 		t.Error("plain strings compared ignoring case")
 	}
-	if got, _ := comparer(typed{}, typed{foldCase: true})("yes", "YES"); got != 0 {
+	if got, _ := eval.Comparer(eval.Typed{}, eval.Typed{FoldCase: true})("yes", "YES"); got != 0 {
 		t.Error("a FoldCase operand did not fold case")
 	}
 }

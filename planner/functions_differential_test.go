@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	_ "modernc.org/sqlite" // the reference engine
@@ -41,7 +42,7 @@ func canonical(v driver.Value, typ schema.Type) string {
 	case nil:
 		return "NULL"
 	case bool:
-		return strconv.Itoa(boolInt(x))
+		return strconv.Itoa(eval.BoolInt(x))
 	case int64:
 		return strconv.FormatFloat(float64(x), 'g', 12, 64)
 	case float64:
@@ -57,7 +58,7 @@ func canonical(v driver.Value, typ schema.Type) string {
 		}
 		return x.Format("2006-01-02 15:04:05")
 	}
-	return toString(v)
+	return eval.ToString(v)
 }
 
 // numericText reads expected text as a number when ours is one.

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"github.com/xwb1989/sqlparser"
@@ -60,7 +62,7 @@ func FuzzPlan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		a := args{{Ordinal: 1, Value: "CA0123456789abcdef0123456789abcdef"}}
+		a := eval.Args{{Ordinal: 1, Value: "CA0123456789abcdef0123456789abcdef"}}
 		if st.explain != nil || st.meta != nil {
 			_, _ = st.Query(t.Context(), testEnv(), nil)
 			return
@@ -88,7 +90,7 @@ func FuzzPlan(f *testing.F) {
 func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30, Messages: 30, Recordings: 12}))
 	defer srv.Close()
-	env := &Env{Client: testClient(t, srv), PageSize: 7, ScanParallelism: 1, Now: srv.Now}
+	env := &exec.Env{Client: testClient(t, srv), PageSize: 7, ScanParallelism: 1, Now: srv.Now}
 
 	explained, err := fuzzRun(t, env, "EXPLAIN "+q)
 	if err != nil {
@@ -115,7 +117,7 @@ func checkSelectPromises(t *testing.T, q string, sel *sqlparser.Select) {
 		// may still reach the first one's log.
 		clean := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 30, Messages: 30, Recordings: 12}))
 		defer clean.Close()
-		cenv := &Env{Client: testClient(t, clean), PageSize: 7, ScanParallelism: 1, Now: clean.Now}
+		cenv := &exec.Env{Client: testClient(t, clean), PageSize: 7, ScanParallelism: 1, Now: clean.Now}
 		if _, err := fuzzRun(t, cenv, contra); err == nil {
 			if sent := settledCount(clean); sent != 0 {
 				t.Fatalf("%s: a WHERE that no row can match sent %d requests", contra, sent)
@@ -140,7 +142,7 @@ func settledCount(srv *twiliotest.Server) int {
 }
 
 // fuzzRun runs a statement with a deadline; outliving it is a failure.
-func fuzzRun(t *testing.T, env *Env, q string) ([][]driver.Value, error) {
+func fuzzRun(t *testing.T, env *exec.Env, q string) ([][]driver.Value, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 )
 
@@ -111,7 +113,7 @@ func FuzzRewriteForParser(f *testing.F) {
 func TestHardening13_DecodeOutOfRangeInteger(t *testing.T) {
 	for _, raw := range []string{`1.5e300`, `"1.5e300"`, `-1e19`, `9223372036854775808`} {
 		row := make([]driver.Value, len(schema.Calls.Columns))
-		err := newDecoder(schema.Calls).decode([]byte(`{"sid":"CA00000000000000000000000000000001","duration":`+raw+`}`), row)
+		err := exec.NewDecoder(schema.Calls).Decode([]byte(`{"sid":"CA00000000000000000000000000000001","duration":`+raw+`}`), row)
 		if err == nil {
 			i, _ := schema.Calls.Column("Duration")
 			t.Errorf("duration %s decoded to %v, want an error", raw, row[i])
@@ -135,7 +137,7 @@ func TestHardening10_ValueSizeBounded(t *testing.T) {
 	for _, expr := range tests {
 		v, err := scalar(t, expr)
 		if err == nil {
-			t.Errorf("a %d-byte statement computed a value of %d bytes, want an error", len(expr), len(toString(v)))
+			t.Errorf("a %d-byte statement computed a value of %d bytes, want an error", len(expr), len(eval.ToString(v)))
 			continue
 		}
 		if !strings.Contains(err.Error(), "max_allowed_packet") {
@@ -151,8 +153,8 @@ func TestHardening10_ValueSizeBounded(t *testing.T) {
 func TestHardening10_StatementWorkBounded(t *testing.T) {
 	// Each value stays under max_allowed_packet, together they do not: the
 	// statement's budget stops them.
-	defer func(old int64) { statementTextLimit = old }(statementTextLimit)
-	statementTextLimit = 256 << 20
+	defer func(old int64) { eval.StatementTextLimit = old }(eval.StatementTextLimit)
+	eval.StatementTextLimit = 256 << 20
 	big := "REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE('aaaa','a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaaaaaa'),'a','aaaaaa')"
 	items := make([]string, 20)
 	for i := range items {
@@ -209,7 +211,7 @@ func TestHardening13_IntegerOverflowIsAnError(t *testing.T) {
 func TestHardening10_PaddingAndRepetitionSizedFirst(t *testing.T) {
 	for _, expr := range []string{"REPEAT('ab', 100000000)", "REPEAT('x', 9223372036854775807)", "SPACE(100000000)", "LPAD('a', 100000000, 'é')", "RPAD('', 70000000, 'x')"} {
 		if v, err := scalar(t, expr); err == nil || !strings.Contains(err.Error(), "max_allowed_packet") {
-			t.Errorf("%s = %d bytes, %v; want the max_allowed_packet error", expr, len(toString(v)), err)
+			t.Errorf("%s = %d bytes, %v; want the max_allowed_packet error", expr, len(eval.ToString(v)), err)
 		}
 	}
 	if v, err := scalar(t, "LENGTH(LPAD('a', 3, 'é'))"); err != nil || v != int64(5) {

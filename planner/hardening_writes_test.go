@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestHardening1_AlwaysTrueWhereIsBulk(t *testing.T) {
 	tests := []struct {
 		where string
-		args  args
+		args  eval.Args
 		bulk  bool
 	}{
 		{"1=1", nil, true},
@@ -24,7 +25,7 @@ func TestHardening1_AlwaysTrueWhereIsBulk(t *testing.T) {
 		{"(1 = 1) OR Status = 'busy'", nil, true},
 		{"NOT (1 = 0)", nil, true},
 		{"1 IS NOT NULL", nil, true},
-		{"? = ?", args{{Ordinal: 1, Value: int64(7)}, {Ordinal: 2, Value: int64(7)}}, true},
+		{"? = ?", eval.Args{{Ordinal: 1, Value: int64(7)}, {Ordinal: 2, Value: int64(7)}}, true},
 		{"COALESCE(NULL, 1) = 1", nil, true},
 		// Not always true: a column, a false or NULL constant, a conjunct
 		// that depends on the row.
@@ -33,7 +34,7 @@ func TestHardening1_AlwaysTrueWhereIsBulk(t *testing.T) {
 		{"1 = 1 AND Status = 'busy'", nil, false},
 		{"Status = 'busy'", nil, false},
 		{"Sid = 'CA0123456789abcdef0123456789abcdef'", nil, false},
-		{"? = 1", args{{Ordinal: 1, Value: int64(2)}}, false},
+		{"? = 1", eval.Args{{Ordinal: 1, Value: int64(2)}}, false},
 	}
 	for _, tt := range tests {
 		for _, verb := range []string{"DELETE FROM Calls", "UPDATE Calls SET Status = 'canceled'"} {

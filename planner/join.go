@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/url"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -21,11 +23,11 @@ type joinStep struct {
 	item   *fromItem
 	index  int    // the item's position in FROM
 	access access // the table's own filters (constant terms)
-	on     evalFunc
+	on     eval.EvalFunc
 	key    *joinKey
 	onText string
-	args   args   // the statement's, for a derived table's runs
-	keyArg string // the argument a derived table's runs bind the key to
+	args   eval.Args // the statement's, for a derived table's runs
+	keyArg string    // the argument a derived table's runs bind the key to
 
 	// run-time state
 	pushed  bool // decided: look keys up (true) or scan (false)
@@ -40,28 +42,28 @@ type joinKey struct {
 	col    int // the column in the inner table
 	bySid  bool
 	filter schema.Filter
-	outer  evalFunc // over the combined row
-	text   string   // the outer expression, for EXPLAIN
-	name   string   // the inner column
+	outer  eval.EvalFunc // over the combined row
+	text   string        // the outer expression, for EXPLAIN
+	name   string        // the inner column
 	// derived is set when the inner table is a derived table whose column
 	// is one Twilio filters on: each key is pushed into its query.
 	derived bool
 }
 
 // planJoins finds each joined table's key and ON condition.
-func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
+func (p *selectPlan) planJoins(c *eval.Compiler, pooled []sqlparser.Expr) error {
 	avail := map[int]bool{p.drive: true}
 	for _, step := range p.joins {
 		it := step.item
 		candidates := pooled
 		if it.left {
 			candidates = splitAnd(it.on)
-			on, err := c.expr(it.on)
+			on, err := c.Expr(it.on)
 			if err != nil {
 				return err
 			}
-			step.on = on.eval
-			step.onText = exprText(it.on)
+			step.on = on.Eval
+			step.onText = eval.ExprText(it.on)
 		}
 		key, err := p.findKey(c, step.index, avail, candidates)
 		if err != nil {
@@ -84,7 +86,7 @@ func (p *selectPlan) planJoins(c *compiler, pooled []sqlparser.Expr) error {
 // findKey picks the best "inner.col = outer expression" among the terms:
 // the Sid first, then an exact filter, then any filter, then any column
 // (matched in memory).
-func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms []sqlparser.Expr) (*joinKey, error) {
+func (p *selectPlan) findKey(c *eval.Compiler, inner int, avail map[int]bool, terms []sqlparser.Expr) (*joinKey, error) {
 	var best *joinKey
 	rank := func(k *joinKey) int {
 		switch {
@@ -108,7 +110,7 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 			if !ok {
 				continue
 			}
-			idx, column, err := p.qscope.resolve(col)
+			idx, column, err := p.qscope.Resolve(col)
 			if err != nil || p.qscope.itemOf(idx) != inner {
 				continue
 			}
@@ -123,16 +125,16 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 			if !usable {
 				continue
 			}
-			outer, err := c.expr(side[1])
+			outer, err := c.Expr(side[1])
 			if err != nil {
 				return nil, err
 			}
-			if column.Type != schema.String || outer.typ != schema.String {
+			if column.Type != schema.String || outer.Typ != schema.String {
 				continue // keys are matched as text: only text columns
 			}
-			k := &joinKey{col: idx - it.offset, outer: outer.eval, text: exprText(side[1]), name: column.Name}
+			k := &joinKey{col: idx - it.offset, outer: outer.Eval, text: eval.ExprText(side[1]), name: column.Name}
 			if !it.local() {
-				if k.col == sidKey(it.table) && it.table.Supports(schema.Get) {
+				if k.col == exec.SidKey(it.table) && it.table.Supports(schema.Get) {
 					k.bySid = true
 				} else if f, ok := it.table.Filter(column.Name); ok && !f.DayGranular && f.Ops.Has(schema.Eq) && len(f.Only) == 0 {
 					k.filter = f
@@ -150,8 +152,8 @@ func (p *selectPlan) findKey(c *compiler, inner int, avail map[int]bool, terms [
 // following table in turn.
 type joinSource struct {
 	plan  *selectPlan
-	env   *Env
-	outer source
+	env   *exec.Env
+	outer exec.Source
 	buf   [][]driver.Value
 	read  bool // the driving rows were all read (materialised mode)
 	done  bool
@@ -159,7 +161,7 @@ type joinSource struct {
 
 // prime reads ahead until a first row is known, so errors surface in Query.
 func (s *joinSource) prime(ctx context.Context) error {
-	row, err := s.next(ctx)
+	row, err := s.Next(ctx)
 	if err == io.EOF {
 		s.done = true
 		return nil
@@ -171,8 +173,8 @@ func (s *joinSource) prime(ctx context.Context) error {
 	return nil
 }
 
-func (s *joinSource) close() {
-	s.outer.close()
+func (s *joinSource) Close() {
+	s.outer.Close()
 	s.buf = nil
 	s.done = true
 }
@@ -187,20 +189,20 @@ func (s *joinSource) pad(row []driver.Value) ([]driver.Value, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		if ok, _ := truth(v); !ok {
+		if ok, _ := eval.Truth(v); !ok {
 			return nil, false, nil
 		}
 	}
 	return out, true, nil
 }
 
-func (s *joinSource) next(ctx context.Context) ([]driver.Value, error) {
+func (s *joinSource) Next(ctx context.Context) ([]driver.Value, error) {
 	for len(s.buf) == 0 {
 		if s.done {
 			return nil, io.EOF
 		}
 		if s.plan.streaming {
-			row, err := s.outer.next(ctx)
+			row, err := s.outer.Next(ctx)
 			if err == io.EOF {
 				s.done = true
 				return nil, io.EOF
@@ -228,7 +230,7 @@ func (s *joinSource) next(ctx context.Context) ([]driver.Value, error) {
 		// counting the keys before choosing lookups or one scan.
 		var rows [][]driver.Value
 		for {
-			row, err := s.outer.next(ctx)
+			row, err := s.outer.Next(ctx)
 			if err == io.EOF {
 				break
 			}
@@ -263,11 +265,11 @@ func (k *joinKey) keyOf(row []driver.Value) (string, bool, error) {
 	if err != nil || v == nil {
 		return "", false, err
 	}
-	return toString(v), true, nil
+	return eval.ToString(v), true, nil
 }
 
 // apply joins rows with the step's table.
-func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, counted bool) ([][]driver.Value, error) {
+func (st *joinStep) apply(ctx context.Context, env *exec.Env, rows [][]driver.Value, counted bool) ([][]driver.Value, error) {
 	if !st.decided {
 		st.decided = true
 		st.cache = map[string][][]driver.Value{}
@@ -322,7 +324,7 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 				if err != nil {
 					return nil, err
 				}
-				if ok, _ := truth(v); !ok {
+				if ok, _ := eval.Truth(v); !ok {
 					continue
 				}
 			}
@@ -338,15 +340,15 @@ func (st *joinStep) apply(ctx context.Context, env *Env, rows [][]driver.Value, 
 
 // scan reads the whole table once (with its own filters) and indexes it by
 // key.
-func (st *joinStep) scan(ctx context.Context, env *Env) error {
+func (st *joinStep) scan(ctx context.Context, env *exec.Env) error {
 	src, err := openSource(ctx, env, st.item, st.access, env.PageSize, true)
 	if err != nil {
 		return err
 	}
-	defer src.close()
+	defer src.Close()
 	st.byKey = map[string][][]driver.Value{}
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			return nil
 		}
@@ -357,7 +359,7 @@ func (st *joinStep) scan(ctx context.Context, env *Env) error {
 		st.all = append(st.all, row)
 		if st.key != nil {
 			if v := row[st.key.col]; v != nil {
-				k := toString(v)
+				k := eval.ToString(v)
 				st.byKey[k] = append(st.byKey[k], row)
 			}
 		}
@@ -365,7 +367,7 @@ func (st *joinStep) scan(ctx context.Context, env *Env) error {
 }
 
 // lookup fetches the rows of one key, once.
-func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+func (st *joinStep) lookup(ctx context.Context, env *exec.Env, key string) ([][]driver.Value, error) {
 	if rows, ok := st.cache[key]; ok {
 		return rows, nil
 	}
@@ -377,7 +379,7 @@ func (st *joinStep) lookup(ctx context.Context, env *Env, key string) ([][]drive
 	return rows, nil
 }
 
-func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]driver.Value, error) {
+func (st *joinStep) fetchKey(ctx context.Context, env *exec.Env, key string) ([][]driver.Value, error) {
 	if st.key.derived {
 		return st.fetchDerivedKey(ctx, env, key)
 	}
@@ -402,7 +404,7 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 				}
 				continue
 			}
-			q = cloneValues(q)
+			q = exec.CloneValues(q)
 			q.Set(st.key.filter.Param, key)
 			acc.lists = append(acc.lists, q)
 		}
@@ -417,10 +419,10 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 		}
 		return nil, err
 	}
-	defer src.close()
+	defer src.Close()
 	var out [][]driver.Value
 	for {
-		row, err := src.next(ctx)
+		row, err := src.Next(ctx)
 		if err == io.EOF {
 			return out, nil
 		}
@@ -429,62 +431,4 @@ func (st *joinStep) fetchKey(ctx context.Context, env *Env, key string) ([][]dri
 		}
 		out = append(out, append([]driver.Value(nil), row...))
 	}
-}
-
-// mergedSource reads several listings one after another, skipping rows
-// already returned (by Sid).
-type mergedSource struct {
-	env   *Env
-	table *schema.Table
-	uris  []string
-	next_ int
-	cur   *listSource
-	seen  map[string]bool
-	fresh bool
-	sid   int
-}
-
-func (s *mergedSource) prime(ctx context.Context) error {
-	s.seen = map[string]bool{}
-	s.cur = newListSource(s.env.Client, s.table, s.uris[0])
-	s.cur.fresh = s.fresh
-	s.next_ = 1
-	return s.cur.fetch(ctx)
-}
-
-func (s *mergedSource) next(ctx context.Context) ([]driver.Value, error) {
-	for {
-		if s.cur == nil {
-			if s.next_ >= len(s.uris) {
-				return nil, io.EOF
-			}
-			s.cur = newListSource(s.env.Client, s.table, s.uris[s.next_])
-			s.cur.fresh = s.fresh
-			s.next_++
-		}
-		row, err := s.cur.next(ctx)
-		if err == io.EOF {
-			s.cur.close()
-			s.cur = nil
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if s.sid >= 0 {
-			sid, _ := row[s.sid].(string)
-			if s.seen[sid] {
-				continue
-			}
-			s.seen[sid] = true
-		}
-		return row, nil
-	}
-}
-
-func (s *mergedSource) close() {
-	if s.cur != nil {
-		s.cur.close()
-	}
-	s.cur, s.next_ = nil, len(s.uris)
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/twiliosql/twiliosql/internal/sqltext"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -27,7 +29,7 @@ func labelOf(x *sqlparser.AliasedExpr) string {
 	if s, ok := itemLabels.Load(weak.Make(x)); ok {
 		return s.(string)
 	}
-	return exprText(x.Expr)
+	return eval.ExprText(x.Expr)
 }
 
 // recordLabels reads the text of every select item of q (the statement as
@@ -81,38 +83,38 @@ var selectEnds = map[string]bool{
 // selectLists is the text of each item of each SELECT of q, in the order
 // the SELECTs appear.
 func selectLists(q string) [][]string {
-	toks := significant(lexSQL(q))
+	toks := sqltext.Significant(sqltext.Lex(q))
 	var out [][]string
 	for i, t := range toks {
-		if !t.is(q, "select") {
+		if !t.Is(q, "select") {
 			continue
 		}
 		j := i + 1
-		for j < len(toks) && toks[j].kind == tokWord && selectModifiers[strings.ToLower(toks[j].text(q))] {
+		for j < len(toks) && toks[j].Kind == sqltext.Word && selectModifiers[strings.ToLower(toks[j].Text(q))] {
 			j++
 		}
 		var items []string
 		first, depth := j, 0
 		flush := func(end int) {
 			if first < end {
-				items = append(items, q[toks[first].start:toks[end-1].end])
+				items = append(items, q[toks[first].Start:toks[end-1].End])
 			}
 		}
 	scan:
 		for ; j < len(toks); j++ {
 			tk := toks[j]
 			switch {
-			case tk.punct(q, '('):
+			case tk.Punct(q, '('):
 				depth++
-			case tk.punct(q, ')'):
+			case tk.Punct(q, ')'):
 				if depth == 0 {
 					break scan
 				}
 				depth--
-			case depth == 0 && tk.punct(q, ','):
+			case depth == 0 && tk.Punct(q, ','):
 				flush(j)
 				first = j + 1
-			case depth == 0 && (tk.punct(q, ';') || tk.kind == tokWord && selectEnds[strings.ToLower(tk.text(q))]):
+			case depth == 0 && (tk.Punct(q, ';') || tk.Kind == sqltext.Word && selectEnds[strings.ToLower(tk.Text(q))]):
 				break scan
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -17,7 +19,7 @@ import (
 // virtualTable is an in-memory table.
 type virtualTable struct {
 	table *schema.Table
-	rows  func(env *Env) [][]driver.Value
+	rows  func(env *exec.Env) [][]driver.Value
 }
 
 func vcols(names ...string) []schema.Column {
@@ -50,9 +52,9 @@ var (
 var infoSchema = map[string]virtualTable{}
 
 func init() {
-	infoSchema["tables"] = virtualTable{infoTables, func(*Env) [][]driver.Value { return tablesRows() }}
-	infoSchema["columns"] = virtualTable{infoColumns, func(*Env) [][]driver.Value { return columnsRows() }}
-	infoSchema["schemata"] = virtualTable{infoSchemata, func(*Env) [][]driver.Value { return schemataRows() }}
+	infoSchema["tables"] = virtualTable{infoTables, func(*exec.Env) [][]driver.Value { return tablesRows() }}
+	infoSchema["columns"] = virtualTable{infoColumns, func(*exec.Env) [][]driver.Value { return columnsRows() }}
+	infoSchema["schemata"] = virtualTable{infoSchemata, func(*exec.Env) [][]driver.Value { return schemataRows() }}
 }
 
 // lookupVirtual finds information_schema tables and dual.
@@ -65,7 +67,7 @@ func lookupVirtual(name sqlparser.TableName) (virtualTable, bool, error) {
 		return virtualTable{}, false, fmt.Errorf("twilio: information_schema has no table %q: it has %s", n, strings.Join(infoTableNames(), ", "))
 	}
 	if q == "" && strings.EqualFold(n, "dual") {
-		return virtualTable{dualTable, func(*Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil
+		return virtualTable{dualTable, func(*exec.Env) [][]driver.Value { return [][]driver.Value{{}} }}, true, nil
 	}
 	return virtualTable{}, false, nil
 }
@@ -82,7 +84,7 @@ func infoTableNames() []string {
 func tablesRows() [][]driver.Value {
 	var out [][]driver.Value
 	for _, t := range schema.Tables() {
-		out = append(out, []driver.Value{"def", DatabaseName, t.Name, "BASE TABLE", "Twilio", nil, "utf8mb4_bin", t.Description})
+		out = append(out, []driver.Value{"def", eval.DatabaseName, t.Name, "BASE TABLE", "Twilio", nil, "utf8mb4_bin", t.Description})
 	}
 	for _, n := range infoTableNames() {
 		out = append(out, []driver.Value{"def", "information_schema", n, "SYSTEM VIEW", "MEMORY", nil, "utf8mb4_bin", ""})
@@ -121,7 +123,7 @@ func columnsRows() [][]driver.Value {
 		}
 	}
 	for _, t := range schema.Tables() {
-		add(DatabaseName, t, false)
+		add(eval.DatabaseName, t, false)
 	}
 	for _, n := range infoTableNames() {
 		add("information_schema", infoSchema[strings.ToLower(n)].table, true)
@@ -132,7 +134,7 @@ func columnsRows() [][]driver.Value {
 func schemataRows() [][]driver.Value {
 	return [][]driver.Value{
 		{"def", "information_schema", "utf8mb4", "utf8mb4_bin"},
-		{"def", DatabaseName, "utf8mb4", "utf8mb4_bin"},
+		{"def", eval.DatabaseName, "utf8mb4", "utf8mb4_bin"},
 	}
 }
 
@@ -193,8 +195,8 @@ func columnComment(t *schema.Table, c schema.Column) string {
 func showTablesTable(db string, full bool) (*fromItem, error) {
 	var names []string
 	switch {
-	case strings.EqualFold(db, DatabaseName) || db == "":
-		db = DatabaseName
+	case strings.EqualFold(db, eval.DatabaseName) || db == "":
+		db = eval.DatabaseName
 		for _, t := range schema.Tables() {
 			names = append(names, t.Name)
 		}
@@ -202,7 +204,7 @@ func showTablesTable(db string, full bool) (*fromItem, error) {
 		db = "information_schema"
 		names = infoTableNames()
 	default:
-		return nil, fmt.Errorf("twilio: unknown database %q: the tables are in %s", db, DatabaseName)
+		return nil, fmt.Errorf("twilio: unknown database %q: the tables are in %s", db, eval.DatabaseName)
 	}
 	cols := []string{"Tables_in_" + db}
 	if full {
@@ -213,7 +215,7 @@ func showTablesTable(db string, full bool) (*fromItem, error) {
 	if db == "information_schema" {
 		kind = "SYSTEM VIEW"
 	}
-	return &fromItem{table: t, virtual: func(*Env) [][]driver.Value {
+	return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value {
 		var out [][]driver.Value
 		for _, n := range names {
 			row := []driver.Value{n}
@@ -246,7 +248,7 @@ func showColumnsTable(name sqlparser.TableName, full bool) (*fromItem, error) {
 		names = append(names, "Privileges", "Comment")
 	}
 	st := &schema.Table{Name: "SHOW COLUMNS", Columns: vcols(names...)}
-	return &fromItem{table: st, virtual: func(*Env) [][]driver.Value {
+	return &fromItem{table: st, virtual: func(*exec.Env) [][]driver.Value {
 		var out [][]driver.Value
 		for _, c := range t.Columns {
 			_, colType := sqlTypeNames(c.Type)
@@ -279,7 +281,7 @@ func showColumnsTable(name sqlparser.TableName, full bool) (*fromItem, error) {
 // showDatabasesTable is SHOW DATABASES's result.
 func showDatabasesTable() *fromItem {
 	t := &schema.Table{Name: "SHOW DATABASES", Columns: vcols("Database")}
-	return &fromItem{table: t, virtual: func(*Env) [][]driver.Value {
-		return [][]driver.Value{{"information_schema"}, {DatabaseName}}
+	return &fromItem{table: t, virtual: func(*exec.Env) [][]driver.Value {
+		return [][]driver.Value{{"information_schema"}, {eval.DatabaseName}}
 	}}
 }

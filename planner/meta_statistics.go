@@ -3,6 +3,8 @@ package planner
 import (
 	"database/sql/driver"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 )
 
@@ -15,7 +17,7 @@ var infoStatistics = &schema.Table{Name: "STATISTICS", Description: "the tables'
 	"INDEX_COMMENT", "IS_VISIBLE", "EXPRESSION")}
 
 func init() {
-	infoSchema["statistics"] = virtualTable{infoStatistics, func(*Env) [][]driver.Value { return statisticsRows() }}
+	infoSchema["statistics"] = virtualTable{infoStatistics, func(*exec.Env) [][]driver.Value { return statisticsRows() }}
 }
 
 func statisticsRows() [][]driver.Value {
@@ -26,7 +28,7 @@ func statisticsRows() [][]driver.Value {
 			if ix.Unique {
 				nonUnique, nullable = 0, ""
 			}
-			out = append(out, []driver.Value{"def", DatabaseName, t.Name, nonUnique, DatabaseName, ix.Name, int64(1),
+			out = append(out, []driver.Value{"def", eval.DatabaseName, t.Name, nonUnique, eval.DatabaseName, ix.Name, int64(1),
 				ix.Column, "A", nil, nil, nil, nullable, "BTREE", "", "", "YES", nil})
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/internal/sqltext"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -28,52 +30,16 @@ type word struct {
 	quote byte // '`', '\'', '"' or 0
 }
 
-// words splits a statement into identifiers, quoted strings and single
-// punctuation characters.
+// words splits a statement into identifiers, quoted strings (unquoted, their
+// escapes applied) and single punctuation characters: the tokens of
+// internal/sqltext, comments dropped.
 func words(q string) []word {
 	var out []word
-	for i := 0; i < len(q); {
-		c := q[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			i++
-		case c == '`' || c == '\'' || c == '"':
-			j := i + 1
-			var b strings.Builder
-			for j < len(q) {
-				if q[j] == c {
-					if j+1 < len(q) && q[j+1] == c {
-						b.WriteByte(c)
-						j += 2
-						continue
-					}
-					break
-				}
-				if q[j] == '\\' && c != '`' && j+1 < len(q) {
-					j++
-				}
-				b.WriteByte(q[j])
-				j++
-			}
-			out = append(out, word{text: b.String(), lower: strings.ToLower(b.String()), start: i, quote: c})
-			i = j + 1
-		case isWordByte(c):
-			j := i
-			for j < len(q) && isWordByte(q[j]) {
-				j++
-			}
-			out = append(out, word{text: q[i:j], lower: strings.ToLower(q[i:j]), start: i})
-			i = j
-		default:
-			out = append(out, word{text: q[i : i+1], lower: q[i : i+1], start: i})
-			i++
-		}
+	for _, t := range sqltext.Significant(sqltext.Lex(q)) {
+		text := t.Value(q)
+		out = append(out, word{text: text, lower: strings.ToLower(text), start: t.Start, quote: t.Quote(q)})
 	}
 	return out
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // is reports whether w is the unquoted keyword kw.
@@ -160,12 +126,12 @@ func recogniseShow(q string, ws []word) (*Statement, bool, error) {
 		if len(ws) >= 2 && (ws[0].is("from") || ws[0].is("in")) {
 			db, ws = ws[1].text, ws[2:]
 		}
-		where, err := showFilter(q, ws, "Tables_in_"+DatabaseName)
+		where, err := showFilter(q, ws, "Tables_in_"+eval.DatabaseName)
 		if err != nil {
 			return nil, true, err
 		}
 		if strings.EqualFold(db, "information_schema") {
-			where = strings.ReplaceAll(where, "`Tables_in_"+DatabaseName+"`", "`Tables_in_information_schema`")
+			where = strings.ReplaceAll(where, "`Tables_in_"+eval.DatabaseName+"`", "`Tables_in_information_schema`")
 		}
 		if _, err := showTablesTable(db, full); err != nil {
 			return nil, true, err

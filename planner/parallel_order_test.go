@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )
@@ -109,10 +110,10 @@ func compareScans(t *testing.T, srv *twiliotest.Server, pageSizes []int, queries
 // dayInversions counts the rows listed after a row of an earlier day, by
 // column 1 when it is a time.
 func dayInversions(rows [][]driver.Value) int {
-	n, prev := 0, int64(noDay)
+	n, prev := 0, int64(exec.NoDay)
 	for _, r := range rows {
-		if d := dayOf(r[1]); d != noDay {
-			if prev != noDay && d > prev {
+		if d := exec.DayOf(r[1]); d != exec.NoDay {
+			if prev != exec.NoDay && d > prev {
 				n++
 			}
 			prev = d

@@ -11,12 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )
 
 // runQuery runs a SELECT and copies out every row.
-func runQuery(t testing.TB, env *Env, query string) [][]driver.Value {
+func runQuery(t testing.TB, env *exec.Env, query string) [][]driver.Value {
 	t.Helper()
 	st, err := Prepare(query)
 	if err != nil {
@@ -41,8 +42,8 @@ func runQuery(t testing.TB, env *Env, query string) [][]driver.Value {
 	}
 }
 
-func emulatorEnv(t testing.TB, srv *twiliotest.Server, pageSize, parallelism int) *Env {
-	return &Env{Client: testClient(t, srv), PageSize: pageSize, ScanParallelism: parallelism, Now: func() time.Time { return srv.Now() }}
+func emulatorEnv(t testing.TB, srv *twiliotest.Server, pageSize, parallelism int) *exec.Env {
+	return &exec.Env{Client: testClient(t, srv), PageSize: pageSize, ScanParallelism: parallelism, Now: func() time.Time { return srv.Now() }}
 }
 
 // TestParallelRangeScansEqualSequential compares parallel range scans with
@@ -80,7 +81,7 @@ func TestParallelRangeScansEqualSequential(t *testing.T) {
 		// order is the sequential scan's too.
 		par.PagesPerQuery = 1 << 20
 		tight := emulatorEnv(t, srv, pageSize, 6)
-		tight.Pages = NewPageBudget(2)
+		tight.Pages = exec.NewPageBudget(2)
 		for _, q := range queries {
 			t.Run(fmt.Sprintf("page=%d/%s", pageSize, q), func(t *testing.T) {
 				want := runQuery(t, seq, q)

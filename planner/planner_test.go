@@ -7,14 +7,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
 
 var testNow = time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 
-func testEnv() *Env {
-	return &Env{PageSize: 1000, Now: func() time.Time { return testNow }}
+func testEnv() *exec.Env {
+	return &exec.Env{PageSize: 1000, Now: func() time.Time { return testNow }}
 }
 
 // parseSelect parses a SELECT for the tests.
@@ -122,12 +124,12 @@ func TestExpressions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
 			sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
-			c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
-			e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+			c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
+			e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := e.eval(callsRow(t, row))
+			got, err := e.Eval(callsRow(t, row))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +202,7 @@ func TestPushdown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			sel := parseSelect(t, tt.sql)
-			a := args{{Ordinal: 1, Value: sid}, {Ordinal: 2, Value: "busy"}}
+			a := eval.Args{{Ordinal: 1, Value: sid}, {Ordinal: 2, Value: "busy"}}
 			p, err := planSelect(sel, testEnv(), a)
 			if err != nil {
 				t.Fatal(err)
@@ -276,18 +278,18 @@ func TestWritePlans(t *testing.T) {
 	const sid = "SM0123456789abcdef0123456789abcdef"
 	tests := []struct {
 		sql  string
-		args args
+		args eval.Args
 		want []writeRequest
 		err  string
 	}{
 		{
 			sql:  "INSERT INTO Messages (`From`, `To`, Body) VALUES ('whatsapp:+14155238886', ?, 'hi')",
-			args: args{{Ordinal: 1, Value: "whatsapp:+15005550006"}},
+			args: eval.Args{{Ordinal: 1, Value: "whatsapp:+15005550006"}},
 			want: []writeRequest{{method: "POST", path: "Messages.json", form: url.Values{"From": {"whatsapp:+14155238886"}, "To": {"whatsapp:+15005550006"}, "Body": {"hi"}}}},
 		},
 		{
 			sql:  "INSERT INTO Messages (Sender, `To`, MediaUrl) VALUES ('+1', '+2', :media)",
-			args: args{{Name: "media", Value: []string{"https://a", "https://b"}}},
+			args: eval.Args{{Name: "media", Value: []string{"https://a", "https://b"}}},
 			want: []writeRequest{{method: "POST", path: "Messages.json", form: url.Values{"From": {"+1"}, "To": {"+2"}, "MediaUrl": {"https://a", "https://b"}}}},
 		},
 		{
@@ -420,7 +422,7 @@ func TestLike(t *testing.T) {
 		{"é%", "Éclair", true},
 	}
 	for _, tt := range tests {
-		if got := compileLike(tt.pattern, '\\').match(tt.s); got != tt.want {
+		if got := eval.CompileLike(tt.pattern, '\\').Match(tt.s); got != tt.want {
 			t.Errorf("%q LIKE %q = %v, want %v", tt.s, tt.pattern, got, tt.want)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -40,6 +42,8 @@ type access struct {
 	deferred *deferredIn
 	// notes say which terms Twilio answers and how, for EXPLAIN.
 	notes []string
+	// rules are the pushdown rules that took a term, in order (rules.go).
+	rules []string
 }
 
 // listings are the list requests' filters, one per listing.
@@ -216,7 +220,7 @@ func (c *conj) values() (url.Values, bool) {
 // pushState is the pushdown of one table's conjunction of terms.
 type pushState struct {
 	scope    tableScope
-	c        *compiler
+	c        *eval.Compiler
 	base     *conj
 	alts     []*conj // nil: no disjunction; each is ANDed with base
 	bySid    bool
@@ -225,12 +229,13 @@ type pushState struct {
 	other    bool // a term that is not a Sid condition
 	deferred *deferredIn
 	notes    []string
+	fired    []string // the pushdown rules that took a term (rules.go)
 }
 
 // planAccess decides the requests for a WHERE clause on one table: every
 // term the API can serve is pushed down, and the local filter re-checks the
 // whole clause on every row, so no row that fails it is ever returned.
-func planAccess(scope tableScope, where sqlparser.Expr, c *compiler) (access, error) {
+func planAccess(scope tableScope, where sqlparser.Expr, c *eval.Compiler) (access, error) {
 	acc, err := pushTerms(scope, splitAnd(where), c, true)
 	if err != nil {
 		return access{}, err
@@ -250,7 +255,7 @@ func requireListing(t *schema.Table, acc access) error {
 }
 
 // pushTerms pushes the conjunction of terms into one access.
-func pushTerms(scope tableScope, terms []sqlparser.Expr, c *compiler, allowDefer bool) (access, error) {
+func pushTerms(scope tableScope, terms []sqlparser.Expr, c *eval.Compiler, allowDefer bool) (access, error) {
 	st := &pushState{scope: scope, c: c, base: newConj(), exact: true}
 	for _, term := range terms {
 		exact, err := st.push(term, allowDefer)
@@ -270,7 +275,7 @@ func (st *pushState) note(format string, a ...any) {
 
 // access renders the state.
 func (st *pushState) access() access {
-	acc := access{query: url.Values{}, exact: st.exact, deferred: st.deferred, notes: st.notes}
+	acc := access{query: url.Values{}, exact: st.exact, deferred: st.deferred, notes: st.notes, rules: st.fired}
 	if st.bySid {
 		// Fetches by Sid take no filters: any other term is the local
 		// filter's to check, so the answer is exact only without them.
@@ -281,7 +286,7 @@ func (st *pushState) access() access {
 	}
 	q, ok := st.base.values()
 	if !ok {
-		return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+		return access{none: true, exact: true, query: url.Values{}, notes: st.notes, rules: st.fired}
 	}
 	acc.query = q
 	if st.alts != nil {
@@ -296,56 +301,13 @@ func (st *pushState) access() access {
 			acc.lists = append(acc.lists, v)
 		}
 		if len(acc.lists) == 0 {
-			return access{none: true, exact: true, query: url.Values{}, notes: st.notes}
+			return access{none: true, exact: true, query: url.Values{}, notes: st.notes, rules: st.fired}
 		}
 		if len(acc.lists) == 1 {
 			acc.query, acc.lists = acc.lists[0], nil
 		}
 	}
 	return acc
-}
-
-// push pushes one conjunct if it can; it reports whether Twilio's answer
-// decides the term exactly.
-func (st *pushState) push(term sqlparser.Expr, allowDefer bool) (bool, error) {
-	if sids, ok, err := st.sidTerm(term); err != nil || ok {
-		if err == nil {
-			st.restrictSids(sids)
-		}
-		return true, err
-	}
-	st.other = true
-	switch x := term.(type) {
-	case *sqlparser.ComparisonExpr:
-		col, op, val, ok := columnOpValue(x)
-		if !ok {
-			return false, nil
-		}
-		if op == sqlparser.InStr {
-			if sub, ok := val.(*sqlparser.Subquery); ok {
-				return false, st.deferIn(col, sub, allowDefer)
-			}
-			return st.pushIn(col, val)
-		}
-		if _, known := flipped[op]; !known {
-			return false, nil
-		}
-		return st.pushCompare(st.base, col, op, val)
-	case *sqlparser.RangeCond:
-		colName, ok := x.Left.(*sqlparser.ColName)
-		if !ok || x.Operator != sqlparser.BetweenStr {
-			return false, nil
-		}
-		lo, err := st.pushCompare(st.base, colName, ">=", x.From)
-		if err != nil {
-			return false, err
-		}
-		hi, err := st.pushCompare(st.base, colName, "<=", x.To)
-		return lo && hi, err
-	case *sqlparser.OrExpr:
-		return st.pushOr(x)
-	}
-	return false, nil
 }
 
 // sidTerm reads "Sid = v", "Sid IN (…)" and ORs of them.
@@ -372,31 +334,31 @@ func (st *pushState) sidTerm(term sqlparser.Expr) ([]string, bool, error) {
 	if !ok || (op != "=" && op != sqlparser.InStr) {
 		return nil, false, nil
 	}
-	idx, _, err := st.scope.resolve(col)
-	if err != nil || idx != sidKey(st.scope.table) {
+	idx, _, err := st.scope.Resolve(col)
+	if err != nil || idx != exec.SidKey(st.scope.table) {
 		return nil, false, err
 	}
-	var items []typed
+	var items []eval.Typed
 	if op == "=" {
-		t, err := st.c.expr(val)
+		t, err := st.c.Expr(val)
 		if err != nil {
 			return nil, false, err
 		}
-		items = []typed{t}
+		items = []eval.Typed{t}
 	} else {
 		if _, sub := val.(*sqlparser.Subquery); sub {
 			return nil, false, nil
 		}
-		if items, err = st.c.listValues(val); err != nil {
+		if items, err = st.c.ListValues(val); err != nil {
 			return nil, false, err
 		}
 	}
 	sids := make([]string, 0, len(items))
 	for _, it := range items {
-		if !it.constant {
+		if !it.Constant {
 			return nil, false, nil
 		}
-		v, err := it.eval(nil)
+		v, err := it.Eval(nil)
 		if err != nil {
 			return nil, false, err
 		}
@@ -451,16 +413,16 @@ func columnOpValue(x *sqlparser.ComparisonExpr) (*sqlparser.ColName, string, sql
 // constValue evaluates a constant expression; ok is false for one that
 // depends on a row.
 func (st *pushState) constValue(e sqlparser.Expr) (driver.Value, bool, error) {
-	vt, err := st.c.expr(e)
-	if err != nil || !vt.constant {
+	vt, err := st.c.Expr(e)
+	if err != nil || !vt.Constant {
 		return nil, false, err
 	}
-	v, err := vt.eval(nil)
+	v, err := vt.Eval(nil)
 	return v, err == nil, err
 }
 
 func (st *pushState) pushCompare(into *conj, colName *sqlparser.ColName, op string, valExpr sqlparser.Expr) (bool, error) {
-	_, col, err := st.scope.resolve(colName)
+	_, col, err := st.scope.Resolve(colName)
 	if err != nil {
 		return false, err
 	}
@@ -476,7 +438,7 @@ func (st *pushState) pushCompare(into *conj, colName *sqlparser.ColName, op stri
 		if err := pushDay(into, f, col, op, val); err != nil {
 			return false, err
 		}
-		st.note("%s %s %s: sent as whole UTC days (%s), re-checked here", col.Name, op, describe(val), f.Param)
+		st.note("%s %s %s: sent as whole UTC days (%s), re-checked here", col.Name, op, eval.Describe(val), f.Param)
 		return false, nil
 	}
 	if op != "=" || !f.Ops.Has(schema.Eq) {
@@ -490,16 +452,16 @@ func (st *pushState) pushCompare(into *conj, colName *sqlparser.ColName, op stri
 		return false, nil
 	}
 	if f.Exact {
-		st.note("%s = %s: answered exactly by Twilio (%s)", col.Name, describe(val), f.Param)
+		st.note("%s = %s: answered exactly by Twilio (%s)", col.Name, eval.Describe(val), f.Param)
 	} else {
-		st.note("%s = %s: Twilio returns a superset (%s), re-checked here", col.Name, describe(val), f.Param)
+		st.note("%s = %s: Twilio returns a superset (%s), re-checked here", col.Name, eval.Describe(val), f.Param)
 	}
 	return f.Exact, nil
 }
 
 // eqFilter is the equality filter on a column, if the API has one.
 func (st *pushState) eqFilter(colName *sqlparser.ColName) (schema.Filter, schema.Column, bool, error) {
-	_, col, err := st.scope.resolve(colName)
+	_, col, err := st.scope.Resolve(colName)
 	if err != nil {
 		return schema.Filter{}, col, false, err
 	}
@@ -517,16 +479,16 @@ func (st *pushState) pushIn(colName *sqlparser.ColName, list sqlparser.Expr) (bo
 	if err != nil || !ok {
 		return false, err
 	}
-	items, err := st.c.listValues(list)
+	items, err := st.c.ListValues(list)
 	if err != nil {
 		return false, err
 	}
 	var alts []*conj
 	for _, it := range items {
-		if !it.constant {
+		if !it.Constant {
 			return false, nil
 		}
-		v, err := it.eval(nil)
+		v, err := it.Eval(nil)
 		if err != nil {
 			return false, err
 		}
@@ -617,25 +579,25 @@ func (st *pushState) pushOr(or *sqlparser.OrExpr) (bool, error) {
 	if !st.addAlts(alts) {
 		return false, nil
 	}
-	st.note("%s: one listing per disjunct", exprText(or))
+	st.note("%s: one listing per disjunct", eval.ExprText(or))
 	return exact, nil
 }
 
 // deferIn records "column IN (subquery)" on Sid or a filtered column, to be
 // pushed once the subquery's values are known.
 func (st *pushState) deferIn(colName *sqlparser.ColName, sub *sqlparser.Subquery, allowDefer bool) error {
-	if !allowDefer || st.deferred != nil || st.c.subs == nil {
+	if !allowDefer || st.deferred != nil || subsOf(st.c) == nil {
 		return nil
 	}
-	idx, col, err := st.scope.resolve(colName)
+	idx, col, err := st.scope.Resolve(colName)
 	if err != nil {
 		return err
 	}
-	s := st.c.subs.lookup(sub)
+	s := subsOf(st.c).lookup(sub)
 	if s == nil {
 		return nil
 	}
-	if idx == sidKey(st.scope.table) {
+	if idx == exec.SidKey(st.scope.table) {
 		st.deferred = &deferredIn{sub: s, bySid: true, col: col}
 		return nil
 	}
@@ -685,7 +647,7 @@ func (a access) resolve(t *schema.Table) access {
 				}
 				continue
 			}
-			q := cloneValues(base)
+			q := exec.CloneValues(base)
 			q.Set(d.filter.Param, text)
 			lists = append(lists, q)
 		}
@@ -708,20 +670,12 @@ func (a access) resolve(t *schema.Table) access {
 	return out
 }
 
-func sidColumn(t *schema.Table) int {
-	i, ok := t.Column("Sid")
-	if !ok {
-		return -1
-	}
-	return i
-}
-
 // validSid checks a Sid before it goes into a path: a value that is not a
 // Sid of this table can never reach another endpoint.
 func validSid(t *schema.Table, v driver.Value) (string, error) {
 	s, ok := v.(string)
 	if !ok || !t.ValidSid(s) {
-		return "", fmt.Errorf("twilio: %s is not a %s Sid: a Sid is %s followed by 32 hex digits", describe(v), t.Name, prefixList(t))
+		return "", fmt.Errorf("twilio: %s is not a %s Sid: a Sid is %s followed by 32 hex digits", eval.Describe(v), t.Name, prefixList(t))
 	}
 	return s, nil
 }
@@ -733,9 +687,9 @@ func prefixList(t *schema.Table) string {
 // pushDay widens a time comparison to Twilio's inclusive day bounds. The
 // term stays in the local filter, which removes the extra rows.
 func pushDay(into *conj, f schema.Filter, col schema.Column, op string, val driver.Value) error {
-	tm, ok := asTime(val)
+	tm, ok := eval.AsTime(val)
 	if !ok {
-		return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", col.Name, col.Type, describe(val))
+		return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", col.Name, col.Type, eval.Describe(val))
 	}
 	day := time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, time.UTC)
 	b := into.bounds[f.Param]
@@ -771,7 +725,7 @@ func wireValue(typ schema.Type, v driver.Value) (string, bool) {
 		if _, isStr := v.(string); isStr {
 			return "", false
 		}
-		b, ok := truth(v)
+		b, ok := eval.Truth(v)
 		return strconv.FormatBool(b), ok
 	case schema.String:
 		s, ok := v.(string)
@@ -780,7 +734,7 @@ func wireValue(typ schema.Type, v driver.Value) (string, bool) {
 		if _, isStr := v.(string); isStr {
 			return "", false
 		}
-		n, ok := toInt(v)
+		n, ok := eval.ToInt(v)
 		return strconv.FormatInt(n, 10), ok
 	}
 	return "", false

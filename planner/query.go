@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 
-// Query nodes. The nodes added for derived tables, UNION and correlated
-// subqueries keep a node's shape apart from how it runs, the way
-// go-mysql-server keeps sql/plan apart from sql/rowexec, as a step toward
-// one plan/exec split for the whole planner:
+// Query nodes. Besides a SELECT's chain of nodes (node.go), the nodes for
+// derived tables, UNION and correlated subqueries keep a node's shape apart
+// from how it runs, the way go-mysql-server keeps sql/plan apart from
+// sql/rowexec:
 //
 //	union.go       unionPlan: branches, kinds of union, ORDER BY, LIMIT
 //	union_exec.go  unionSource: branch after branch, duplicates removed
@@ -31,13 +33,16 @@ import (
 // execute.
 type queryPlan interface {
 	// resultColumns names and types the rows the query yields.
-	resultColumns() []ResultColumn
+	resultColumns() []exec.ResultColumn
 	// open starts the query: the first page of its first listing is
 	// fetched before it returns, so request errors surface there.
-	open(ctx context.Context, env *Env) (*Rows, error)
+	open(ctx context.Context, env *exec.Env) (*exec.Rows, error)
 	// explain adds the query's steps; prefix marks the steps of a nested
 	// query ("s: " for a derived table s).
 	explain(x *explainer, prefix string)
+	// steps is the query's chain of nodes, which open runs and explain
+	// describes (node.go).
+	steps() []node
 	// withPushed returns the query's syntax with outer filter terms added
 	// and its result capped at limit rows (-1: no cap), for planning again;
 	// ok is false when that would change its result (a LIMIT or GROUP BY
@@ -46,7 +51,7 @@ type queryPlan interface {
 }
 
 // planQuery plans a SELECT or a UNION.
-func planQuery(ast sqlparser.SelectStatement, env *Env, a args) (queryPlan, error) {
+func planQuery(ast sqlparser.SelectStatement, env *exec.Env, a eval.Args) (queryPlan, error) {
 	switch x := ast.(type) {
 	case *sqlparser.Select:
 		return planSelect(x, env, a)
@@ -55,7 +60,7 @@ func planQuery(ast sqlparser.SelectStatement, env *Env, a args) (queryPlan, erro
 	case *sqlparser.ParenSelect:
 		return planQuery(x.Select, env, a)
 	}
-	return nil, unsupported(fmt.Sprintf("%T", ast))
+	return nil, eval.Unsupported(fmt.Sprintf("%T", ast))
 }
 
-func (p *selectPlan) resultColumns() []ResultColumn { return p.columns }
+func (p *selectPlan) resultColumns() []exec.ResultColumn { return p.columns }

@@ -4,10 +4,11 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -55,7 +56,7 @@ func multiValues(v driver.Value) ([]driver.Value, error) {
 		if strings.HasPrefix(trimmed, "[") {
 			var items []any
 			if err := json.Unmarshal([]byte(trimmed), &items); err != nil {
-				return nil, fmt.Errorf("%s is not a JSON array: %v", describe(x), err)
+				return nil, fmt.Errorf("%s is not a JSON array: %v", eval.Describe(x), err)
 			}
 			out := make([]driver.Value, len(items))
 			for i, it := range items {
@@ -76,14 +77,14 @@ func multiValues(v driver.Value) ([]driver.Value, error) {
 
 func renderOne(table *schema.Table, p schema.Param, v driver.Value) (string, error) {
 	bad := func(want string) error {
-		return fmt.Errorf("twilio: %s.%s takes %s, not %s", table.Name, p.Name, want, describe(v))
+		return fmt.Errorf("twilio: %s.%s takes %s, not %s", table.Name, p.Name, want, eval.Describe(v))
 	}
 	switch p.Type {
 	case schema.Int:
 		if f, ok := v.(float64); ok && f != float64(int64(f)) {
 			return "", bad("an integer")
 		}
-		n, ok := toInt(v)
+		n, ok := eval.ToInt(v)
 		if !ok {
 			return "", bad("an integer")
 		}
@@ -95,7 +96,7 @@ func renderOne(table *schema.Table, p schema.Param, v driver.Value) (string, err
 			}
 			return strings.TrimSpace(s), nil
 		}
-		f, ok := toFloat(v)
+		f, ok := eval.ToFloat(v)
 		if !ok {
 			return "", bad("a number")
 		}
@@ -108,19 +109,19 @@ func renderOne(table *schema.Table, p schema.Param, v driver.Value) (string, err
 			}
 			return strconv.FormatBool(b), nil
 		}
-		b, ok := truth(v)
+		b, ok := eval.Truth(v)
 		if !ok {
 			return "", bad("true or false")
 		}
 		return strconv.FormatBool(b), nil
 	case schema.Time:
-		t, ok := asTime(v)
+		t, ok := eval.AsTime(v)
 		if !ok {
 			return "", bad("a time such as '2024-03-05 10:00:00'")
 		}
 		return t.Format(time.RFC3339), nil
 	case schema.Date:
-		t, ok := asTime(v)
+		t, ok := eval.AsTime(v)
 		if !ok {
 			return "", bad("a date such as '2024-03-05'")
 		}
@@ -129,13 +130,5 @@ func renderOne(table *schema.Table, p schema.Param, v driver.Value) (string, err
 	if t, ok := v.(time.Time); ok {
 		return t.UTC().Format(time.RFC3339), nil
 	}
-	return toString(v), nil
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
+	return eval.ToString(v), nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -17,7 +19,7 @@ type fromItem struct {
 	offset int
 	// virtual, when set, yields the rows of an in-memory table
 	// (information_schema, SHOW, dual): no request is made.
-	virtual func(env *Env) [][]driver.Value
+	virtual func(env *exec.Env) [][]driver.Value
 	// derived, when set, is a query in FROM whose result is the table.
 	derived *derivedTable
 	left    bool // LEFT JOIN: null-extended when ON matches nothing
@@ -59,9 +61,9 @@ func newQueryScope(items []*fromItem) *queryScope {
 	return s
 }
 
-func (s *queryScope) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+func (s *queryScope) Resolve(col *sqlparser.ColName) (int, schema.Column, error) {
 	if len(s.items) == 1 {
-		i, c, err := s.items[0].scope().resolve(col)
+		i, c, err := s.items[0].scope().Resolve(col)
 		return s.items[0].offset + i, c, err
 	}
 	if q := col.Qualifier.Name.String(); q != "" {
@@ -69,7 +71,7 @@ func (s *queryScope) resolve(col *sqlparser.ColName) (int, schema.Column, error)
 		if err != nil {
 			return 0, schema.Column{}, err
 		}
-		i, c, err := it.scope().resolve(col)
+		i, c, err := it.scope().Resolve(col)
 		return it.offset + i, c, err
 	}
 	name := col.Name.String()
@@ -149,7 +151,7 @@ func (s *queryScope) refs(e sqlparser.Expr) (map[int]bool, bool) {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.ColName:
-			idx, _, err := s.resolve(x)
+			idx, _, err := s.Resolve(x)
 			if err != nil {
 				ok = false
 				return false, nil
@@ -163,7 +165,7 @@ func (s *queryScope) refs(e sqlparser.Expr) (map[int]bool, bool) {
 
 // planFrom reads a FROM clause: tables, aliases, comma joins and INNER and
 // LEFT JOINs in a left-deep chain.
-func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) {
+func planFrom(from sqlparser.TableExprs, env *exec.Env, a eval.Args) ([]*fromItem, error) {
 	var items []*fromItem
 	var add func(te sqlparser.TableExpr) error
 	add = func(te sqlparser.TableExpr) error {
@@ -180,14 +182,14 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 			if len(x.Exprs) == 1 {
 				return add(x.Exprs[0])
 			}
-			return unsupported("a parenthesised list of tables")
+			return eval.Unsupported("a parenthesised list of tables")
 		case *sqlparser.JoinTableExpr:
 			if err := add(x.LeftExpr); err != nil {
 				return err
 			}
 			right, ok := x.RightExpr.(*sqlparser.AliasedTableExpr)
 			if !ok {
-				return unsupported("a join with a parenthesised right side: write the joins one after another")
+				return eval.Unsupported("a join with a parenthesised right side: write the joins one after another")
 			}
 			it, err := fromTable(right, env, a)
 			if err != nil {
@@ -207,7 +209,7 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 				items[0], it = it, items[0]
 				it.left, items[0].left = true, false
 			default:
-				return unsupported(strings.ToUpper(x.Join) + ": write JOIN … ON or LEFT JOIN … ON")
+				return eval.Unsupported(strings.ToUpper(x.Join) + ": write JOIN … ON or LEFT JOIN … ON")
 			}
 			if len(x.Condition.Using) > 0 {
 				on, err := usingCondition(items, it, x.Condition.Using)
@@ -224,7 +226,7 @@ func planFrom(from sqlparser.TableExprs, env *Env, a args) ([]*fromItem, error) 
 			items = append(items, it)
 			return nil
 		}
-		return unsupported(sqlparser.String(te) + " in FROM")
+		return eval.Unsupported(sqlparser.String(te) + " in FROM")
 	}
 	for _, te := range from {
 		if err := add(te); err != nil {
@@ -273,13 +275,13 @@ func usingCondition(left []*fromItem, right *fromItem, cols sqlparser.Columns) (
 	return on, nil
 }
 
-func fromTable(ate *sqlparser.AliasedTableExpr, env *Env, a args) (*fromItem, error) {
+func fromTable(ate *sqlparser.AliasedTableExpr, env *exec.Env, a eval.Args) (*fromItem, error) {
 	if sub, ok := ate.Expr.(*sqlparser.Subquery); ok {
 		return derivedItem(sub, ate.As.String(), env, a)
 	}
 	name, ok := ate.Expr.(sqlparser.TableName)
 	if !ok {
-		return nil, unsupported(sqlparser.String(ate.Expr) + " in FROM")
+		return nil, eval.Unsupported(sqlparser.String(ate.Expr) + " in FROM")
 	}
 	if vt, ok, err := lookupVirtual(name); ok || err != nil {
 		if err != nil {

@@ -2,14 +2,13 @@ package planner
 
 import (
 	"context"
-	"database/sql/driver"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/twiliosql/twiliosql/schema"
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -24,13 +23,13 @@ type selectPlan struct {
 	joins  []*joinStep
 	// pre filters the driving item's rows before any join lookup: the
 	// WHERE terms on that table alone.
-	pre      evalFunc
-	filter   evalFunc // WHERE (and inner joins' ON), re-checked on every row
+	pre      eval.EvalFunc
+	filter   eval.EvalFunc // WHERE (and inner joins' ON), re-checked on every row
 	where    sqlparser.Expr
 	group    *grouping // nil: no GROUP BY or aggregate
-	having   evalFunc
-	columns  []ResultColumn
-	project  []evalFunc
+	having   eval.EvalFunc
+	columns  []exec.ResultColumn
+	project  []eval.EvalFunc
 	order    []orderKey
 	distinct bool
 	offset   int64
@@ -48,24 +47,24 @@ type selectPlan struct {
 	text      string // the statement, for EXPLAIN
 	// rangeScan is the driving listing's plan as parallel time slices
 	// (nil: not split), printed by EXPLAIN and run by scanAhead.
-	rangeScan *rangeScan
+	rangeScan *exec.RangeScan
 }
 
 type orderKey struct {
-	eval evalFunc
+	eval eval.EvalFunc
 	desc bool
 	text string
 }
 
-func planSelect(st *sqlparser.Select, env *Env, a args) (*selectPlan, error) {
+func planSelect(st *sqlparser.Select, env *exec.Env, a eval.Args) (*selectPlan, error) {
 	return planSelectFrom(st, env, a, nil)
 }
 
 // planSelectFrom plans a SELECT; items, when given, replace its FROM (the
 // virtual tables of SHOW and DESCRIBE).
-func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (*selectPlan, error) {
+func planSelectFrom(st *sqlparser.Select, env *exec.Env, a eval.Args, items []*fromItem) (*selectPlan, error) {
 	if st.Lock != "" {
-		return nil, unsupported("locking reads (FOR UPDATE)")
+		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
 	if items == nil {
 		var err error
@@ -75,7 +74,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 	}
 	qs := newQueryScope(items)
 	subs := &subqueries{env: env, args: a}
-	c := &compiler{cols: qs, args: a, now: env.now, subs: subs}
+	c := &eval.Compiler{Cols: qs, Args: a, Now: env.NowValue, Subs: subs}
 	p := &selectPlan{scope: items[0].scope(), items: items, qscope: qs, distinct: st.Distinct != "", limit: -1, subs: subs, text: sqlparser.String(st)}
 	if items[0].virtual == nil || len(items) > 1 {
 		p.ast = st // SHOW's and DESCRIBE's tables are given, not written
@@ -137,7 +136,7 @@ func planSelectFrom(st *sqlparser.Select, env *Env, a args, items []*fromItem) (
 }
 
 // compileAnd compiles the conjunction of terms; nil for none.
-func compileAnd(c *compiler, terms []sqlparser.Expr) (evalFunc, error) {
+func compileAnd(c *eval.Compiler, terms []sqlparser.Expr) (eval.EvalFunc, error) {
 	var all sqlparser.Expr
 	for _, t := range terms {
 		if all == nil {
@@ -149,11 +148,11 @@ func compileAnd(c *compiler, terms []sqlparser.Expr) (evalFunc, error) {
 	if all == nil {
 		return nil, nil
 	}
-	f, err := c.expr(all)
+	f, err := c.Expr(all)
 	if err != nil {
 		return nil, err
 	}
-	return f.eval, nil
+	return f.Eval, nil
 }
 
 // termsOn are the terms that use the columns of item i alone.
@@ -169,7 +168,7 @@ func (p *selectPlan) termsOn(i int, terms []sqlparser.Expr) []sqlparser.Expr {
 }
 
 // planAccess decides how each table is read, and which is read first.
-func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
+func (p *selectPlan) planAccess(c *eval.Compiler, pooled []sqlparser.Expr) error {
 	accs := make([]access, len(p.items))
 	for i, it := range p.items {
 		if it.local() {
@@ -225,7 +224,7 @@ func (p *selectPlan) planAccess(c *compiler, pooled []sqlparser.Expr) error {
 // row is known (sorting, DISTINCT).
 func (p *selectPlan) holdsRows() bool { return len(p.order) > 0 || p.distinct }
 
-func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error {
+func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *eval.Compiler) error {
 	for _, se := range exprs {
 		switch x := se.(type) {
 		case *sqlparser.StarExpr:
@@ -240,22 +239,22 @@ func (p *selectPlan) planColumns(exprs sqlparser.SelectExprs, c *compiler) error
 			}
 			for _, it := range items {
 				for i, col := range it.table.Columns {
-					p.columns = append(p.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
-					p.project = append(p.project, columnAt(it.offset+i))
+					p.columns = append(p.columns, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable || it.left})
+					p.project = append(p.project, exec.ColumnAt(it.offset+i))
 					p.exprs = append(p.exprs, &sqlparser.ColName{Name: sqlparser.NewColIdent(col.Name), Qualifier: sqlparser.TableName{Name: sqlparser.NewTableIdent(it.label())}})
 				}
 			}
 		case *sqlparser.AliasedExpr:
-			e, err := c.expr(x.Expr)
+			e, err := c.Expr(x.Expr)
 			if err != nil {
 				return err
 			}
 			name, nullable := p.resultName(x)
-			p.columns = append(p.columns, ResultColumn{Name: name, Type: e.typ, Nullable: nullable})
-			p.project = append(p.project, e.eval)
+			p.columns = append(p.columns, exec.ResultColumn{Name: name, Type: e.Typ, Nullable: nullable})
+			p.project = append(p.project, e.Eval)
 			p.exprs = append(p.exprs, x.Expr)
 		default:
-			return unsupported(sqlparser.String(se))
+			return eval.Unsupported(sqlparser.String(se))
 		}
 	}
 	return nil
@@ -268,7 +267,7 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 		return name, true
 	}
 	if cn, ok := x.Expr.(*sqlparser.ColName); ok {
-		if idx, col, err := p.qscope.resolve(cn); err == nil {
+		if idx, col, err := p.qscope.Resolve(cn); err == nil {
 			it := p.items[p.qscope.itemOf(idx)]
 			return col.Name, col.Nullable || it.left
 		}
@@ -276,55 +275,11 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 	return labelOf(x), true
 }
 
-// exprText is an expression as SQL text for a result column's name, as
-// MySQL names it: column names in the catalog's spelling (the parser lowers
-// some, such as Status), DISTINCT in capitals, no backticks.
-func exprText(e sqlparser.Expr) string {
-	buf := sqlparser.NewTrackedBuffer(formatLabel)
-	buf.Myprintf("%v", e)
-	return strings.ReplaceAll(buf.String(), "`", "")
-}
-
-func formatLabel(buf *sqlparser.TrackedBuffer, node sqlparser.SQLNode) {
-	switch n := node.(type) {
-	case *sqlparser.ColName:
-		if !n.Qualifier.IsEmpty() {
-			buf.Myprintf("%v.", n.Qualifier)
-		}
-		buf.WriteString(canonicalColumn(n.Name.String()))
-		return
-	case *sqlparser.FuncExpr:
-		if n.Distinct {
-			if !n.Qualifier.IsEmpty() {
-				buf.Myprintf("%v.", n.Qualifier)
-			}
-			buf.Myprintf("%s(DISTINCT %v)", n.Name.String(), n.Exprs)
-			return
-		}
-	}
-	node.Format(buf)
-}
-
-// canonicalColumn spells a column name as the catalog does, when any table
-// has a column of that name.
-func canonicalColumn(name string) string {
-	for _, t := range schema.Tables() {
-		if i, ok := t.Column(name); ok && strings.EqualFold(t.Columns[i].Name, name) {
-			return t.Columns[i].Name
-		}
-	}
-	return name
-}
-
-func columnAt(i int) evalFunc {
-	return func(row []driver.Value) (driver.Value, error) { return row[i], nil }
-}
-
 // planOrder compiles ORDER BY terms: a result position (ORDER BY 2), a
 // result alias, or any expression over the tables' columns.
-func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *compiler) error {
+func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *eval.Compiler) error {
 	for _, o := range order {
-		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: exprText(o.Expr)}
+		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: eval.ExprText(o.Expr)}
 		switch x := o.Expr.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.IntVal {
@@ -345,29 +300,29 @@ func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *compiler) error {
 			}
 		}
 		if key.eval == nil {
-			e, err := c.expr(o.Expr)
+			e, err := c.Expr(o.Expr)
 			if err != nil {
 				return err
 			}
-			key.eval = e.eval
+			key.eval = e.Eval
 		}
 		p.order = append(p.order, key)
 	}
 	return nil
 }
 
-func (p *selectPlan) planLimit(l *sqlparser.Limit, c *compiler) error {
+func (p *selectPlan) planLimit(l *sqlparser.Limit, c *eval.Compiler) error {
 	if l == nil {
 		return nil
 	}
 	read := func(e sqlparser.Expr, what string) (int64, error) {
-		v, err := c.value(e)
+		v, err := c.Value(e)
 		if err != nil {
 			return 0, err
 		}
-		n, ok := toInt(v)
+		n, ok := eval.ToInt(v)
 		if !ok || n < 0 {
-			return 0, fmt.Errorf("twilio: %s must be a whole number of 0 or more, not %s", what, describe(v))
+			return 0, fmt.Errorf("twilio: %s must be a whole number of 0 or more, not %s", what, eval.Describe(v))
 		}
 		return n, nil
 	}
@@ -381,186 +336,51 @@ func (p *selectPlan) planLimit(l *sqlparser.Limit, c *compiler) error {
 	return err
 }
 
-// open runs the subqueries, starts the scan and fetches its first page (or
-// first resource), so errors surface in QueryContext.
-func (p *selectPlan) open(ctx context.Context, env *Env) (*Rows, error) {
-	if p.limit == 0 {
-		// LIMIT 0 asks for nothing; it costs no request.
-		return &Rows{ctx: ctx, columns: p.columns, src: &sliceSource{}, project: p.project, limit: 0}, nil
-	}
-	if err := p.subs.run(ctx, env); err != nil {
-		return nil, err
-	}
-	d := p.items[p.drive]
-	acc := p.access.resolve(d.table)
-	src, err := openSource(ctx, env, d, acc, p.pageSize, p.holdsRows() || p.group != nil)
-	if err != nil {
-		return nil, err
-	}
-	// The first page is in hand: the rest may be prefetched or split.
-	src = p.scanAhead(ctx, env, src, acc)
-	if len(p.joins) > 0 {
-		js := &joinSource{plan: p, env: env, outer: src}
-		if err := js.prime(ctx); err != nil {
-			src.close()
-			return nil, err
-		}
-		src = js
-	}
-	if p.countsKeys() {
-		if src, err = p.countKeys(ctx, src); err != nil {
-			return nil, err
-		}
-	}
-	if p.group != nil {
-		return p.aggregate(ctx, src)
-	}
-	rows := &Rows{ctx: ctx, columns: p.columns, src: src, filter: p.filter, project: p.project, offset: p.offset, limit: p.limit}
-	if p.holdsRows() {
-		return p.gather(rows)
-	}
-	return rows, nil
-}
-
 // openSource reads one table with an access, fetching the first page.
-func openSource(ctx context.Context, env *Env, it *fromItem, acc access, pageSize int, fresh bool) (source, error) {
+func openSource(ctx context.Context, env *exec.Env, it *fromItem, acc access, pageSize int, fresh bool) (exec.Source, error) {
 	t := it.table
 	switch {
 	case it.derived != nil:
 		return openQuerySource(ctx, env, it.derived.query, fresh)
 	case it.virtual != nil:
-		return &sliceSource{rows: it.virtual(env)}, nil
+		return &exec.SliceSource{Rows: it.virtual(env)}, nil
 	case acc.none:
-		return &sliceSource{}, nil
+		return &exec.SliceSource{}, nil
 	case acc.bySid:
-		src := &getSource{client: env.Client, table: t, decoder: newDecoder(t), sids: slices.Clone(acc.sids)}
-		if err := src.prime(ctx); err != nil {
+		src := &exec.GetSource{Client: env.Client, Table: t, Decoder: exec.NewDecoder(t), Sids: slices.Clone(acc.sids)}
+		if err := src.Prime(ctx); err != nil {
 			return nil, err
 		}
 		return src, nil
 	}
 	lists := acc.listings()
-	if needsPathKeys(t, lists) {
-		return openKeyed(ctx, env, t, lists, pageSize, fresh)
+	if exec.NeedsPathKeys(t, lists) {
+		return exec.OpenKeyed(ctx, env, t, lists, pageSize, fresh)
 	}
 	uris := make([]string, len(lists))
 	for i, q := range lists {
-		q = cloneValues(q)
+		q = exec.CloneValues(q)
 		q.Set("PageSize", strconv.Itoa(pageSize))
 		uris[i] = env.Client.FirstPageURI(t.ListPath, q)
 	}
 	if len(uris) == 1 {
-		src := newListSource(env.Client, t, uris[0])
-		src.fresh = fresh
-		if err := src.fetch(ctx); err != nil {
+		src := exec.NewListSource(env.Client, t, uris[0])
+		src.Fresh = fresh
+		if err := src.Fetch(ctx); err != nil {
 			return nil, err
 		}
 		return src, nil
 	}
-	src := &mergedSource{env: env, table: t, uris: uris, fresh: fresh, sid: sidColumn(t)}
-	if err := src.prime(ctx); err != nil {
-		return nil, err
-	}
-	return src, nil
+	return exec.OpenMerged(ctx, env, t, uris, fresh)
 }
 
-// gather reads every matching row, sorts and de-duplicates, and returns a
-// result over the projected rows with OFFSET and LIMIT still to apply.
-func (p *selectPlan) gather(stream *Rows) (*Rows, error) {
-	type held struct {
-		out  []driver.Value
-		keys []driver.Value
+// gather reads every matching row, sorts and de-duplicates (exec.Hold).
+func (p *selectPlan) gather(stream *exec.Rows) (*exec.Rows, error) {
+	keys := make([]exec.SortKey, len(p.order))
+	for i, k := range p.order {
+		keys[i] = exec.SortKey{Eval: k.eval, Desc: k.desc}
 	}
-	var all []held
-	limit, offset := stream.limit, stream.offset
-	stream.limit, stream.offset = -1, 0
-	stream.project = append(slices.Clone(p.project), orderEvals(p.order)...)
-	defer stream.Close()
-	for {
-		dest := make([]driver.Value, len(stream.project))
-		err := stream.Next(dest)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, held{out: dest[:len(p.project)], keys: dest[len(p.project):]})
-	}
-	if len(p.order) > 0 {
-		slices.SortStableFunc(all, func(a, b held) int {
-			for i, k := range p.order {
-				c := compareNullsFirst(a.keys[i], b.keys[i])
-				if k.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
-	}
-	rows := make([][]driver.Value, 0, len(all))
-	seen := map[string]bool{}
-	for _, h := range all {
-		if p.distinct {
-			k := rowKey(h.out)
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-		}
-		rows = append(rows, h.out)
-	}
-	project := make([]evalFunc, len(p.project))
-	for i := range project {
-		project[i] = columnAt(i)
-	}
-	return &Rows{ctx: stream.ctx, columns: p.columns, src: &sliceSource{rows: rows}, project: project, offset: offset, limit: limit}, nil
-}
-
-func orderEvals(keys []orderKey) []evalFunc {
-	out := make([]evalFunc, len(keys))
-	for i, k := range keys {
-		out[i] = k.eval
-	}
-	return out
-}
-
-// compareNullsFirst orders NULL before every value, as MySQL sorts ascending.
-func compareNullsFirst(a, b driver.Value) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	c, _ := compare(a, b)
-	return c
-}
-
-// rowKey identifies a row's values for DISTINCT and GROUP BY: values that
-// compare equal get the same key (1 and 1.0, a time and the same instant).
-func rowKey(row []driver.Value) string {
-	var b strings.Builder
-	for _, v := range row {
-		switch x := v.(type) {
-		case nil:
-			b.WriteString("\x00N")
-		case int64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(float64(x), 'g', -1, 64))
-		case float64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
-		case bool:
-			fmt.Fprintf(&b, "\x00n:%d", boolInt(x))
-		default:
-			fmt.Fprintf(&b, "\x00%T:%s", v, toString(v))
-		}
-	}
-	return b.String()
+	return exec.Hold(stream, p.columns, p.project, keys, p.distinct)
 }
 
 // needsGrouping reports whether a SELECT aggregates: GROUP BY, HAVING or an
@@ -575,7 +395,7 @@ func needsGrouping(st *sqlparser.Select) bool {
 		case *sqlparser.Subquery:
 			return false, nil
 		case *sqlparser.FuncExpr:
-			if isAggregate(x.Name.Lowered()) {
+			if eval.IsAggregate(x.Name.Lowered()) {
 				found = true
 			}
 		case *sqlparser.GroupConcatExpr:

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"github.com/xwb1989/sqlparser"
@@ -20,12 +22,12 @@ import (
 func evalExpr(t *testing.T, expr string, row map[string]driver.Value) driver.Value {
 	t.Helper()
 	sel := parseSelect(t, "SELECT "+expr+" FROM Calls")
-	c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
-	e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+	c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
+	e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
-	got, err := e.eval(callsRow(t, row))
+	got, err := e.Eval(callsRow(t, row))
 	if err != nil {
 		t.Fatalf("%s: %v", expr, err)
 	}
@@ -55,8 +57,8 @@ func TestCompareNullsFirst(t *testing.T) {
 		{false, true, -1},
 	}
 	for _, tt := range tests {
-		if got := compareNullsFirst(tt.a, tt.b); sign(got) != tt.want {
-			t.Errorf("compareNullsFirst(%#v, %#v) = %d, want %d", tt.a, tt.b, got, tt.want)
+		if got := exec.CompareNullsFirst(tt.a, tt.b); sign(got) != tt.want {
+			t.Errorf("exec.CompareNullsFirst(%#v, %#v) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }
@@ -224,7 +226,7 @@ func TestLikeSemantics(t *testing.T) {
 		{"whatsapp:%", "WhatsApp:+1", '\\', true},
 	}
 	for _, tt := range tests {
-		if got := compileLike(tt.pattern, tt.escape).match(tt.s); got != tt.want {
+		if got := eval.CompileLike(tt.pattern, tt.escape).Match(tt.s); got != tt.want {
 			t.Errorf("%q LIKE %q ESCAPE %q = %v, want %v", tt.s, tt.pattern, tt.escape, got, tt.want)
 		}
 	}
@@ -432,13 +434,13 @@ func TestExpressionTypes(t *testing.T) {
 		{"CASE WHEN Duration > 1 THEN Status ELSE Duration END", schema.String},
 	} {
 		sel := parseSelect(t, "SELECT "+tt.expr+" FROM Calls")
-		c := &compiler{cols: tableScope{table: schema.Calls}, now: testEnv().now}
-		e, err := c.expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
+		c := &eval.Compiler{Cols: tableScope{table: schema.Calls}, Now: testEnv().NowValue}
+		e, err := c.Expr(sel.SelectExprs[0].(*sqlparser.AliasedExpr).Expr)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.expr, err)
 		}
-		if e.typ != tt.want {
-			t.Errorf("%s is %v, want %v", tt.expr, e.typ, tt.want)
+		if e.Typ != tt.want {
+			t.Errorf("%s is %v, want %v", tt.expr, e.Typ, tt.want)
 		}
 	}
 }
@@ -455,7 +457,7 @@ func TestDescribeShortens(t *testing.T) {
 		{at + "y", `"` + at + `…"`},
 		{int64(7), "7"},
 	} {
-		if got := describe(tt.v); got != tt.want {
+		if got := eval.Describe(tt.v); got != tt.want {
 			t.Errorf("describe(%v) = %s, want %s", tt.v, got, tt.want)
 		}
 	}

@@ -4,21 +4,23 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/twiliosql/twiliosql/planner/exec"
 )
 
 // TestSliceSizerWidth checks that slices are sized to fill whole pages:
 // never just past a page boundary, wider chains only when they save
 // requests, and the narrowest width among those about as cheap.
 func TestSliceSizerWidth(t *testing.T) {
-	even := func(perDay float64) sliceSizer { // days as even as the emulator's
-		return sliceSizer{perDay: perDay, dayVar: 2.5, meanVar: 0.3, pageSize: 1000}
+	even := func(perDay float64) exec.SliceSizer { // days as even as the emulator's
+		return exec.SliceSizer{PerDay: perDay, DayVar: 2.5, MeanVar: 0.3, PageSize: 1000}
 	}
-	poisson := func(perDay float64) sliceSizer { // nothing known of the spread
-		return sliceSizer{perDay: perDay, dayVar: perDay, meanVar: (densityError * perDay) * (densityError * perDay), pageSize: 1000}
+	poisson := func(perDay float64) exec.SliceSizer { // nothing known of the spread
+		return exec.SliceSizer{PerDay: perDay, DayVar: perDay, MeanVar: (exec.DensityError * perDay) * (exec.DensityError * perDay), PageSize: 1000}
 	}
 	cases := []struct {
 		name  string
-		z     sliceSizer
+		z     exec.SliceSizer
 		days  int64
 		width int64
 	}{
@@ -36,8 +38,8 @@ func TestSliceSizerWidth(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := c.z.width(c.days); got != c.width {
-				t.Errorf("width(%d) at %.1f rows a day = %d, want %d", c.days, c.z.perDay, got, c.width)
+			if got := c.z.Width(c.days); got != c.width {
+				t.Errorf("width(%d) at %.1f rows a day = %d, want %d", c.days, c.z.PerDay, got, c.width)
 			}
 		})
 	}
@@ -45,7 +47,7 @@ func TestSliceSizerWidth(t *testing.T) {
 
 // TestSliceSizerPages checks the expected request count of a slice.
 func TestSliceSizerPages(t *testing.T) {
-	z := sliceSizer{pageSize: 1000}
+	z := exec.SliceSizer{PageSize: 1000}
 	cases := []struct {
 		mu, sd float64
 		min    float64
@@ -59,7 +61,7 @@ func TestSliceSizerPages(t *testing.T) {
 		{3500, 10, 3.999, 4.0001}, // well inside the fourth page
 	}
 	for _, c := range cases {
-		if got := z.pages(c.mu, c.sd); got < c.min || got > c.max {
+		if got := z.Pages(c.mu, c.sd); got < c.min || got > c.max {
 			t.Errorf("pages(%v, %v) = %v, want %v..%v", c.mu, c.sd, got, c.min, c.max)
 		}
 	}
@@ -68,11 +70,11 @@ func TestSliceSizerPages(t *testing.T) {
 // TestWholeDays checks the counts of the days a page holds whole.
 func TestWholeDays(t *testing.T) {
 	days := []int64{10, 10, 9, 9, 9, 8, 8, 8, 8, 7, 7, 7, 6}
-	n, mean, v, ok := wholeDays(days)
+	n, mean, v, ok := exec.WholeDays(days)
 	if !ok || n != 3 || mean != 10.0/3 || v != 1 {
 		t.Errorf("wholeDays = %d, %v, %v, %v; want 3 days (9, 8, 7: 3, 4, 3 rows) of mean 10/3, variance 1 (the floor), true", n, mean, v, ok)
 	}
-	if _, _, _, ok := wholeDays([]int64{5, 5, 4, 3}); ok {
+	if _, _, _, ok := exec.WholeDays([]int64{5, 5, 4, 3}); ok {
 		t.Error("wholeDays of a page with one whole day: ok")
 	}
 }
@@ -82,50 +84,50 @@ func TestWholeDays(t *testing.T) {
 // by the last slice, and a pending slice cut by the density measured by
 // then rather than the one it was left with.
 func TestCutDays(t *testing.T) {
-	p := &parallelScan{pageSize: 1000, maxHeld: 3}
-	even := sliceSizer{perDay: 98.4, dayVar: 2.5, meanVar: 0.3, pageSize: 1000} // 20-day slices
-	made := p.cutDays(1, 100, even, p.batch())
+	p := &exec.ParallelScan{PageSize: 1000, MaxHeld: 3}
+	even := exec.SliceSizer{PerDay: 98.4, DayVar: 2.5, MeanVar: 0.3, PageSize: 1000} // 20-day slices
+	made := p.CutDays(1, 100, even, p.Batch())
 	type span struct{ lo, hi int64 }
 	var got []span
 	for _, s := range made {
-		got = append(got, span{s.lo, s.hi})
+		got = append(got, span{s.Lo, s.Hi})
 	}
 	want := []span{{81, 100}, {61, 80}, {41, 60}, {1, 40}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("cut 1..100 into %v, want %v", got, want)
 	}
 	last := made[len(made)-1]
-	if !last.pending || made[0].pending || made[0].planned == 0 {
+	if !last.Pending || made[0].Pending || made[0].Planned == 0 {
 		t.Fatalf("the days after a batch of 3 should be one pending slice, the others sized: %+v", made)
 	}
 
 	// 40 days left with the first pages' density, 1,500 rows a day (five
 	// days a slice, 8 pages); the slices that ended counted 3,400 a day:
 	// two-day slices (7 pages for 6,800 rows) are cut instead.
-	last.lo, last.hi, last.sizer = 1, 40, sliceSizer{perDay: 1500, dayVar: 1500, meanVar: 2025, pageSize: 1000}
-	if w := last.sizer.width(40); w != 5 {
+	last.Lo, last.Hi, last.Sizer = 1, 40, exec.SliceSizer{PerDay: 1500, DayVar: 1500, MeanVar: 2025, PageSize: 1000}
+	if w := last.Sizer.Width(40); w != 5 {
 		t.Fatalf("the pending slice's own sizer cuts %d days, want 5 (else this test cannot tell the densities apart)", w)
 	}
 	for range 10 {
-		p.measured.add(3400)
+		p.Measured.Add(3400)
 	}
-	p.cutPending(last)
-	if last.pending || last.hi-last.lo+1 != 2 {
-		t.Errorf("pending 1..40 cut into %d..%d (pending %v), want a two-day slice by the measured density", last.lo, last.hi, last.pending)
+	p.CutPending(last)
+	if last.Pending || last.Hi-last.Lo+1 != 2 {
+		t.Errorf("pending 1..40 cut into %d..%d (pending %v), want a two-day slice by the measured density", last.Lo, last.Hi, last.Pending)
 	}
 }
 
 // TestDayStatsSizer checks the sizer of days counted exactly.
 func TestDayStatsSizer(t *testing.T) {
-	var m dayStats
-	if _, ok := m.sizer(1000); ok {
+	var m exec.DayStats
+	if _, ok := m.Sizer(1000); ok {
 		t.Error("a sizer from no day counted")
 	}
 	for _, rows := range []float64{96, 100, 98, 102} {
-		m.add(rows)
+		m.Add(rows)
 	}
-	z, ok := m.sizer(1000)
-	if !ok || z.perDay != 99 || math.Abs(z.dayVar-20.0/3) > 1e-9 || math.Abs(z.meanVar-20.0/12) > 1e-9 {
+	z, ok := m.Sizer(1000)
+	if !ok || z.PerDay != 99 || math.Abs(z.DayVar-20.0/3) > 1e-9 || math.Abs(z.MeanVar-20.0/12) > 1e-9 {
 		t.Errorf("sizer = %+v, %v; want 99 a day, variance 20/3, of the mean 20/12", z, ok)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/twiliosql/twiliosql/planner/eval"
 )
 
 // run executes a statement that needs no request (the catalog, dual) and
@@ -38,7 +40,7 @@ func run(t *testing.T, q string) ([]string, [][]string) {
 			if v == nil {
 				row[i] = "NULL"
 			} else {
-				row[i] = toString(v)
+				row[i] = eval.ToString(v)
 			}
 		}
 		out = append(out, row)
@@ -62,6 +64,10 @@ func TestRecognise(t *testing.T) {
 		{sql: "EXPLAIN SELECT * FROM Calls WHERE Sid = ? AND Status = ?", kind: "explain", numInput: 2},
 		{sql: "EXPLAIN EXTENDED DELETE FROM Calls WHERE Sid = :sid", kind: "explain", numInput: -1},
 		{sql: "SELECT 1", kind: "none"},
+		// Comments are skipped as the parser skips them (internal/sqltext).
+		{sql: "/* Metabase */ SHOW TABLES", kind: "meta"},
+		{sql: "DESCRIBE -- the table\n Calls # and no column", kind: "meta"},
+		{sql: "EXPLAIN /*+ hint */ SELECT * FROM Calls WHERE Sid = ?", kind: "explain", numInput: 1},
 		{sql: "EXPLAIN ANALYZE SELECT * FROM Calls", err: "EXPLAIN ANALYZE is not supported"},
 		{sql: "EXPLAIN", err: "EXPLAIN what?"},
 		{sql: "EXPLAIN EXPLAIN SELECT 1", err: "EXPLAIN explains SELECT"},

@@ -1,7 +1,3 @@
-// Package planner turns SQL into the fewest Twilio requests that answer it:
-// filters the list endpoint serves become query parameters, Sid lookups
-// become single fetches, and everything else is evaluated here on rows that
-// stream page by page.
 package planner
 
 import (
@@ -10,45 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"regexp"
 	"strings"
-	"time"
 
-	"github.com/twiliosql/twiliosql/rest"
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/xwb1989/sqlparser"
 )
-
-// Env is what a statement runs against.
-type Env struct {
-	Client   *rest.Client
-	PageSize int              // PageSize of list requests, 1..1000
-	Now      func() time.Time // NOW() and CURDATE(); nil: time.Now
-	Logger   *slog.Logger     // nil: no log
-
-	// AllowBulkWrites permits bulk writes: UPDATE and DELETE without WHERE,
-	// with an always-true WHERE, or matching every row unnarrowed.
-	AllowBulkWrites bool
-	// MaxWriteRows caps the resources one statement may change; 0: 100.
-	MaxWriteRows int
-	// ScanParallelism caps the time slices of one range scan fetched at
-	// once; 0 or 1: none (pages still come one after another, the next one
-	// fetched while the current one is read).
-	ScanParallelism int
-	// PagesPerQuery caps the pages one range scan holds fetched and not yet
-	// read; 0: half of scan_parallelism, at least 4.
-	PagesPerQuery int
-	// Pages is the page budget every query of a Connector shares; nil:
-	// each query's own cap only.
-	Pages *PageBudget
-}
-
-func (e *Env) now() driver.Value {
-	if e.Now != nil {
-		return e.Now().UTC()
-	}
-	return time.Now().UTC()
-}
 
 // Statement is a parsed statement, reusable with different arguments and
 // safe for concurrent use.
@@ -123,7 +87,7 @@ func countInputs(ast sqlparser.Statement) int {
 		switch x := node.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.ValArg {
-				if n, ok := positional(strings.TrimLeft(string(x.Val), ":")); ok {
+				if n, ok := eval.Positional(strings.TrimLeft(string(x.Val), ":")); ok {
 					highest = max(highest, n)
 				} else {
 					named = true
@@ -181,54 +145,70 @@ func firstWord(q string) string {
 // Query runs a SELECT, or an INSERT or UPDATE whose resulting rows are
 // wanted. The first page is fetched before it returns, so request and
 // authentication errors surface here.
-func (s *Statement) Query(ctx context.Context, env *Env, nv []driver.NamedValue) (*Rows, error) {
+func (s *Statement) Query(ctx context.Context, env *exec.Env, nv []driver.NamedValue) (*exec.Rows, error) {
 	if s.explain != nil {
-		return s.explain.explainRows(ctx, env, args(nv))
+		return s.explain.explainRows(ctx, env, eval.Args(nv))
 	}
 	if s.meta != nil {
 		item, err := s.meta.item()
 		if err != nil {
 			return nil, err
 		}
-		plan, err := planSelectFrom(s.meta.sel, env, args(nv), []*fromItem{item})
+		plan, err := planSelectFrom(s.meta.sel, env, eval.Args(nv), []*fromItem{item})
 		if err != nil {
 			return nil, err
 		}
 		return plan.open(ctx, env)
 	}
+	steps, err := s.plan(env, eval.Args(nv))
+	if errors.Is(err, errNoPlan) {
+		return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return runSteps(ctx, env, steps)
+}
+
+// errNoPlan: the statement is not one that plan plans.
+var errNoPlan = errors.New("no plan")
+
+// plan plans a SELECT, UNION, INSERT, UPDATE or DELETE into its chain of
+// nodes: what Query runs and what EXPLAIN prints.
+func (s *Statement) plan(env *exec.Env, a eval.Args) ([]node, error) {
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
-		plan, err := planQuery(st, env, args(nv))
+		p, err := planQuery(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return plan.open(ctx, env)
+		return p.steps(), nil
 	case *sqlparser.Insert:
-		w, err := planInsert(st, env, args(nv))
+		w, err := planInsert(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	case *sqlparser.Update:
 		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planUpdate(st, env, args(nv))
+		w, err := planUpdate(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	case *sqlparser.Delete:
 		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
 			return nil, err
 		}
-		w, err := planDelete(st, env, args(nv))
+		w, err := planDelete(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return w.run(ctx, env)
+		return []node{writeNode{w}}, nil
 	}
-	return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
+	return nil, errNoPlan
 }
 
 // Result is what Exec reports.
@@ -244,14 +224,14 @@ func (r Result) RowsAffected() (int64, error) { return r.rowsAffected, nil }
 
 // Exec runs a statement and reports how many resources it changed. A SELECT
 // is run and drained, changing nothing.
-func (s *Statement) Exec(ctx context.Context, env *Env, nv []driver.NamedValue) (Result, error) {
+func (s *Statement) Exec(ctx context.Context, env *exec.Env, nv []driver.NamedValue) (Result, error) {
 	rows, err := s.Query(ctx, env, nv)
 	if err != nil {
 		return Result{}, err
 	}
 	defer rows.Close()
 	if !s.IsQuery() {
-		return Result{rowsAffected: rows.affected}, nil
+		return Result{rowsAffected: rows.Affected}, nil
 	}
 	dest := make([]driver.Value, len(rows.Columns()))
 	for {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -15,8 +17,8 @@ import (
 // planned with the statement and run once, before the statement's own
 // requests, so its values can be pushed into them.
 type subqueries struct {
-	env  *Env
-	args args
+	env  *exec.Env
+	args eval.Args
 	list []*subquery
 	// correlated are the subqueries that use the outer row's columns: they
 	// run while the statement's rows are read, under ctx.
@@ -55,6 +57,13 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 	return q, nil
 }
 
+// subsOf is the statement's subqueries a compiler plans into; nil: none
+// allowed.
+func subsOf(c *eval.Compiler) *subqueries {
+	s, _ := c.Subs.(*subqueries)
+	return s
+}
+
 func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
 	if s == nil {
 		return nil
@@ -68,7 +77,7 @@ func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
 }
 
 // run executes every subquery not yet run.
-func (s *subqueries) run(ctx context.Context, env *Env) error {
+func (s *subqueries) run(ctx context.Context, env *exec.Env) error {
 	if s == nil {
 		return nil
 	}
@@ -81,7 +90,7 @@ func (s *subqueries) run(ctx context.Context, env *Env) error {
 	return nil
 }
 
-func (q *subquery) run(ctx context.Context, env *Env) error {
+func (q *subquery) run(ctx context.Context, env *exec.Env) error {
 	if q.ran {
 		return nil
 	}
@@ -123,7 +132,7 @@ func (q *subquery) distinctValues() []driver.Value {
 		if v == nil {
 			continue
 		}
-		k := rowKey([]driver.Value{v})
+		k := exec.RowKey([]driver.Value{v})
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, v)
@@ -152,7 +161,7 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 		if w == nil {
 			continue
 		}
-		if c, ok := compare(v, w); ok && c == 0 {
+		if c, ok := eval.Compare(v, w); ok && c == 0 {
 			return true
 		}
 	}
@@ -166,11 +175,8 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 // outer row: the rows of its one run, or, when it is correlated, of its run
 // for the outer row's values. rows caps what a correlated run reads (EXISTS
 // needs one row, a scalar two, to tell it has too many; -1: all).
-func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64) (func([]driver.Value) (*subquery, error), []ResultColumn, error) {
-	if c.subs == nil {
-		return nil, nil, unsupported("a subquery " + what)
-	}
-	cq, err := c.correlation(sub)
+func (s *subqueries) subqueryRows(c *eval.Compiler, sub *sqlparser.Subquery, rows int64) (func([]driver.Value) (*subquery, error), []exec.ResultColumn, error) {
+	cq, err := s.correlation(c, sub)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -178,24 +184,24 @@ func (c *compiler) subqueryRows(sub *sqlparser.Subquery, what string, rows int64
 		cq.capRows(rows)
 		return cq.result, cq.columns, nil
 	}
-	q, err := c.subs.add(sub)
+	q, err := s.add(sub)
 	if err != nil {
 		return nil, nil, err
 	}
 	return func([]driver.Value) (*subquery, error) { return q, nil }, q.plan.resultColumns(), nil
 }
 
-// inSubquery compiles "x [NOT] IN (SELECT …)".
-func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) (typed, error) {
-	get, cols, err := c.subqueryRows(sub, "in IN", -1)
+// InSubquery compiles "x [NOT] IN (SELECT …)".
+func (s *subqueries) InSubquery(c *eval.Compiler, left eval.Typed, sub *sqlparser.Subquery, negate bool) (eval.Typed, error) {
+	get, cols, err := s.subqueryRows(c, sub, -1)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
 	if n := len(cols); n != 1 {
-		return typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
+		return eval.Typed{}, fmt.Errorf("twilio: the subquery in IN must select exactly one column, not %d", n)
 	}
-	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.eval(row)
+	return eval.Typed{Typ: schema.Bool, Eval: func(row []driver.Value) (driver.Value, error) {
+		lv, err := left.Eval(row)
 		if err != nil {
 			return nil, err
 		}
@@ -211,17 +217,17 @@ func (c *compiler) inSubquery(left typed, sub *sqlparser.Subquery, negate bool) 
 	}}, nil
 }
 
-// scalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
+// ScalarSubquery compiles "(SELECT …)" used as a value: NULL without rows,
 // an error with more than one.
-func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
-	get, cols, err := c.subqueryRows(sub, "used as a value", 2)
+func (s *subqueries) ScalarSubquery(c *eval.Compiler, sub *sqlparser.Subquery) (eval.Typed, error) {
+	get, cols, err := s.subqueryRows(c, sub, 2)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
 	if n := len(cols); n != 1 {
-		return typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
+		return eval.Typed{}, fmt.Errorf("twilio: a subquery used as a value must select exactly one column, not %d", n)
 	}
-	return typed{typ: cols[0].Type, eval: func(row []driver.Value) (driver.Value, error) {
+	return eval.Typed{Typ: cols[0].Type, Eval: func(row []driver.Value) (driver.Value, error) {
 		q, err := get(row)
 		if err != nil {
 			return nil, err
@@ -236,13 +242,13 @@ func (c *compiler) scalarSubquery(sub *sqlparser.Subquery) (typed, error) {
 	}}, nil
 }
 
-// exists compiles "EXISTS (SELECT …)" (uncorrelated).
-func (c *compiler) exists(x *sqlparser.ExistsExpr) (typed, error) {
-	get, _, err := c.subqueryRows(x.Subquery, "in EXISTS", 1)
+// Exists compiles "EXISTS (SELECT …)" (uncorrelated).
+func (s *subqueries) Exists(c *eval.Compiler, x *sqlparser.ExistsExpr) (eval.Typed, error) {
+	get, _, err := s.subqueryRows(c, x.Subquery, 1)
 	if err != nil {
-		return typed{}, err
+		return eval.Typed{}, err
 	}
-	return typed{typ: schema.Bool, eval: func(row []driver.Value) (driver.Value, error) {
+	return eval.Typed{Typ: schema.Bool, Eval: func(row []driver.Value) (driver.Value, error) {
 		q, err := get(row)
 		if err != nil {
 			return nil, err

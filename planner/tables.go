@@ -6,17 +6,18 @@ import (
 	"strings"
 
 	"github.com/agnivade/levenshtein"
+	"github.com/twiliosql/twiliosql/planner/eval"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
 
 // lookupTable finds a table and explains an unknown name.
 func lookupTable(name sqlparser.TableName) (*schema.Table, error) {
-	if q := name.Qualifier.String(); q != "" && !strings.EqualFold(q, DatabaseName) {
+	if q := name.Qualifier.String(); q != "" && !strings.EqualFold(q, eval.DatabaseName) {
 		if strings.EqualFold(q, "information_schema") {
 			return nil, fmt.Errorf("twilio: %s is read-only: only SELECT reads it", sqlparser.String(name))
 		}
-		return nil, fmt.Errorf("twilio: table %s: the only schema is %s: write %s or %s.%s", sqlparser.String(name), DatabaseName, name.Name.String(), DatabaseName, name.Name.String())
+		return nil, fmt.Errorf("twilio: table %s: the only schema is %s: write %s or %s.%s", sqlparser.String(name), eval.DatabaseName, name.Name.String(), eval.DatabaseName, name.Name.String())
 	}
 	n := name.Name.String()
 	if t, ok := schema.Lookup(n); ok {
@@ -74,7 +75,7 @@ type tableScope struct {
 	alias string
 }
 
-func (s tableScope) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+func (s tableScope) Resolve(col *sqlparser.ColName) (int, schema.Column, error) {
 	if q := col.Qualifier.Name.String(); q != "" && !s.names(q) {
 		return 0, schema.Column{}, &unknownColumnError{fmt.Sprintf("twilio: %s refers to %s, which is not in FROM: use %s", sqlparser.String(col), q, s.label())}
 	}

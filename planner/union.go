@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -19,7 +21,7 @@ type unionPlan struct {
 	// distinct[i] tells whether the union joining branch i to the ones
 	// before it is DISTINCT; distinct[0] is unused.
 	distinct []bool
-	columns  []ResultColumn
+	columns  []exec.ResultColumn
 	order    []orderKey
 	orderBy  sqlparser.OrderBy
 	limitAST *sqlparser.Limit
@@ -42,7 +44,7 @@ func (u *unionPlan) lastDistinct() int {
 	return last
 }
 
-func (u *unionPlan) resultColumns() []ResultColumn { return u.columns }
+func (u *unionPlan) resultColumns() []exec.ResultColumn { return u.columns }
 
 // unionBranches flattens a left-deep chain of UNIONs into its SELECTs and
 // the kind of union before each. A parenthesised branch is one branch, with
@@ -58,9 +60,9 @@ func unionBranches(u *sqlparser.Union) ([]sqlparser.SelectStatement, []bool) {
 	return append(asts, u.Right), append(distinct, u.Type != sqlparser.UnionAllStr)
 }
 
-func planUnion(u *sqlparser.Union, env *Env, a args) (*unionPlan, error) {
+func planUnion(u *sqlparser.Union, env *exec.Env, a eval.Args) (*unionPlan, error) {
 	if u.Lock != "" {
-		return nil, unsupported("locking reads (FOR UPDATE)")
+		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
 	asts, distinct := unionBranches(u)
 	p := &unionPlan{asts: asts, distinct: distinct, orderBy: u.OrderBy, limitAST: u.Limit, limit: -1, limitPushed: -1}
@@ -78,11 +80,11 @@ func planUnion(u *sqlparser.Union, env *Env, a args) (*unionPlan, error) {
 	for i, c := range p.columns {
 		t.Columns[i] = schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable}
 	}
-	c := &compiler{cols: tableScope{table: t}, args: a, now: env.now}
+	c := &eval.Compiler{Cols: tableScope{table: t}, Args: a, Now: env.NowValue}
 	// ORDER BY and LIMIT are a SELECT's over the union's result.
 	sorter := &selectPlan{columns: p.columns, limit: -1}
 	for i := range p.columns {
-		sorter.project = append(sorter.project, columnAt(i))
+		sorter.project = append(sorter.project, exec.ColumnAt(i))
 	}
 	if err := sorter.planOrder(u.OrderBy, c); err != nil {
 		return nil, fmt.Errorf("%w (ORDER BY of a UNION names the result's columns)", err)
@@ -117,7 +119,7 @@ func planUnion(u *sqlparser.Union, env *Env, a args) (*unionPlan, error) {
 // kinds (then text).
 func (p *unionPlan) mergeColumns() error {
 	first := p.branches[0].resultColumns()
-	p.columns = append([]ResultColumn(nil), first...)
+	p.columns = append([]exec.ResultColumn(nil), first...)
 	for i, b := range p.branches[1:] {
 		cols := b.resultColumns()
 		if len(cols) != len(first) {

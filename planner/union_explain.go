@@ -1,16 +1,14 @@
 package planner
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
 
-// explain describes each branch, then the union, sort and limit.
-func (p *unionPlan) explain(x *explainer, prefix string) {
-	if p.limit == 0 {
-		x.add(prefix+"limit", "", "", nil, exactly(0), "LIMIT 0: nothing to read, no request")
-		return
-	}
+// describe explains each branch, then the union.
+func (n unionNode) describe(x *explainer, prefix string) {
+	p := n.p
 	var kinds []string
 	for i, b := range p.branches {
 		b.explain(x, fmt.Sprintf("%sunion %d: ", prefix, i+1))
@@ -30,8 +28,18 @@ func (p *unionPlan) explain(x *explainer, prefix string) {
 		detail += fmt.Sprintf("; each SELECT given LIMIT %d", p.limitPushed)
 	}
 	x.add(prefix+"union", "", "", nil, exactly(0), detail)
-	explainSort(x, prefix, p.order)
-	if p.limit >= 0 || p.offset > 0 {
-		x.add(prefix+"limit", "", "", nil, exactly(0), limitText(p.limit, p.offset))
-	}
+}
+
+// unionLimitNode applies the UNION's OFFSET and LIMIT to its result.
+type unionLimitNode struct{ p *unionPlan }
+
+func (unionLimitNode) name() string { return "limit" }
+
+func (n unionLimitNode) describe(x *explainer, prefix string) {
+	x.add(prefix+"limit", "", "", nil, exactly(0), limitText(n.p.limit, n.p.offset))
+}
+
+func (n unionLimitNode) run(_ context.Context, pl *pipeline) error {
+	pl.rows.Offset, pl.rows.Limit = n.p.offset, n.p.limit
+	return nil
 }

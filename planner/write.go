@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/twiliosql/twiliosql/planner/eval"
+	"github.com/twiliosql/twiliosql/planner/exec"
 	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -44,12 +46,12 @@ func requireOp(t *schema.Table, op schema.Operation, verb string) error {
 	return fmt.Errorf("twilio: %s is not supported on %s: it supports %s", verb, t.Name, strings.Join(t.OperationNames(), ", "))
 }
 
-func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
+func planInsert(st *sqlparser.Insert, env *exec.Env, a eval.Args) (*writePlan, error) {
 	if st.Action == sqlparser.ReplaceStr {
-		return nil, unsupported("REPLACE")
+		return nil, eval.Unsupported("REPLACE")
 	}
 	if len(st.OnDup) > 0 {
-		return nil, unsupported("ON DUPLICATE KEY UPDATE")
+		return nil, eval.Unsupported("ON DUPLICATE KEY UPDATE")
 	}
 	t, err := lookupTable(st.Table)
 	if err != nil {
@@ -60,7 +62,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 	}
 	values, ok := st.Rows.(sqlparser.Values)
 	if !ok {
-		return nil, unsupported("INSERT … SELECT")
+		return nil, eval.Unsupported("INSERT … SELECT")
 	}
 	if len(st.Columns) == 0 {
 		return nil, fmt.Errorf("twilio: INSERT INTO %s needs a column list, e.g. INSERT INTO %s (%s) VALUES (…)", t.Name, t.Name, paramList(t.CreateParams, 3))
@@ -68,7 +70,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 	params := make([]schema.Param, len(st.Columns))
 	keyCols := make([]*schema.PathKey, len(st.Columns))
 	for i, col := range st.Columns {
-		if k := pathKeyOf(t, col.String()); k != nil {
+		if k := exec.PathKeyOf(t, col.String()); k != nil {
 			keyCols[i] = k
 			continue
 		}
@@ -78,7 +80,7 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 		}
 		params[i] = p
 	}
-	c := &compiler{cols: noColumns{}, args: a, now: env.now}
+	c := &eval.Compiler{Cols: noColumns{}, Args: a, Now: env.NowValue}
 	w := &writePlan{verb: "INSERT", table: t}
 	for n, tuple := range values {
 		if len(tuple) != len(params) {
@@ -87,13 +89,13 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 		req := writeRequest{method: "POST", path: t.CreatePath, form: url.Values{}}
 		keys := map[string]string{}
 		for i, e := range tuple {
-			v, err := c.value(e)
+			v, err := c.Value(e)
 			if err != nil {
 				return nil, err
 			}
 			if k := keyCols[i]; k != nil {
 				s, ok := v.(string)
-				if !ok || !safeSegment(s) {
+				if !ok || !exec.SafeSegment(s) {
 					return nil, fmt.Errorf("twilio: INSERT INTO %s: %s must be a key such as a Sid, not %v", t.Name, k.Column, v)
 				}
 				keys[k.Param] = s
@@ -116,9 +118,9 @@ func planInsert(st *sqlparser.Insert, env *Env, a args) (*writePlan, error) {
 			}
 		}
 		if len(t.Keys) > 0 {
-			path, ok := keyedPath(env.Client, t, req.path, keys)
+			path, ok := exec.KeyedPath(env.Client, t, req.path, keys)
 			if !ok {
-				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the keys of the path %s", t.Name, keyColumnList(t), t.CreatePath)
+				return nil, fmt.Errorf("twilio: INSERT INTO %s needs %s: the keys of the path %s", t.Name, exec.KeyColumnList(t), t.CreatePath)
 			}
 			req.path = path
 		}
@@ -164,12 +166,12 @@ func paramList(ps []schema.Param, n int) string {
 // noColumns is the scope of INSERT values: they cannot name columns.
 type noColumns struct{}
 
-func (noColumns) resolve(col *sqlparser.ColName) (int, schema.Column, error) {
+func (noColumns) Resolve(col *sqlparser.ColName) (int, schema.Column, error) {
 	return 0, schema.Column{}, fmt.Errorf("twilio: INSERT values cannot refer to column %s: give a value", sqlparser.String(col))
 }
 
 // targetOf plans the rows an UPDATE or DELETE addresses.
-func targetOf(verb string, from sqlparser.TableExprs, where *sqlparser.Where, limit *sqlparser.Limit, order sqlparser.OrderBy, env *Env, a args) (*selectPlan, error) {
+func targetOf(verb string, from sqlparser.TableExprs, where *sqlparser.Where, limit *sqlparser.Limit, order sqlparser.OrderBy, env *exec.Env, a eval.Args) (*selectPlan, error) {
 	sel := &sqlparser.Select{SelectExprs: sqlparser.SelectExprs{&sqlparser.StarExpr{}}, From: from, Where: where, Limit: limit, OrderBy: order}
 	return planSelect(sel, env, a)
 }
@@ -188,14 +190,14 @@ func bulkWriteError(verb, table, why string) error {
 
 // requireWhere refuses an UPDATE or DELETE whose WHERE clause is missing or
 // always true, unless the DSN allows bulk writes.
-func requireWhere(verb, table string, where *sqlparser.Where, scope resolver, a args, env *Env) error {
+func requireWhere(verb, table string, where *sqlparser.Where, scope eval.Resolver, a eval.Args, env *exec.Env) error {
 	if env.AllowBulkWrites {
 		return nil
 	}
 	if where == nil {
 		return bulkWriteError(verb, table, "it has no WHERE clause, so it would change every row")
 	}
-	c := &compiler{cols: scope, args: a, now: env.now}
+	c := &eval.Compiler{Cols: scope, Args: a, Now: env.NowValue}
 	if alwaysTrue(c, where.Expr) {
 		return bulkWriteError(verb, table, fmt.Sprintf("its WHERE clause (%s) is always true, so it would change every row", sqlparser.String(where.Expr)))
 	}
@@ -204,7 +206,7 @@ func requireWhere(verb, table string, where *sqlparser.Where, scope resolver, a 
 
 // alwaysTrue reports whether e is true whatever the row: a constant that
 // folds to true, an OR with such a side, an AND of such terms.
-func alwaysTrue(c *compiler, e sqlparser.Expr) bool {
+func alwaysTrue(c *eval.Compiler, e sqlparser.Expr) bool {
 	switch x := e.(type) {
 	case *sqlparser.ParenExpr:
 		return alwaysTrue(c, x.Expr)
@@ -215,15 +217,15 @@ func alwaysTrue(c *compiler, e sqlparser.Expr) bool {
 	case *sqlparser.Subquery, *sqlparser.ExistsExpr:
 		return false
 	}
-	t, err := c.expr(e)
-	if err != nil || !t.constant {
+	t, err := c.Expr(e)
+	if err != nil || !t.Constant {
 		return false
 	}
-	v, err := t.eval(nil)
+	v, err := t.Eval(nil)
 	if err != nil {
 		return false
 	}
-	ok, _ := truth(v)
+	ok, _ := eval.Truth(v)
 	return ok
 }
 
@@ -233,7 +235,7 @@ func fullListing(acc access) bool {
 	return !acc.bySid && !acc.none && acc.deferred == nil && acc.lists == nil && len(acc.query) == 0
 }
 
-func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
+func planUpdate(st *sqlparser.Update, env *exec.Env, a eval.Args) (*writePlan, error) {
 	target, err := targetOf("UPDATE", st.TableExprs, st.Where, st.Limit, st.OrderBy, env, a)
 	if err != nil {
 		return nil, err
@@ -245,10 +247,10 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 	if err := requireWhere("UPDATE", t.Name, st.Where, target.scope, a, env); err != nil {
 		return nil, err
 	}
-	c := &compiler{cols: target.scope, args: a, now: env.now}
+	c := &eval.Compiler{Cols: target.scope, Args: a, Now: env.NowValue}
 	type assignment struct {
 		param schema.Param
-		value typed
+		value eval.Typed
 	}
 	var sets []assignment
 	rowDependent := false
@@ -258,14 +260,14 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 		if !ok {
 			return nil, fmt.Errorf("twilio: UPDATE %s cannot set %q%s; it takes %s", t.Name, name, didYouMean(name, paramNames(t.UpdateParams)), paramList(t.UpdateParams, 0))
 		}
-		v, err := c.expr(ue.Expr)
+		v, err := c.Expr(ue.Expr)
 		if err != nil {
 			return nil, err
 		}
 		if p.InPath {
 			return nil, fmt.Errorf("twilio: UPDATE cannot change %s.%s", t.Name, p.Name)
 		}
-		rowDependent = rowDependent || !v.constant
+		rowDependent = rowDependent || !v.Constant
 		sets = append(sets, assignment{p, v})
 	}
 	build := func(row []driver.Value) (writeRequest, error) {
@@ -275,7 +277,7 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 		}
 		req := writeRequest{method: "POST", path: path, sid: sid, form: url.Values{}}
 		for _, s := range sets {
-			v, err := s.value.eval(row)
+			v, err := s.value.Eval(row)
 			if err != nil {
 				return req, err
 			}
@@ -296,7 +298,7 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 		w.target = nil
 		for _, sid := range target.access.sids {
 			row := make([]driver.Value, len(t.Columns))
-			row[sidColumn(t)] = sid
+			row[exec.SidColumn(t)] = sid
 			req, err := build(row)
 			if err != nil {
 				return nil, err
@@ -307,9 +309,9 @@ func planUpdate(st *sqlparser.Update, env *Env, a args) (*writePlan, error) {
 	return w, nil
 }
 
-func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
+func planDelete(st *sqlparser.Delete, env *exec.Env, a eval.Args) (*writePlan, error) {
 	if len(st.Targets) > 0 {
-		return nil, unsupported("a multi-table DELETE")
+		return nil, eval.Unsupported("a multi-table DELETE")
 	}
 	target, err := targetOf("DELETE", st.TableExprs, st.Where, st.Limit, st.OrderBy, env, a)
 	if err != nil {
@@ -345,11 +347,11 @@ func planDelete(st *sqlparser.Delete, env *Env, a args) (*writePlan, error) {
 // text there ("../../AC…", "", null), and every Sid is checked before the
 // statement's first write.
 func answeredSid(t *schema.Table, row []driver.Value) (string, error) {
-	v := row[sidColumn(t)]
+	v := row[exec.SidColumn(t)]
 	if sid, ok := v.(string); ok && t.ValidSid(sid) {
 		return sid, nil
 	}
-	return "", fmt.Errorf("twilio: the answer listed a row whose Sid %s is not a %s Sid (%s followed by 32 hex digits); nothing was changed: the server's answer cannot be trusted", describe(v), t.Name, prefixList(t))
+	return "", fmt.Errorf("twilio: the answer listed a row whose Sid %s is not a %s Sid (%s followed by 32 hex digits); nothing was changed: the server's answer cannot be trusted", eval.Describe(v), t.Name, prefixList(t))
 }
 
 // answeredItemPath is the path of a row the answer listed, for a write to
@@ -363,7 +365,7 @@ func answeredItemPath(client *rest.Client, t *schema.Table, row []driver.Value) 
 			return "", "", err
 		}
 	}
-	path, sid = rowItemPath(client, t, row)
+	path, sid = exec.RowItemPath(client, t, row)
 	bad := ""
 	if !plainSegment(sid) {
 		bad = sid
@@ -397,13 +399,13 @@ func plainSegment(s string) bool {
 
 func rowWithSid(t *schema.Table, sid string) []driver.Value {
 	row := make([]driver.Value, len(t.Columns))
-	row[sidColumn(t)] = sid
+	row[exec.SidColumn(t)] = sid
 	return row
 }
 
 // run lists the targets if needed, then sends every request in order. Rows
 // are the resources as Twilio returned them (none for DELETE).
-func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
+func (w *writePlan) run(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
 	// What a write changes is read from Twilio, never from the cache.
 	ctx = rest.WithoutCache(ctx)
 	reqs := w.requests
@@ -417,7 +419,7 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		return nil, err
 	}
 	t := w.table
-	dec := newDecoder(t)
+	dec := exec.NewDecoder(t)
 	var out [][]driver.Value
 	var done []string
 	for i, req := range reqs {
@@ -439,7 +441,7 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		}
 		if body != nil {
 			row := make([]driver.Value, len(t.Columns))
-			if err := dec.decode(body, row); err != nil {
+			if err := dec.Decode(body, row); err != nil {
 				// Twilio answered 2xx: the write was applied, only its
 				// answer is unreadable. Say so; never "nothing changed".
 				applied := fmt.Errorf("Twilio applied it (it answered with success) but its answer could not be read, so the row is not returned: %w", err)
@@ -451,7 +453,7 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: applied}
 			}
 			out = append(out, row)
-			if i := sidColumn(t); i >= 0 {
+			if i := exec.SidColumn(t); i >= 0 {
 				if sid, ok := row[i].(string); ok {
 					req.sid = sid
 				}
@@ -459,11 +461,11 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 		}
 		done = append(done, req.sid)
 	}
-	rows := &Rows{ctx: ctx, src: &sliceSource{rows: out}, limit: -1, affected: int64(len(done))}
+	rows := &exec.Rows{Ctx: ctx, Src: &exec.SliceSource{Rows: out}, Limit: -1, Affected: int64(len(done))}
 	if w.verb != "DELETE" {
 		for i, col := range t.Columns {
-			rows.columns = append(rows.columns, ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
-			rows.project = append(rows.project, columnAt(i))
+			rows.Cols = append(rows.Cols, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
+			rows.Project = append(rows.Project, exec.ColumnAt(i))
 		}
 	}
 	return rows, nil
@@ -471,9 +473,9 @@ func (w *writePlan) run(ctx context.Context, env *Env) (*Rows, error) {
 
 // listTargets reads every row the WHERE clause matches before the first
 // write, so writing never shifts the pages still to be read.
-func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, error) {
-	w.target.project = []evalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
-	w.target.columns = []ResultColumn{{Name: "row"}}
+func (w *writePlan) listTargets(ctx context.Context, env *exec.Env) ([]writeRequest, error) {
+	w.target.project = []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
+	w.target.columns = []exec.ResultColumn{{Name: "row"}}
 	// The bulk-write guard's last rule: a WHERE clause that no filter or
 	// Sid narrowed, checked locally, must not match every row listed.
 	guard := !env.AllowBulkWrites && w.target.limit < 0 && w.target.filter != nil && fullListing(w.target.access)
@@ -483,7 +485,7 @@ func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, 
 		w.target.filter = func(row []driver.Value) (driver.Value, error) {
 			v, err := filter(row)
 			listed++
-			if ok, _ := truth(v); ok && err == nil {
+			if ok, _ := eval.Truth(v); ok && err == nil {
 				matched++
 			}
 			return v, err
@@ -521,7 +523,7 @@ func (w *writePlan) listTargets(ctx context.Context, env *Env) ([]writeRequest, 
 }
 
 // checkCount enforces max_write_rows before the first write.
-func (w *writePlan) checkCount(n int, env *Env) error {
+func (w *writePlan) checkCount(n int, env *exec.Env) error {
 	limit := env.MaxWriteRows
 	if limit <= 0 {
 		limit = defaultMaxWriteRows

@@ -1,6 +1,10 @@
 package server
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/twiliosql/twiliosql/internal/sqltext"
+)
 
 // token is one lexical unit of a statement, as far as the server needs to
 // recognise statements before the driver parses them.
@@ -18,99 +22,24 @@ func (t token) is(kw string) bool { return t.quote == 0 && t.lower == kw }
 // isString reports whether t is a quoted string literal.
 func (t token) isString() bool { return t.quote == '\'' || t.quote == '"' }
 
-// tokenize splits q into words, quoted strings and identifiers, system
-// variables (@@x, @@session.x) and single punctuation characters. Comments
-// are skipped. It never fails: an unterminated quote runs to the end.
+// tokenize splits q into words, quoted strings and identifiers (their
+// value, escapes applied), system variables (@@x, @@session.x) and single
+// punctuation characters: internal/sqltext's tokens, the planner's too.
+// Comments are skipped. It never fails: an unterminated quote runs to the
+// end.
 func tokenize(q string) []token {
 	var out []token
-	for i := 0; i < len(q); {
-		c := q[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
-			i++
-		case c == '#' || (c == '-' && strings.HasPrefix(q[i:], "-- ")) || (c == '-' && q[i:] == "--"):
-			for i < len(q) && q[i] != '\n' {
-				i++
-			}
-		case c == '/' && strings.HasPrefix(q[i:], "/*"):
-			j := strings.Index(q[i+2:], "*/")
-			if j < 0 {
-				i = len(q)
-			} else {
-				i += j + 4
-			}
-		case c == '`' || c == '\'' || c == '"':
-			j := i + 1
-			var b strings.Builder
-			for j < len(q) {
-				if q[j] == c {
-					if j+1 < len(q) && q[j+1] == c {
-						b.WriteByte(c)
-						j += 2
-						continue
-					}
-					break
-				}
-				if q[j] == '\\' && c != '`' && j+1 < len(q) {
-					j++
-					b.WriteString(unescape(q[j]))
-					j++
-					continue
-				}
-				b.WriteByte(q[j])
-				j++
-			}
-			end := min(j+1, len(q))
-			out = append(out, token{text: b.String(), start: i, end: end, quote: c})
-			i = end
-		case c == '@':
-			j := i + 1
-			if j < len(q) && q[j] == '@' {
-				j++
-			}
-			for j < len(q) && (isWordByte(q[j]) || q[j] == '.') {
-				j++
-			}
-			out = append(out, token{text: q[i:j], lower: strings.ToLower(q[i:j]), start: i, end: j})
-			i = j
-		case isWordByte(c):
-			j := i
-			for j < len(q) && isWordByte(q[j]) {
-				j++
-			}
-			out = append(out, token{text: q[i:j], lower: strings.ToLower(q[i:j]), start: i, end: j})
-			i = j
-		default:
-			out = append(out, token{text: q[i : i+1], lower: q[i : i+1], start: i, end: i + 1})
-			i++
+	for _, t := range sqltext.Significant(sqltext.Lex(q)) {
+		tk := token{text: t.Value(q), start: t.Start, end: t.End, quote: t.Quote(q)}
+		if tk.quote == 0 {
+			tk.lower = strings.ToLower(tk.text)
 		}
+		out = append(out, tk)
 	}
 	return out
 }
 
-// unescape is the character a backslash escape in a MySQL string stands for.
-func unescape(c byte) string {
-	switch c {
-	case 'n':
-		return "\n"
-	case 't':
-		return "\t"
-	case 'r':
-		return "\r"
-	case '0':
-		return "\x00"
-	case 'Z':
-		return "\x1a"
-	case '%', '_':
-		// MySQL keeps the backslash of \% and \_ for LIKE.
-		return "\\" + string(c)
-	}
-	return string(c)
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-}
+func isWordByte(c byte) bool { return sqltext.IsWordByte(c) }
 
 // trimSemicolons drops trailing ';' tokens.
 func trimSemicolons(ts []token) []token {
