@@ -80,17 +80,22 @@ import (
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages fetched and not yet read, counting the requests
-// in flight (the slice being read may always fetch one page ahead, so
-// reading never waits on later slices' pages), every page for a slice not
-// being read also takes a slot of the Connector's PageBudget, shared by
-// all its queries, and a page's slot goes back as soon as its last row is
-// emitted; plus the Sids of at most slicePages pages per slice that may
-// still split. A request in flight holds no memory until its answer
-// arrives, so most of those pages are requests in flight, enough to keep
-// the rate busy: the pages that arrived are read out of turn once a third
-// of the bound waits (eagerAt), which keeps the pages in memory few while
-// the reader keeps up.
+// Env.PagesPerQuery pages read and not yet emitted, every page for a slice
+// not being read also takes a slot of the Connector's PageBudget, shared
+// by all its queries (taken before the request is sent), and a page's slot
+// goes back as soon as its last row is emitted; plus the Sids of at most
+// slicePages pages per slice that may still split. Requests in flight are
+// not pages held: up to twice the bound are sent (maxSent), and the body
+// of an answer is read only once the scan has room for its page (admit,
+// called by rest between the answer's headers and its body; the unread
+// body waits in the socket, held back by TCP's flow control). A request
+// in flight holds no memory until its body is read, and long round trips
+// need many in flight to keep the rate busy (Little's law: 50 requests a
+// second at 245 ms is 12). The slice being read may always fetch one page
+// ahead and read it, so reading never waits on later slices' pages; the
+// pages that arrived are read out of turn once a third of the bound waits
+// (eagerAt) or an answer waits for room, which keeps the pages in memory
+// few while the reader keeps up.
 
 const (
 	openBelow = math.MinInt64 // a slice with no lower day bound

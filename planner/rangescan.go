@@ -142,11 +142,11 @@ func (r *rangeScan) explain(x *explainer, prefix, notes string) {
 	x.add(prefix+"slices "+t.Name, "GET", t.ListPath, slice, estimate{0, -1}, b.String())
 }
 
-// pagesPerQuery is the most pages one range scan holds fetched and not yet
-// read, counting the requests in flight: 4 × nodes (scan_parallelism is
-// 8 × nodes), about what keeps a node's 25 requests a second busy at 160
-// ms a round trip, so that memory does not grow with scan_parallelism ×
-// page size. Longer round trips trade rate for memory (see BENCHMARKS.md).
+// pagesPerQuery is the most pages one range scan holds read and not yet
+// emitted: 4 × nodes (scan_parallelism is 8 × nodes), so that memory does
+// not grow with scan_parallelism × page size. Requests in flight, which
+// hold no memory until their body is read, may be twice as many (see
+// parallel.go).
 func pagesPerQuery(env *Env) int {
 	if env.PagesPerQuery > 0 {
 		return env.PagesPerQuery
