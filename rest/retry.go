@@ -201,6 +201,10 @@ func transient(ctx context.Context, err error) bool {
 	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 		return false
 	}
+	var gate *gateError
+	if errors.As(err, &gate) {
+		return false // the caller's own
+	}
 	var pe *ProxyError
 	if errors.As(err, &pe) && !pe.Temporary() {
 		return false // refused credentials or tunnel: the same request fails again

@@ -137,19 +137,35 @@ func (t *Transport) target(u *url.URL) *url.URL {
 // attempt sends req once and reads the whole answer. left reports whether
 // the request may have reached the server.
 func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*http.Response, error, bool) {
+	releaseLimiter := func() {}
 	if t.Limiter != nil {
 		release, err := t.Limiter.Acquire(ctx)
 		if err != nil {
 			return nil, err, false
 		}
-		defer release()
+		releaseLimiter = release
 	}
 	if err := t.inFlight.acquire(ctx); err != nil {
+		releaseLimiter()
 		return nil, err, false
 	}
-	defer t.inFlight.release()
+	inFlight := true
+	free := func() { // gives back the request's place in flight, once
+		if inFlight {
+			inFlight = false
+			t.inFlight.release()
+			releaseLimiter()
+		}
+	}
+	defer free()
+	gate, _ := ctx.Value(beforeBodyKey{}).(BeforeBody)
 	actx, cancel := ctx, context.CancelFunc(func() {})
-	if t.Timeout > 0 {
+	var timer *pausableTimeout
+	switch {
+	case t.Timeout > 0 && gate != nil:
+		actx, timer = newPausableTimeout(ctx, t.Timeout)
+		cancel = timer.cancel
+	case t.Timeout > 0:
 		actx, cancel = context.WithTimeout(ctx, t.Timeout)
 	}
 	defer cancel()
@@ -183,8 +199,14 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request, n int) (*htt
 	if err != nil {
 		left = sent(err) && (!getConn.Load() || gotConn.Load())
 	}
+	if err == nil && gate != nil && resp.StatusCode < 300 {
+		err = t.waitBeforeBody(ctx, resp, gate, timer, free)
+	}
 	if err == nil {
 		err = t.bufferBody(resp, out)
+	}
+	if err != nil && timer != nil && timer.fired() && ctx.Err() == nil {
+		err = &attemptTimedOut{err: err} // the cause a cancelled context hides
 	}
 	t.log(ctx, out, resp, err, time.Since(start))
 	if err != nil {

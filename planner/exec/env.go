@@ -24,8 +24,9 @@ type Env struct {
 	// once; 0 or 1: none (pages still come one after another, the next one
 	// fetched while the current one is read).
 	ScanParallelism int
-	// PagesPerQuery caps the pages one range scan holds fetched and not yet
-	// read; 0: half of scan_parallelism, at least 4.
+	// PagesPerQuery caps the pages one range scan holds read and not yet
+	// emitted (its requests in flight may be twice as many); 0: half of
+	// scan_parallelism, at least 4.
 	PagesPerQuery int
 	// Pages is the page budget every query of a Connector shares; nil:
 	// each query's own cap only.

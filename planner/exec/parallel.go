@@ -80,17 +80,22 @@ import (
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages fetched and not yet read, counting the requests
-// in flight (the slice being read may always fetch one page ahead, so
-// reading never waits on later slices' pages), every page for a slice not
-// being read also takes a slot of the Connector's PageBudget, shared by
-// all its queries, and a page's slot goes back as soon as its last row is
-// emitted; plus the Sids of at most slicePages pages per slice that may
-// still split. A request in flight holds no memory until its answer
-// arrives, so most of those pages are requests in flight, enough to keep
-// the rate busy: the pages that arrived are read out of turn once a third
-// of the bound waits (eagerAt), which keeps the pages in memory few while
-// the reader keeps up.
+// Env.PagesPerQuery pages read and not yet emitted, every page for a slice
+// not being read also takes a slot of the Connector's PageBudget, shared
+// by all its queries (taken before the request is sent), and a page's slot
+// goes back as soon as its last row is emitted; plus the Sids of at most
+// slicePages pages per slice that may still split. Requests in flight are
+// not pages held: up to twice the bound are sent (maxSent), and the body
+// of an answer is read only once the scan has room for its page (admit,
+// called by rest between the answer's headers and its body; the unread
+// body waits in the socket, held back by TCP's flow control). A request
+// in flight holds no memory until its body is read, and long round trips
+// need many in flight to keep the rate busy (Little's law: 50 requests a
+// second at 245 ms is 12). The slice being read may always fetch one page
+// ahead and read it, so reading never waits on later slices' pages; the
+// pages that arrived are read out of turn once a third of the bound waits
+// (eagerAt) or an answer waits for room, which keeps the pages in memory
+// few while the reader keeps up.
 
 const (
 	OpenBelow = math.MinInt64 // a slice with no lower day bound
@@ -173,8 +178,10 @@ type ParallelScan struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
-	held     int         // pages fetched or being fetched, not yet read
+	sent     int         // requests sent whose body is not let in yet (see admit)
+	held     int         // pages read or being read, not yet emitted
 	waiting  int         // pages fetched and not yet read (in held)
+	gated    int         // answers waiting in admit for room
 	err      error
 	started  bool // the workers run
 	stopped  bool
@@ -430,7 +437,7 @@ func (p *ParallelScan) work() {
 			p.cond.Wait()
 		}
 		s.fetching = true
-		p.held++
+		p.sent++
 		uri := s.uri
 		if !s.started {
 			s.started = true
@@ -440,7 +447,7 @@ func (p *ParallelScan) work() {
 		slot, err := p.reserve(s)
 		if err != nil {
 			s.fetching = false
-			p.held--
+			p.sent--
 			p.cond.Broadcast()
 			p.mu.Unlock()
 			return
@@ -449,7 +456,8 @@ func (p *ParallelScan) work() {
 		trail := s.trail // only the worker fetching s uses it
 		p.mu.Unlock()
 
-		page, err := p.client.ListPage(p.ctx, uri, p.table.ListKey)
+		g := &pageGate{p: p, s: s}
+		page, err := p.client.ListPage(rest.WithBeforeBody(p.ctx, g.admit), uri, p.table.ListKey)
 		if err == nil {
 			err = trail.Follow(page.NextPageURI)
 		}
@@ -459,6 +467,12 @@ func (p *ParallelScan) work() {
 		}
 
 		p.mu.Lock()
+		if !g.admitted {
+			// No body was waited for (an answer from the cache, or none):
+			// what was read counts as held from now on.
+			p.sent--
+			p.held++
+		}
 		if err != nil {
 			s.fetching = false
 			p.held--
@@ -478,10 +492,58 @@ func (p *ParallelScan) work() {
 }
 
 // eagerAt is how many pages may wait for their turn before the nearest is
-// read out of it: pages in memory are the ones that arrived, not the
-// requests in flight, so a scan keeps enough requests in flight for the
-// rate (maxHeld) while holding few pages.
+// read out of it: pages in memory cost memory, requests in flight do not,
+// so a scan keeps its requests in flight (up to maxSent) while holding few
+// pages.
 func (p *ParallelScan) eagerAt() int { return max(2, p.MaxHeld/3) }
+
+// maxSent bounds the requests sent and pages held together: twice the page
+// bound, so that requests in flight keep the rate busy when round trips
+// are long, while the bodies read stay within maxHeld (see admit).
+func (p *ParallelScan) maxSent() int { return 2 * p.MaxHeld }
+
+// pageGate lets one request's answer be read (rest.BeforeBody).
+type pageGate struct {
+	p        *ParallelScan
+	s        *rangeSlice
+	admitted bool // counted in held; kept across the request's retries
+}
+
+// admit waits until the scan may hold one more page, then counts the
+// answer about to be read in held: at most maxHeld pages are read or being
+// read and not yet emitted, however many requests are in flight. The slice
+// being read, with no page waiting, never waits (its next page is what the
+// reader waits for). It returns ctx's error when the query ends.
+func (g *pageGate) admit(ctx context.Context) error {
+	p := g.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if g.admitted {
+		return nil
+	}
+	stop := context.AfterFunc(ctx, func() {
+		p.mu.Lock()
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	})
+	defer stop()
+	full := func() bool { return p.held >= p.MaxHeld && (g.s != p.head || len(g.s.pages) > 0) }
+	if full() {
+		p.gated++
+		p.cond.Broadcast() // the reader may now read pages out of order
+		for full() && ctx.Err() == nil {
+			p.cond.Wait()
+		}
+		p.gated--
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	g.admitted = true
+	p.sent--
+	p.held++
+	return nil
+}
 
 // nearestWaiting is the first slice after the head, in reading order, with
 // a page waiting; nil when none has.
@@ -542,7 +604,8 @@ func (p *ParallelScan) finished() bool {
 // slice being read may always fetch when it has no page waiting, so reading
 // never waits on the pages of later slices.
 func (p *ParallelScan) pick() *rangeSlice {
-	if p.held < p.MaxHeld {
+	free := p.sent+p.held < p.maxSent()
+	if free {
 		// The rest of a split first: its first page makes the next slices.
 		for s := p.head; s != nil; s = s.next {
 			if s.rest && !s.started && !s.fetching {
@@ -554,8 +617,14 @@ func (p *ParallelScan) pick() *rangeSlice {
 		if s.done || s.fetching {
 			continue
 		}
-		if s == p.head && len(s.pages) == 0 || p.held < p.MaxHeld {
+		if s == p.head && len(s.pages) == 0 || free {
 			if s.Pending {
+				if s != p.head && p.sent+p.held >= p.MaxHeld && p.Measured.n < 3 {
+					// Days cut now would be cut by the first pages'
+					// density: the requests past the page bound wait
+					// for a slice to end and measure it.
+					return nil
+				}
 				p.CutPending(s)
 			}
 			return s
@@ -897,7 +966,7 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				p.cond.Broadcast()
 				continue
 			}
-			if p.held >= p.MaxHeld || p.reserving > 0 || p.waiting >= p.eagerAt() {
+			if p.held >= p.MaxHeld || p.gated > 0 || p.reserving > 0 || p.waiting >= p.eagerAt() {
 				// The budget is spent while the slice being read waits on
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.

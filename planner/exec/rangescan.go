@@ -103,11 +103,11 @@ func (r *RangeScan) DaysText() string {
 	return fmt.Sprintf("%s..%s (%d days)", formatUnixDay(r.Lo), formatUnixDay(r.hi), r.hi-r.Lo+1)
 }
 
-// pagesPerQuery is the most pages one range scan holds fetched and not yet
-// read, counting the requests in flight: 4 × nodes (scan_parallelism is
-// 8 × nodes), about what keeps a node's 25 requests a second busy at 160
-// ms a round trip, so that memory does not grow with scan_parallelism ×
-// page size. Longer round trips trade rate for memory (see BENCHMARKS.md).
+// pagesPerQuery is the most pages one range scan holds read and not yet
+// emitted: 4 × nodes (scan_parallelism is 8 × nodes), so that memory does
+// not grow with scan_parallelism × page size. Requests in flight, which
+// hold no memory until their body is read, may be twice as many (see
+// parallel.go).
 func pagesPerQuery(env *Env) int {
 	if env.PagesPerQuery > 0 {
 		return env.PagesPerQuery
