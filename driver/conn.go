@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/twiliosql/twiliosql/planner"
+	"github.com/twiliosql/twiliosql/internal/planner"
 )
 
 // conn is one database/sql connection. Twilio's API is stateless: a

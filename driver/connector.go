@@ -15,8 +15,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/twiliosql/twiliosql/planner"
-	"github.com/twiliosql/twiliosql/rest"
+	"github.com/twiliosql/twiliosql/internal/planner"
+	"github.com/twiliosql/twiliosql/internal/rest"
 )
 
 // Version is the driver's version, sent in the User-Agent.

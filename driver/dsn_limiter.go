@@ -37,7 +37,7 @@ type LimiterConfig struct {
 	FallbackReplicas int    // `limiter_fallback_replicas` 1..1000, default 1: processes sharing the budget; while Redis is unreachable each takes 1/FallbackReplicas of it
 
 	// Not settable from a DSN: how long the concurrency slots of a process
-	// that died stay taken; 0: rest.DefaultLeaseTTL (5s).
+	// that died stay taken; 0: 5s.
 	LeaseTTL time.Duration
 }
 

@@ -3,8 +3,8 @@ package driver
 import (
 	"errors"
 
-	"github.com/twiliosql/twiliosql/planner"
-	"github.com/twiliosql/twiliosql/rest"
+	"github.com/twiliosql/twiliosql/internal/planner"
+	"github.com/twiliosql/twiliosql/internal/rest"
 )
 
 // Every error a caller may want to test is reachable from this package:

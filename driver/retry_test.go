@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twiliosql/twiliosql/internal/rest"
 	"github.com/twiliosql/twiliosql/internal/testdb"
-	"github.com/twiliosql/twiliosql/rest"
 	"github.com/twiliosql/twiliosql/twiliotest"
 )
 

@@ -5,8 +5,8 @@ import (
 	"io"
 	"reflect"
 
-	"github.com/twiliosql/twiliosql/planner"
-	"github.com/twiliosql/twiliosql/rest"
+	"github.com/twiliosql/twiliosql/internal/planner"
+	"github.com/twiliosql/twiliosql/internal/rest"
 )
 
 // rows adapts the planner's streaming result to database/sql.

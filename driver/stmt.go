@@ -4,7 +4,7 @@ import (
 	"context"
 	sqldriver "database/sql/driver"
 
-	"github.com/twiliosql/twiliosql/planner"
+	"github.com/twiliosql/twiliosql/internal/planner"
 )
 
 // stmt is a prepared statement: parsed once, run with new arguments each

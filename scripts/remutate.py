@@ -44,7 +44,7 @@ for kind, f, line, col in lived:
     open(path, 'wb').write(b'\n'.join(lines))
     try:
         cmd = ['go', 'test', '-count=1', '-failfast', './' + pkg]
-        if os.environ.get('TESTPKGS'):  # e.g. "-run Proxy|Squid ./rest ./driver"
+        if os.environ.get('TESTPKGS'):  # e.g. "-run Proxy|Squid ./internal/rest ./driver"
             cmd = ['go', 'test', '-count=1', '-failfast'] + os.environ['TESTPKGS'].split()
         r = subprocess.run(cmd, cwd=mod, env=env,
                            capture_output=True, timeout=timeout)

@@ -1,0 +1,83 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/internal/planner/exec"
+)
+
+// How the driving listing of a SELECT is read: the plan's side of a range
+// scan (rangescan.go) and of prefetching (scan.go).
+
+// planRangeScan plans the driving listing as a range scan when the whole of
+// it may be read: not under a LIMIT that the first page serves, nor one
+// Twilio answers exactly (its pages are read on demand).
+func (p *selectPlan) planRangeScan(env *exec.Env, acc access) *exec.RangeScan {
+	d := p.items[p.drive]
+	if d.virtual != nil || acc.none || acc.bySid || acc.deferred != nil || len(acc.listings()) != 1 {
+		return nil
+	}
+	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
+	if !everyRow && (acc.exact || p.offset+p.limit <= int64(p.pageSize)) {
+		return nil
+	}
+	return exec.PlanRangeScan(env, d.table, acc.listings()[0], p.pageSize)
+}
+
+// scanAhead decides how a listing whose first page is in hand reads the
+// rest: time slices fetched concurrently when the plan is a range scan worth
+// splitting, else page after page with the next page prefetched. A LIMIT
+// the first page already serves gets neither: no request may be wasted.
+func (p *selectPlan) scanAhead(ctx context.Context, env *exec.Env, src exec.Source, acc access) exec.Source {
+	ls, ok := src.(*exec.ListSource)
+	if !ok || ls.NextURI == "" || ls.Ahead != nil {
+		return src
+	}
+	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
+	if !everyRow && acc.exact {
+		// Every row read is returned, up to the LIMIT: the pages it needs
+		// are read on demand, and none is fetched past it.
+		return src
+	}
+	rs := p.rangeScan
+	if p.access.deferred != nil {
+		// The listing depended on a subquery's values, known only now.
+		rs = p.planRangeScan(env, acc)
+	}
+	if ps := exec.NewParallelScan(ctx, env, rs, ls); ps != nil {
+		return ps
+	}
+	// Prefetch from the first row read; under a LIMIT with a local filter,
+	// once half the first page is read without reaching the LIMIT, which
+	// a selective filter does and a LIMIT 10 does not.
+	ls.PrefetchAt = len(ls.Items)
+	if !everyRow {
+		ls.PrefetchAt = len(ls.Items) / 2
+	}
+	return src
+}
+
+// explainRangeScan adds the steps of the range scan r: its first page, then its slices.
+func explainRangeScan(x *explainer, r *exec.RangeScan, prefix, notes string) {
+	t := r.Table
+	detail := "the first page of the whole range, fetched while opening: its rows are the newest, its density sizes the slices"
+	if notes != "" {
+		detail += "; " + notes
+	}
+	first := x.add(prefix+"list "+t.Name, "GET", t.ListPath, r.First, exactly(1), detail)
+	slice := r.SliceQuery(exec.OpenBelow, exec.OpenAbove)
+	slice[r.Filter.Param+">"] = []string{"{first day}"}
+	slice[r.Filter.Param+"<"] = []string{"{last day}"}
+	var b strings.Builder
+	fmt.Fprintf(&b, "only when a page follows step %d: %s days %s in slices of whole days, newest first, each sized to fill whole pages (at most %d; %d when that saves requests) by the density of the pages read so far", first, r.Filter.Column, r.DaysText(), exec.SlicePages, exec.MaxSlicePages)
+	if r.Lo == exec.OpenBelow {
+		b.WriteString("; below the last bounded slice, one open slice")
+		if r.Retention > 0 {
+			fmt.Fprintf(&b, " (no bound reaches past Twilio's %d-day retention)", r.Retention)
+		}
+	}
+	fmt.Fprintf(&b, "; step %d's days are listed again, skipping its rows; up to %d slices fetched at once, at most %d pages held; each slice reads its chain of pages to the end and ends on a partial page; a range of at most %d pages by the first page's density is read on page by page instead (no slice)", first, r.Workers, r.MaxHeld, exec.SlicePages)
+	x.add(prefix+"slices "+t.Name, "GET", t.ListPath, slice, estimate{0, -1}, b.String())
+}

@@ -1,0 +1,189 @@
+package planner
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/twiliosql/twiliosql/internal/planner/eval"
+	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/schema"
+	"github.com/xwb1989/sqlparser"
+)
+
+// unionPlan is SELECT … UNION [ALL | DISTINCT] SELECT … [ORDER BY …]
+// [LIMIT …]: the branches' rows one branch after another, with duplicates
+// removed as MySQL removes them (a DISTINCT union removes the duplicates of
+// every branch to its left, ALL unions before it included), then sorted
+// and limited as a whole. Column names come from the first branch.
+type unionPlan struct {
+	branches []queryPlan
+	asts     []sqlparser.SelectStatement // each branch as planned
+	// distinct[i] tells whether the union joining branch i to the ones
+	// before it is DISTINCT; distinct[0] is unused.
+	distinct []bool
+	columns  []exec.ResultColumn
+	order    []orderKey
+	orderBy  sqlparser.OrderBy
+	limitAST *sqlparser.Limit
+	offset   int64
+	limit    int64 // -1: none
+	// limitPushed is the LIMIT given to every branch (-1: none): with no
+	// ORDER BY and no DISTINCT, no branch need yield more rows than that.
+	limitPushed int64
+}
+
+// lastDistinct is the index of the last branch joined by a DISTINCT union
+// (0: none); duplicates are removed among branches 0 to it.
+func (u *unionPlan) lastDistinct() int {
+	last := 0
+	for i := 1; i < len(u.distinct); i++ {
+		if u.distinct[i] {
+			last = i
+		}
+	}
+	return last
+}
+
+func (u *unionPlan) resultColumns() []exec.ResultColumn { return u.columns }
+
+// unionBranches flattens a left-deep chain of UNIONs into its SELECTs and
+// the kind of union before each. A parenthesised branch is one branch, with
+// its own ORDER BY and LIMIT.
+func unionBranches(u *sqlparser.Union) ([]sqlparser.SelectStatement, []bool) {
+	var asts []sqlparser.SelectStatement
+	var distinct []bool
+	if l, ok := u.Left.(*sqlparser.Union); ok && len(l.OrderBy) == 0 && l.Limit == nil {
+		asts, distinct = unionBranches(l)
+	} else {
+		asts, distinct = []sqlparser.SelectStatement{u.Left}, []bool{false}
+	}
+	return append(asts, u.Right), append(distinct, u.Type != sqlparser.UnionAllStr)
+}
+
+func planUnion(u *sqlparser.Union, env *exec.Env, a eval.Args) (*unionPlan, error) {
+	if u.Lock != "" {
+		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
+	}
+	asts, distinct := unionBranches(u)
+	p := &unionPlan{asts: asts, distinct: distinct, orderBy: u.OrderBy, limitAST: u.Limit, limit: -1, limitPushed: -1}
+	for _, ast := range asts {
+		q, err := planQuery(ast, env, a)
+		if err != nil {
+			return nil, err
+		}
+		p.branches = append(p.branches, q)
+	}
+	if err := p.mergeColumns(); err != nil {
+		return nil, err
+	}
+	t := &schema.Table{Name: "UNION", Columns: make([]schema.Column, len(p.columns))}
+	for i, c := range p.columns {
+		t.Columns[i] = schema.Column{Name: c.Name, Type: c.Type, Nullable: c.Nullable}
+	}
+	c := &eval.Compiler{Cols: tableScope{table: t}, Args: a, Now: env.NowValue}
+	// ORDER BY and LIMIT are a SELECT's over the union's result.
+	sorter := &selectPlan{columns: p.columns, limit: -1}
+	for i := range p.columns {
+		sorter.project = append(sorter.project, exec.ColumnAt(i))
+	}
+	if err := sorter.planOrder(u.OrderBy, c); err != nil {
+		return nil, fmt.Errorf("%w (ORDER BY of a UNION names the result's columns)", err)
+	}
+	if err := sorter.planLimit(u.Limit, c); err != nil {
+		return nil, err
+	}
+	p.order, p.offset, p.limit = sorter.order, sorter.offset, sorter.limit
+	if p.limit > 0 && len(p.order) == 0 && p.lastDistinct() == 0 {
+		// UNION ALL without ORDER BY: the first offset+limit rows come
+		// from the first branches; none need yield more.
+		n := p.offset + p.limit
+		for i, b := range p.branches {
+			ast, ok := b.withPushed(nil, n)
+			if !ok {
+				continue
+			}
+			q, err := planQuery(ast, env, a)
+			if err != nil {
+				return nil, err
+			}
+			p.branches[i], p.asts[i] = q, ast
+		}
+		p.limitPushed = n
+	}
+	return p, nil
+}
+
+// mergeColumns checks the branches agree in width and names the result
+// after the first; a column is nullable if any branch's is, and of the
+// first branch's type unless the branches mix numbers (then a float) or
+// kinds (then text).
+func (p *unionPlan) mergeColumns() error {
+	first := p.branches[0].resultColumns()
+	p.columns = append([]exec.ResultColumn(nil), first...)
+	for i, b := range p.branches[1:] {
+		cols := b.resultColumns()
+		if len(cols) != len(first) {
+			return fmt.Errorf("twilio: the SELECTs of a UNION must have as many columns each: the first has %d, SELECT number %d has %d", len(first), i+2, len(cols))
+		}
+		for j, c := range cols {
+			m := &p.columns[j]
+			m.Nullable = m.Nullable || c.Nullable
+			if m.Type != c.Type {
+				numeric := func(t schema.Type) bool { return t == schema.Int || t == schema.Float || t == schema.Bool }
+				if numeric(m.Type) && numeric(c.Type) {
+					m.Type = schema.Float
+				} else {
+					m.Type = schema.String
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// withPushed adds the terms to every branch (filters commute with UNION,
+// ALL or DISTINCT, but not with its LIMIT) and caps the union's LIMIT.
+func (p *unionPlan) withPushed(terms []outerTerm, limit int64) (sqlparser.SelectStatement, bool) {
+	asts := p.asts
+	if len(terms) > 0 {
+		if p.limit >= 0 || p.offset > 0 {
+			return nil, false
+		}
+		asts = make([]sqlparser.SelectStatement, len(p.branches))
+		for i, b := range p.branches {
+			ast, ok := b.withPushed(terms, -1)
+			if !ok {
+				return nil, false
+			}
+			asts[i] = ast
+		}
+	}
+	var out sqlparser.SelectStatement
+	for i, ast := range asts {
+		if s, ok := ast.(*sqlparser.Select); ok && (len(s.OrderBy) > 0 || s.Limit != nil) {
+			ast = &sqlparser.ParenSelect{Select: s}
+		}
+		if i == 0 {
+			out = ast
+			continue
+		}
+		kind := sqlparser.UnionAllStr
+		if p.distinct[i] {
+			kind = sqlparser.UnionDistinctStr
+		}
+		out = &sqlparser.Union{Type: kind, Left: out, Right: ast}
+	}
+	u, ok := out.(*sqlparser.Union)
+	if !ok {
+		return nil, false
+	}
+	u.OrderBy, u.Limit = p.orderBy, p.limitAST
+	if limit >= 0 && (p.limit < 0 || limit < p.limit) {
+		l := &sqlparser.Limit{Rowcount: sqlparser.NewIntVal([]byte(strconv.FormatInt(limit, 10)))}
+		if p.limitAST != nil {
+			l.Offset = p.limitAST.Offset
+		}
+		u.Limit = l
+	}
+	return u, true
+}
