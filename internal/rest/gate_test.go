@@ -32,9 +32,10 @@ func TestBeforeBody(t *testing.T) {
 		{name: "2xx", hook: func(context.Context) error { return nil }, calls: 1, sent: 1},
 		{name: "5xx then 2xx", answers: []func(http.ResponseWriter){status(503, `{"code":20503,"message":"busy","status":503}`)}, hook: func(context.Context) error { return nil }, calls: 1, sent: 2},
 		{name: "4xx", answers: []func(http.ResponseWriter){status(404, `{"code":20404,"message":"not found","status":404}`), status(404, `{"code":20404,"message":"not found","status":404}`)}, hook: func(context.Context) error { return nil }, calls: 0, sent: 1, wantErr: "not found"},
-		// The wait is three times the per-attempt timeout, and the other
-		// request of max_concurrency=1 is sent meanwhile.
-		{name: "long wait", hook: func(context.Context) error { time.Sleep(300 * time.Millisecond); return nil }, calls: 1, sent: 1},
+		// The wait is three times the per-attempt timeout (1 s: reading the
+		// 4 MiB body must fit in an attempt under -race on a busy machine),
+		// and the other request of max_concurrency=1 is sent meanwhile.
+		{name: "long wait", hook: func(context.Context) error { time.Sleep(3 * time.Second); return nil }, calls: 1, sent: 1},
 		{name: "error", hook: func(context.Context) error { return errors.New("no room") }, calls: 1, sent: 1, wantErr: "no room"},
 	}
 	for _, tc := range cases {
@@ -51,8 +52,8 @@ func TestBeforeBody(t *testing.T) {
 			}))
 			defer srv.Close()
 			base, _ := url.Parse(srv.URL)
-			c, err := New(Options{AccountSid: testAccount, Username: testAccount, Password: "token", Base: base, Timeout: 100 * time.Millisecond, MaxInFlight: 1,
-				Retry: RetryPolicy{MaxRetries: 3, Timeout: 5 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
+			c, err := New(Options{AccountSid: testAccount, Username: testAccount, Password: "token", Base: base, Timeout: time.Second, MaxInFlight: 1,
+				Retry: RetryPolicy{MaxRetries: 3, Timeout: 20 * time.Second, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -66,7 +67,7 @@ func TestBeforeBody(t *testing.T) {
 					go func() { _, err := c.ListPage(context.Background(), "Calls.json?x=other", "calls"); other <- err }()
 					select {
 					case otherErr = <-other:
-					case <-time.After(3 * time.Second):
+					case <-time.After(10 * time.Second):
 						otherErr = errors.New("the other request waits on the one held before its body")
 					}
 				}
