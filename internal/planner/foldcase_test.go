@@ -29,7 +29,7 @@ func TestCompareFoldCase(t *testing.T) {
 	for _, c := range cases {
 		got, ok := eval.CompareFoldCase(c.a, c.b)
 		if got != c.want || ok != c.wantOK {
-			t.Errorf("compareFoldCase(%v, %v) = %d, %v; want %d, %v", c.a, c.b, got, ok, c.want, c.wantOK)
+			t.Errorf("CompareFoldCase(%v, %v) = %d, %v; want %d, %v", c.a, c.b, got, ok, c.want, c.wantOK)
 		}
 	}
 	if got, _ := eval.Comparer(eval.Typed{}, eval.Typed{})("yes", "YES"); got == 0 {

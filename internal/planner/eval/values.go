@@ -183,8 +183,8 @@ func Compare(a, b driver.Value) (int, bool) {
 	return cmpOrdered(fa, fb), true
 }
 
-// Comparer is compare, or compareFoldCase when an operand's strings
-// compare ignoring case (typed.foldCase).
+// Comparer is Compare, or CompareFoldCase when an operand's strings
+// compare ignoring case (Typed.FoldCase).
 func Comparer(operands ...Typed) func(a, b driver.Value) (int, bool) {
 	for _, o := range operands {
 		if o.FoldCase {
