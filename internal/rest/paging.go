@@ -33,18 +33,44 @@ func (c *Client) FirstPageURI(path string, query url.Values) string {
 // splits out the array under listKey. A next_page_uri that leaves the list
 // endpoint is an error (see checkNext); a Trail catches repeated pages.
 func (c *Client) ListPage(ctx context.Context, uri, listKey string) (*Page, error) {
-	decoded := &listDecode{key: listKey}
+	return c.ListPageDecoded(ctx, uri, listKey, nil)
+}
+
+// ItemDecoder decodes the resources of a list page in the one pass that
+// reads the page (ListPageDecoded, DecodePage): the page's envelope is
+// walked here, each element of its array by the decoder, which reads every
+// byte of it and says where it ends. A body cut short or malformed fails
+// in that pass, so the transport retries it or names it as it did after a
+// separate skim.
+type ItemDecoder interface {
+	// BeginPage starts decoding body: whatever was decoded of an earlier
+	// body (an attempt that failed and was retried) is dropped.
+	BeginPage(body []byte)
+	// Item decodes the element that starts at body[i] (not a space) and
+	// returns the index just past it. Any malformation is an error; end is
+	// then len(body) when the body ended before the element did, so that
+	// the page is reported cut short.
+	Item(body []byte, i int) (end int, err error)
+}
+
+// ListPageDecoded is ListPage whose items are also decoded by dec in the
+// same pass over the body (nil: only split). On success dec holds the
+// page's items, one for each of page.Items, in order; on failure what it
+// holds is undefined.
+func (c *Client) ListPageDecoded(ctx context.Context, uri, listKey string, dec ItemDecoder) (*Page, error) {
+	decoded := &listDecode{key: listKey, dec: dec}
 	body, err := c.Get(context.WithValue(ctx, listDecodeKey{}, decoded), uri, nil)
 	if err != nil {
 		return nil, err
 	}
-	page := decoded.page
-	if page == nil || len(body) == 0 || len(decoded.body) != len(body) || &decoded.body[0] != &body[0] {
+	page, err := decoded.page, decoded.err
+	if len(body) == 0 || len(decoded.body) != len(body) || &decoded.body[0] != &body[0] {
 		// Not the body the transport decoded (a cached answer, or an
 		// attempt that failed after): decode it here.
-		if page, err = decodePage(body, listKey); err != nil {
-			return nil, err
-		}
+		page, err = DecodePage(body, listKey, dec)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := c.checkNext(c.resolve(uri), page.NextPageURI); err != nil {
 		return nil, err
@@ -53,39 +79,45 @@ func (c *Client) ListPage(ctx context.Context, uri, listKey string) (*Page, erro
 }
 
 // listDecode carries a list page from the transport, which decodes the
-// body as soon as it is read, to ListPage: the split that finds every
+// body as soon as it is read, to ListPageDecoded: the pass that finds every
 // item's end also proves the body whole, so the body is not skimmed twice
 // (see wholeListPage).
 type listDecode struct {
 	key  string
-	body []byte // the body page was split from
+	dec  ItemDecoder
+	body []byte // the body page (or err) was decoded from
 	page *Page
+	err  error
 }
 
 type listDecodeKey struct{}
 
 // wholeListPage decodes the body of a 2xx answer to ListPage's request and
-// reports whether it is a list page. One that is is whole: decodePage reads
+// reports whether it is a list page. One that is is whole: DecodePage reads
 // every byte of it, brackets matched and nothing after the envelope, which
 // is what complete checks; one that is not is left to complete, so that a
-// body cut short is retried and one that is not JSON is reported as before.
+// body cut short is retried and one that is not JSON is reported as before
+// (one that is whole keeps its error for ListPageDecoded).
 func wholeListPage(req *http.Request, body []byte) bool {
 	decoded, _ := req.Context().Value(listDecodeKey{}).(*listDecode)
 	if decoded == nil {
 		return false
 	}
-	page, err := decodePage(body, decoded.key)
-	if err != nil {
-		return false
-	}
-	decoded.page, decoded.body = page, body
-	return true
+	decoded.page, decoded.err = DecodePage(body, decoded.key, decoded.dec)
+	decoded.body = body
+	return decoded.err == nil
 }
 
-// decodePage splits a page in one pass over its body: the items of the
-// listKey array become slices of the body, next_page_uri is read, every
-// other field is skipped. Only the envelope's own strings are unescaped.
-func decodePage(body []byte, listKey string) (*Page, error) {
+// DecodePage reads a page in one pass over its body: the items of the
+// listKey array become slices of the body (each decoded by dec, when not
+// nil, as it is met), next_page_uri is read, every other field is skipped.
+// Only the envelope's own strings are unescaped. Any malformation, a body
+// cut short included, is an error: one that wraps errEnd when the body
+// ends early.
+func DecodePage(body []byte, listKey string, dec ItemDecoder) (*Page, error) {
+	if dec != nil {
+		dec.BeginPage(body)
+	}
 	notJSON := func(err error) error { return fmt.Errorf("twilio: a list page is not JSON: %w", err) }
 	s := pageScanner{b: body}
 	s.space()
@@ -104,8 +136,11 @@ func decodePage(body []byte, listKey string) (*Page, error) {
 			s.space()
 			switch key {
 			case listKey:
+				if found && dec != nil {
+					dec.BeginPage(body) // the last array of the name is the page's
+				}
 				found = true
-				items, err := s.items()
+				items, err := s.items(dec)
 				if err != nil {
 					return nil, fmt.Errorf("twilio: the %q array of a list page: %w", listKey, err)
 				}
@@ -246,8 +281,8 @@ func (s *pageScanner) nullableString() (string, error) {
 }
 
 // items reads an array (or null) and returns each element as a slice of the
-// body.
-func (s *pageScanner) items() ([]json.RawMessage, error) {
+// body, decoded by dec when it is not nil.
+func (s *pageScanner) items(dec ItemDecoder) ([]json.RawMessage, error) {
 	if s.literal("null") {
 		return nil, nil
 	}
@@ -261,8 +296,26 @@ func (s *pageScanner) items() ([]json.RawMessage, error) {
 	}
 	for {
 		start := s.i
-		if err := s.skip(); err != nil {
-			return nil, err
+		if dec == nil {
+			if err := s.skip(); err != nil {
+				return nil, err
+			}
+		} else {
+			if s.i >= len(s.b) {
+				return nil, errEnd
+			}
+			end, err := dec.Item(s.b, s.i)
+			if err != nil {
+				if end >= len(s.b) {
+					// The decoder ran off the end: the body was cut short.
+					return nil, fmt.Errorf("%w: %w", errEnd, err)
+				}
+				return nil, err
+			}
+			if end <= start || end > len(s.b) {
+				return nil, fmt.Errorf("the decoder of item %d ended at byte %d, outside the body", len(items), end)
+			}
+			s.i = end
 		}
 		items = append(items, s.b[start:s.i:s.i])
 		s.space()

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// referencePage is decodePage as it was before the one-pass scanner: the
+// referencePage is DecodePage as it was before the one-pass scanner: the
 // envelope into a map, then the array into raw messages.
 func referencePage(body []byte, listKey string) (*Page, error) {
 	var envelope map[string]json.RawMessage
@@ -36,7 +36,7 @@ func referencePage(body []byte, listKey string) (*Page, error) {
 func samePage(t *testing.T, body string) {
 	t.Helper()
 	want, werr := referencePage([]byte(body), "calls")
-	got, gerr := decodePage([]byte(body), "calls")
+	got, gerr := DecodePage([]byte(body), "calls", nil)
 	if (werr != nil) != (gerr != nil) {
 		t.Fatalf("%s: error %v, reference error %v", body, gerr, werr)
 	}
@@ -97,7 +97,7 @@ func TestDecodePageItemsShareTheBody(t *testing.T) {
 	body := []byte(b.String())
 	samePage(t, string(body))
 	allocs := testing.AllocsPerRun(20, func() {
-		if _, err := decodePage(body, "calls"); err != nil {
+		if _, err := DecodePage(body, "calls", nil); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -105,7 +105,7 @@ func TestDecodePageItemsShareTheBody(t *testing.T) {
 	if allocs > 12 {
 		t.Errorf("decodePage made %v allocations for 1000 items", allocs)
 	}
-	page, _ := decodePage(body, "calls")
+	page, _ := DecodePage(body, "calls", nil)
 	if !reflect.DeepEqual(json.RawMessage(page.Items[999]), json.RawMessage(fmt.Sprintf(`{"sid":"CA%032d","subresource_uris":{"a":"/b\"c"}}`, 999))) {
 		t.Errorf("last item %s", page.Items[999])
 	}
@@ -118,7 +118,7 @@ func FuzzDecodePage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		// A body that splits is whole (wholeListPage skips complete()
 		// for it): no body cut short may split.
-		if _, err := decodePage(body, "calls"); err == nil && !complete(body) {
+		if _, err := DecodePage(body, "calls", nil); err == nil && !complete(body) {
 			t.Fatalf("%q splits as a page but is not complete", body)
 		}
 		if !json.Valid(body) {
@@ -141,7 +141,7 @@ func BenchmarkDecodePage(b *testing.B) {
 	body := []byte(sb.String())
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, err := decodePage(body, "calls"); err != nil {
+		if _, err := DecodePage(body, "calls", nil); err != nil {
 			b.Fatal(err)
 		}
 	}

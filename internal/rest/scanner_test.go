@@ -18,7 +18,7 @@ func TestDecodePageTruncated(t *testing.T) {
 	for n := range len(full) - 1 {
 		body := full[:n]
 		t.Run(body, func(t *testing.T) {
-			_, err := decodePage([]byte(body), "calls")
+			_, err := DecodePage([]byte(body), "calls", nil)
 			if err == nil {
 				t.Fatal("a truncated page decoded")
 			}
@@ -28,7 +28,7 @@ func TestDecodePageTruncated(t *testing.T) {
 		})
 	}
 	for _, body := range []string{`{"next_page_uri":`, `{"next_page_uri":null`, `{"calls":null`, `{"calls":[1`, `{"calls":[{`, `{"calls":[1,`, `{`, `{"`} {
-		if _, err := decodePage([]byte(body), "calls"); !errors.Is(err, errEnd) {
+		if _, err := DecodePage([]byte(body), "calls", nil); !errors.Is(err, errEnd) {
 			t.Errorf("%s: error %v, want it to wrap %v", body, err, errEnd)
 		}
 	}
@@ -36,7 +36,7 @@ func TestDecodePageTruncated(t *testing.T) {
 	for _, body := range []string{`{"next_page_uri":nul`, `{"calls":nu`, `{"calls":[tru`, `{"calls":[f`} {
 		b := []byte(body)
 		b = b[:len(b):len(b)] // no spare capacity to read past the end into
-		if _, err := decodePage(b, "calls"); err == nil {
+		if _, err := DecodePage(b, "calls", nil); err == nil {
 			t.Errorf("%s decoded", body)
 		}
 	}
@@ -60,7 +60,7 @@ func TestDecodePageExact(t *testing.T) {
 		{"{\"calls\":[1],\"next_page_uri\":\"/plain\"}", []string{`1`}, "/plain"},
 	}
 	for _, tt := range tests {
-		page, err := decodePage([]byte(tt.body), "calls")
+		page, err := DecodePage([]byte(tt.body), "calls", nil)
 		if err != nil {
 			t.Errorf("%s: %v", tt.body, err)
 			continue

@@ -29,6 +29,7 @@ type decoder struct {
 	types []schema.Type  // column index → type
 
 	order    []seenField    // decode: the fields of the last object, in order
+	fields   []uint32       // decode: the fields of the object being read (appendField)
 	boxes    *rowBoxes      // decode: the scratch row, made on first use
 	text     []byte         // decode: the raw bytes of the values that need text
 	pending  []pendingValue // decode: the values read once text is a string
@@ -68,6 +69,40 @@ func NewDecoder(t *schema.Table) *decoder {
 // read as numbers or times are not copied); every value that needs memory
 // of its own lives in one copy of the table's row struct (see rowLayout).
 func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {
+	d.fields = d.fields[:0]
+	end, err := d.walkAt(item, skipSpace(item, 0), true, func(col, start, end int, plain bool) error {
+		d.fields = appendField(d.fields, col, start, end, plain)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if skipSpace(item, end) != len(item) {
+		return d.notObject("there is text after the object")
+	}
+	return d.fill(item, d.fields, row)
+}
+
+// A walk records the fields of a resource that are columns in a field
+// list, three numbers a field: the bounds of its value in the resource,
+// and its column shifted left once, with the low bit set when the value is
+// a plain string (see scanString). fill reads them back.
+const fieldWords = 3
+
+// maxFieldOffset bounds the offsets a field list holds (uint32).
+const maxFieldOffset = 1<<32 - 1
+
+func appendField(fields []uint32, col, start, end int, plain bool) []uint32 {
+	flags := uint32(col) << 1
+	if plain {
+		flags |= 1
+	}
+	return append(fields, uint32(start), uint32(end), flags)
+}
+
+// fill converts the fields recorded by a walk of item (see appendField)
+// into row.
+func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 	clear(row)
 	if d.boxes == nil {
 		d.boxes = newRowBoxes(d.table)
@@ -76,20 +111,23 @@ func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {
 	boxes := d.boxes
 	clear(boxes.boxed)
 	d.text, d.pending = d.text[:0], d.pending[:0]
-	seq := 0
-	err := d.walk(item, true, func(col, start, end int, plain bool) error {
-		seq++
+	defer clear(d.lastSeen)
+	for k := 0; k+fieldWords <= len(fields); k += fieldWords {
+		start, end, col, plain := int(fields[k]), int(fields[k+1]), int(fields[k+2]>>1), fields[k+2]&1 != 0
+		if start > end || end > len(item) || col >= len(d.types) {
+			return fmt.Errorf("twilio: a %s resource: a field outside the resource (an internal error)", d.table.Name)
+		}
+		seq := k/fieldWords + 1
 		raw := item[start:end]
 		if needsText(d.types[col]) && string(raw) != "null" {
 			d.pending = append(d.pending, pendingValue{col: col, start: start, end: end, at: len(d.text), seq: seq, plain: plain})
 			d.text = append(d.text, raw...)
-			return nil
+			continue
 		}
 		d.lastSeen[col] = seq
-		return d.set(row, col, raw, "", plain)
-	})
-	if err != nil {
-		return err
+		if err := d.set(row, col, raw, "", plain); err != nil {
+			return err
+		}
 	}
 	if len(d.pending) > 0 {
 		text := string(d.text)
@@ -102,7 +140,6 @@ func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {
 			}
 		}
 	}
-	clear(d.lastSeen)
 	boxes.box(row)
 	return nil
 }
@@ -172,81 +209,108 @@ func (d *decoder) field(item []byte, col int) ([]byte, error) {
 // name with the one at the same position in the last object walked, and
 // remembers the order (decode only: it changes the decoder).
 func (d *decoder) walk(item []byte, learn bool, keep func(col, start, end int, plain bool) error) error {
-	b := item
-	i := skipSpace(b, 0)
-	if i == len(b) {
-		return d.notObject("it is empty")
+	end, err := d.walkAt(item, skipSpace(item, 0), learn, keep)
+	if err != nil {
+		return err
 	}
-	if b[i] != '{' {
-		if end, err := skipLiteral(b, i, "null"); err == nil && skipSpace(b, end) == len(b) {
-			return nil // json.Unmarshal of null into a map leaves it empty
-		}
-		return d.notObject(fmt.Sprintf("it starts with %q", b[i]))
-	}
-	i = skipSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		i++
-	} else {
-		for n := 0; ; n++ {
-			if i >= len(b) || b[i] != '"' {
-				return d.notObject("a field name is not a string")
-			}
-			col, end := -1, 0
-			if learn && n < len(d.order) {
-				f := &d.order[n]
-				if e := i + 1 + len(f.name); f.plain && e < len(b) && b[e] == '"' && string(b[i+1:e]) == f.name {
-					col, end = f.col, e+1
-				}
-			}
-			if end == 0 {
-				var err error
-				if col, end, err = d.lookup(b, i, learn, n); err != nil {
-					return err
-				}
-			}
-			i = skipSpace(b, end)
-			if i >= len(b) || b[i] != ':' {
-				return d.notObject("a field name is not followed by ':'")
-			}
-			i = skipSpace(b, i+1)
-			var vEnd int
-			var plain bool
-			var err error
-			if i < len(b) && b[i] == '"' {
-				vEnd, plain, err = scanString(b, i)
-			} else {
-				vEnd, err = skipValue(b, i)
-			}
-			if err != nil {
-				return d.notObject(err.Error())
-			}
-			if col >= 0 {
-				if err := keep(col, i, vEnd, plain); err != nil {
-					return err
-				}
-			}
-			i = skipSpace(b, vEnd)
-			if i < len(b) && b[i] == ',' {
-				i = skipSpace(b, i+1)
-				continue
-			}
-			if i < len(b) && b[i] == '}' {
-				i++
-				break
-			}
-			return d.notObject("a field is not followed by ',' or '}'")
-		}
-	}
-	if skipSpace(b, i) != len(b) {
+	if skipSpace(item, end) != len(item) {
 		return d.notObject("there is text after the object")
 	}
 	return nil
+}
+
+// walkAt is walk of the object (or null: no field) that starts at b[i],
+// which may be followed by more of a page; it returns the index just past
+// the object, len(b) with the error when b ends first.
+func (d *decoder) walkAt(b []byte, i int, learn bool, keep func(col, start, end int, plain bool) error) (int, error) {
+	if i >= len(b) {
+		return len(b), d.notObject("it is empty")
+	}
+	if b[i] != '{' {
+		if b[i] == 'n' {
+			if end, err := skipLiteral(b, i, "null"); err == nil {
+				return end, nil // json.Unmarshal of null into a map leaves it empty
+			}
+			if len(b)-i < len("null") && string(b[i:]) == "null"[:len(b)-i] {
+				return len(b), d.notObject(errJSONEnd.Error())
+			}
+		}
+		return i, d.notObject(fmt.Sprintf("it starts with %q", b[i]))
+	}
+	// cut reports an error, at the end of b when b ended first.
+	cut := func(at int, why string) (int, error) {
+		if at >= len(b) {
+			return len(b), d.notObject(errJSONEnd.Error())
+		}
+		return at, d.notObject(why)
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for n := 0; ; n++ {
+		if i >= len(b) || b[i] != '"' {
+			return cut(i, "a field name is not a string")
+		}
+		col, end := -1, 0
+		if learn && n < len(d.order) {
+			f := &d.order[n]
+			if e := i + 1 + len(f.name); f.plain && e < len(b) && b[e] == '"' && string(b[i+1:e]) == f.name {
+				col, end = f.col, e+1
+			}
+		}
+		if end == 0 {
+			var err error
+			if col, end, err = d.lookup(b, i, learn, n); err != nil {
+				if err == errNameCut {
+					return len(b), d.notObject(errJSONEnd.Error())
+				}
+				return i, err
+			}
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return cut(i, "a field name is not followed by ':'")
+		}
+		i = skipSpace(b, i+1)
+		var vEnd int
+		var plain bool
+		var err error
+		if i < len(b) && b[i] == '"' {
+			vEnd, plain, err = scanString(b, i)
+		} else {
+			vEnd, err = skipValue(b, i)
+		}
+		if err != nil {
+			if err == errJSONEnd {
+				return len(b), d.notObject(err.Error())
+			}
+			return i, d.notObject(err.Error())
+		}
+		if col >= 0 {
+			if err := keep(col, i, vEnd, plain); err != nil {
+				return i, err
+			}
+		}
+		i = skipSpace(b, vEnd)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == '}' {
+			return i + 1, nil
+		}
+		return cut(i, "a field is not followed by ',' or '}'")
+	}
 }
 
 // lookup reads the field name at b[i] (a quote) and finds its column (-1
 // when it is none); with learn, it becomes the name expected at position n.
 func (d *decoder) lookup(b []byte, i int, learn bool, n int) (col, end int, err error) {
 	end, plain, err := scanString(b, i)
+	if err == errJSONEnd {
+		return 0, 0, errNameCut
+	}
 	if err != nil {
 		return 0, 0, d.notObject(err.Error())
 	}
@@ -283,6 +347,9 @@ func (d *decoder) lookup(b []byte, i int, learn bool, n int) (col, end int, err 
 	}
 	return col, end, nil
 }
+
+// errNameCut is a field name that b ends inside of.
+var errNameCut = errors.New("a field name is cut short")
 
 func (d *decoder) notObject(why string) error {
 	return fmt.Errorf("twilio: a %s resource is not a JSON object: %s", d.table.Name, why)
@@ -793,4 +860,70 @@ func skipValue(b []byte, i int) (int, error) {
 		return j, nil
 	}
 	return 0, fmt.Errorf("invalid character %q at byte %d", b[i], i)
+}
+
+// pageFields is the one pass over a list page (the rest.ItemDecoder of
+// ListPageDecoded): the transport walks the body as it receives it,
+// envelope and rows at once, so that a body cut short or malformed fails
+// there and is retried or named. The walk records, for each row, where
+// the values of its columns are (appendField), and converting them waits
+// until the row is read (decoder.fill): a page held does not hold its
+// rows' values too, and a row is never walked twice.
+//
+// Its list, one per page, holds for each item the number of its fields,
+// then the fields, their bounds relative to the item's start.
+type pageFields struct {
+	decoder *decoder // walks: its learnt field order is the pass's own
+	list    []uint32
+	items   int // items walked
+	expect  int // length of the last page's list: the next one's room
+}
+
+func newPageFields(d *decoder) *pageFields { return &pageFields{decoder: d} }
+
+// BeginPage implements rest.ItemDecoder. Nothing of a page is handed out
+// before it is whole, so a retried attempt's fields are written over.
+func (p *pageFields) BeginPage([]byte) {
+	if p.list == nil {
+		p.list = make([]uint32, 0, max(p.expect, 1024))
+	}
+	p.list, p.items = p.list[:0], 0
+}
+
+// Item implements rest.ItemDecoder.
+func (p *pageFields) Item(body []byte, i int) (int, error) {
+	at := len(p.list)
+	p.list = append(p.list, 0)
+	end, err := p.decoder.walkAt(body, i, true, func(col, start, end int, plain bool) error {
+		p.list = appendField(p.list, col, start-i, end-i, plain)
+		return nil
+	})
+	if err == nil && end-i > maxFieldOffset {
+		err = p.decoder.notObject("it is longer than 4 GiB")
+	}
+	p.list[at] = uint32((len(p.list) - at - 1) / fieldWords)
+	p.items++
+	return end, err
+}
+
+// take hands out the list of the page walked, with the number of its
+// items; the next page gets a list of its own.
+func (p *pageFields) take() ([]uint32, int) {
+	list, n := p.list, p.items
+	p.expect = len(list) + len(list)/8
+	p.list, p.items = nil, 0
+	return list, n
+}
+
+// nextFields splits the fields of the first item off a page's list; ok is
+// false when the list is used up or not one pageFields made.
+func nextFields(list []uint32) (fields, rest []uint32, ok bool) {
+	if len(list) == 0 {
+		return nil, nil, false
+	}
+	n := uint64(list[0]) * fieldWords
+	if n > uint64(len(list)-1) {
+		return nil, nil, false
+	}
+	return list[1 : 1+n], list[1+n:], true
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/twiliosql/twiliosql/internal/rest"
+	"github.com/twiliosql/twiliosql/schema"
 )
 
 // prefetcher fetches the pages of one listing in a goroutine, one page ahead
@@ -18,28 +19,33 @@ type prefetcher struct {
 }
 
 type fetchedPage struct {
-	page *rest.Page
-	err  error
+	page   *rest.Page
+	fields []uint32 // where the values of its items are (pageFields)
+	walked int      // items walked
+	err    error
 }
 
 // startPrefetch starts fetching at uri with the query's context; stop ends it.
 // The trail passes to the prefetcher: the reader no longer fetches.
-func startPrefetch(ctx context.Context, client *rest.Client, listKey, uri string, trail *rest.Trail) *prefetcher {
+// The pages are walked in its goroutine, by a decoder of its own.
+func startPrefetch(ctx context.Context, client *rest.Client, t *schema.Table, uri string, trail *rest.Trail) *prefetcher {
 	fctx, cancel := context.WithCancel(ctx)
 	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx}
-	go p.run(fctx, client, listKey, uri, trail)
+	go p.run(fctx, client, t, uri, trail)
 	return p
 }
 
-func (p *prefetcher) run(ctx context.Context, client *rest.Client, listKey, uri string, trail *rest.Trail) {
+func (p *prefetcher) run(ctx context.Context, client *rest.Client, t *schema.Table, uri string, trail *rest.Trail) {
 	defer close(p.done)
+	walk := newPageFields(NewDecoder(t))
 	for uri != "" {
-		page, err := client.ListPage(ctx, uri, listKey)
+		page, err := client.ListPageDecoded(ctx, uri, t.ListKey, walk)
+		fields, walked := walk.take()
 		if err == nil {
 			err = trail.Follow(page.NextPageURI)
 		}
 		select {
-		case p.pages <- fetchedPage{page, err}:
+		case p.pages <- fetchedPage{page, fields, walked, err}:
 		case <-ctx.Done():
 			return
 		}
@@ -53,20 +59,20 @@ func (p *prefetcher) run(ctx context.Context, client *rest.Client, listKey, uri 
 var errPrefetchStopped = errors.New("twilio: the listing was stopped")
 
 // next waits for the next page.
-func (p *prefetcher) next(ctx context.Context) (*rest.Page, error) {
+func (p *prefetcher) next(ctx context.Context) (fetchedPage, error) {
 	select {
 	case f := <-p.pages:
-		return f.page, f.err
+		return f, f.err
 	case <-p.done:
 	case <-ctx.Done():
 	}
 	if err := p.parent.Err(); err != nil {
-		return nil, err
+		return fetchedPage{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return fetchedPage{}, err
 	}
-	return nil, errPrefetchStopped
+	return fetchedPage{}, errPrefetchStopped
 }
 
 // stop cancels the fetch in progress and waits for the goroutine to return.

@@ -43,9 +43,13 @@ func (c *cursor) take() (row []driver.Value, ok bool, err error) {
 
 // ListSource pages through a list endpoint. It holds the page being read and
 // at most one more: the next page is fetched in the background while this
-// one is read.
+// one is read. A page's rows are walked in the pass that reads its body
+// (pageFields) and converted as they are read.
 type ListSource struct {
 	cursor
+	fields  []uint32    // where the values of Items are (pageFields), while walked is true
+	walked  bool        // fields holds the fields of Items, one entry for each
+	pages   *pageFields // walks the pages the source fetches itself
 	client  *rest.Client
 	table   *schema.Table
 	NextURI string      // "" when no page follows the one in hand
@@ -63,21 +67,53 @@ func NewListSource(client *rest.Client, t *schema.Table, firstURI string) *ListS
 
 // Fetch requests the next page and waits for it.
 func (s *ListSource) Fetch(ctx context.Context) error {
-	page, err := s.client.ListPage(ctx, s.NextURI, s.table.ListKey)
+	if s.pages == nil {
+		s.pages = newPageFields(s.decoder)
+	}
+	page, err := s.client.ListPageDecoded(ctx, s.NextURI, s.table.ListKey, s.pages)
+	fields, walked := s.pages.take()
 	if err != nil {
 		return err
 	}
 	if err := s.trail.Follow(page.NextPageURI); err != nil {
 		return err
 	}
-	s.Items, s.NextURI = page.Items, page.NextPageURI
+	s.setPage(page, fields, walked)
 	return nil
+}
+
+// setPage makes page the page in hand, with the fields of its items as the
+// one pass found them.
+func (s *ListSource) setPage(page *rest.Page, fields []uint32, walked int) {
+	s.Items, s.fields, s.walked, s.NextURI = page.Items, fields, walked == len(page.Items), page.NextPageURI
+}
+
+// takeWalked converts the next item from the fields its page's walk found;
+// ok is false when there is none (the page is used up, or was not walked:
+// take then walks it).
+func (s *ListSource) takeWalked() (row []driver.Value, ok bool, err error) {
+	fields, rest, found := nextFields(s.fields)
+	if !s.walked || len(s.Items) == 0 || !found {
+		s.fields, s.walked = nil, false
+		return nil, false, nil
+	}
+	item := s.Items[0]
+	s.Items[0] = nil
+	s.Items, s.fields = s.Items[1:], rest
+	row = s.row
+	if s.Fresh {
+		row = make([]driver.Value, len(s.row))
+	}
+	if err := s.decoder.fill(item, fields, row); err != nil {
+		return nil, false, err
+	}
+	return row, true, nil
 }
 
 // prefetch starts fetching the pages after the one in hand.
 func (s *ListSource) prefetch(ctx context.Context) {
 	if s.Ahead == nil && s.NextURI != "" {
-		s.Ahead = startPrefetch(ctx, s.client, s.table.ListKey, s.NextURI, s.trail)
+		s.Ahead = startPrefetch(ctx, s.client, s.table, s.NextURI, s.trail)
 	}
 }
 
@@ -87,7 +123,11 @@ func (s *ListSource) Next(ctx context.Context) ([]driver.Value, error) {
 		s.prefetch(ctx)
 	}
 	for {
-		row, ok, err := s.take()
+		row, ok, err := s.takeWalked()
+		if err != nil || ok {
+			return row, err
+		}
+		row, ok, err = s.take()
 		if err != nil || ok {
 			return row, err
 		}
@@ -95,11 +135,11 @@ func (s *ListSource) Next(ctx context.Context) ([]driver.Value, error) {
 			return nil, io.EOF
 		}
 		if s.Ahead != nil {
-			page, err := s.Ahead.next(ctx)
+			f, err := s.Ahead.next(ctx)
 			if err != nil {
 				return nil, err
 			}
-			s.Items, s.NextURI = page.Items, page.NextPageURI
+			s.setPage(f.page, f.fields, f.walked)
 			continue
 		}
 		if err := s.Fetch(ctx); err != nil {
@@ -109,7 +149,7 @@ func (s *ListSource) Next(ctx context.Context) ([]driver.Value, error) {
 }
 
 func (s *ListSource) Close() {
-	s.Items, s.NextURI = nil, ""
+	s.Items, s.fields, s.walked, s.NextURI = nil, nil, false, ""
 	if s.Ahead != nil {
 		s.Ahead.stop()
 		s.Ahead = nil
