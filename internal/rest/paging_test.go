@@ -5,7 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -171,5 +175,92 @@ func TestListPageDecodedOnce(t *testing.T) {
 	c, n = scripted(t) // answers {"ok":true}: whole JSON, no calls array
 	if _, err := c.ListPage(context.Background(), c.FirstPageURI("Calls.json", nil), "calls"); err == nil || !strings.Contains(err.Error(), `no "calls" array`) || n.Load() != 1 {
 		t.Errorf("JSON that is no page: %v after %d requests", err, n.Load())
+	}
+}
+
+// itemRecorder is an ItemDecoder for tests: it finds each element's end
+// with the page scanner and keeps its text; fail makes it refuse an
+// element holding that text, as a decoder refuses a bad value.
+type itemRecorder struct {
+	begun int
+	items []string
+	fail  string
+}
+
+func (r *itemRecorder) BeginPage([]byte) { r.begun++; r.items = r.items[:0] }
+
+func (r *itemRecorder) Item(body []byte, i int) (int, error) {
+	s := pageScanner{b: body, i: i}
+	if err := s.skip(); err != nil {
+		return s.i, err
+	}
+	item := string(body[i:s.i])
+	if r.fail != "" && strings.Contains(item, r.fail) {
+		return i, fmt.Errorf("twilio: calls.duration: %q is not an integer", r.fail)
+	}
+	r.items = append(r.items, item)
+	return s.i, nil
+}
+
+// TestListPageDecodedOnePass: with a decoder the transport walks the rows
+// in the pass that reads the page. A page cut short (Content-Length
+// matching) is still retried and decoded again from its start; one that
+// ends before its Content-Length is retried too; malformed JSON is named
+// and not retried; a value the decoder refuses in a whole page is its
+// error, after one request.
+func TestListPageDecodedOnePass(t *testing.T) {
+	const wholeBody = `{"calls": [{"sid": "CA1"}, {"sid": "CA2", "n": [1, {"a": "]"}]}], "next_page_uri": null}`
+	whole := status(200, wholeBody, "Content-Type", "application/json")
+	cutInItem := status(200, wholeBody[:strings.Index(wholeBody, `"CA2"`)+3], "Content-Type", "application/json")
+	shortOfLength := func(w http.ResponseWriter) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(wholeBody)))
+		io.WriteString(w, wholeBody[:40])
+	}
+	for _, first := range []struct {
+		name   string
+		answer func(http.ResponseWriter)
+	}{{"cut in an item", cutInItem}, {"cut before the array", truncated}, {"shorter than its Content-Length", shortOfLength}} {
+		t.Run(first.name, func(t *testing.T) {
+			c, n := scripted(t, first.answer, whole)
+			rec := &itemRecorder{}
+			page, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.Load() != 2 {
+				t.Errorf("%d requests, want the page cut short retried once", n.Load())
+			}
+			want := []string{`{"sid": "CA1"}`, `{"sid": "CA2", "n": [1, {"a": "]"}]}`}
+			if !slices.Equal(rec.items, want) || len(page.Items) != 2 || string(page.Items[1]) != want[1] {
+				t.Errorf("decoded %q, page %q; want %q", rec.items, page.Items, want)
+			}
+		})
+	}
+
+	for _, body := range []string{
+		`{"calls": [{"sid": "CA1"} {"sid": "CA2"}], "next_page_uri": null}`,
+		`{"calls": [{"sid": "CA1"}], "next_page_uri": null} trailing`,
+		`{"calls": [{"sid": "CA1"}, ], "next_page_uri": null}`,
+	} {
+		c, n := scripted(t, status(200, body, "Content-Type", "application/json"))
+		_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{})
+		if err == nil || !strings.Contains(err.Error(), "not JSON") && !strings.Contains(err.Error(), "of a list page") {
+			t.Errorf("%s: error %v, want the malformation named", body, err)
+		}
+		if n.Load() != 1 {
+			t.Errorf("%s: %d requests, want 1: malformed JSON comes again, it is not retried", body, n.Load())
+		}
+	}
+
+	c, n := scripted(t, whole)
+	_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"})
+	if err == nil || !strings.Contains(err.Error(), "is not an integer") || n.Load() != 1 {
+		t.Errorf("a value refused: %v after %d requests, want the decoder's error after one", err, n.Load())
+	}
+	// The same value in a page cut short: the cut is what counts.
+	c, n = scripted(t, status(200, wholeBody[:len(wholeBody)-30], "Content-Type", "application/json"), whole)
+	if _, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"}); err == nil || n.Load() != 2 {
+		t.Errorf("a value refused in a page cut short: %v after %d requests, want it retried, then refused", err, n.Load())
 	}
 }

@@ -34,6 +34,8 @@ type decoder struct {
 	text     []byte         // decode: the raw bytes of the values that need text
 	pending  []pendingValue // decode: the values read once text is a string
 	lastSeen []int          // decode: column → place of its last field read at once
+	won      []int          // decode: column → place of the field whose value the row holds
+	repeats  []repeated     // decode: column → its last value read anew
 }
 
 // seenField is a field name seen at some position of the last object.
@@ -69,11 +71,8 @@ func NewDecoder(t *schema.Table) *decoder {
 // read as numbers or times are not copied); every value that needs memory
 // of its own lives in one copy of the table's row struct (see rowLayout).
 func (d *decoder) Decode(item json.RawMessage, row []driver.Value) error {
-	d.fields = d.fields[:0]
-	end, err := d.walkAt(item, skipSpace(item, 0), true, func(col, start, end int, plain bool) error {
-		d.fields = appendField(d.fields, col, start, end, plain)
-		return nil
-	})
+	fields, end, err := d.walkAt(item, skipSpace(item, 0), true, d.fields[:0], 0, -1)
+	d.fields = fields
 	if err != nil {
 		return err
 	}
@@ -107,11 +106,14 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 	if d.boxes == nil {
 		d.boxes = newRowBoxes(d.table)
 		d.lastSeen = make([]int, len(d.table.Columns))
+		d.won = make([]int, len(d.table.Columns))
+		d.repeats = make([]repeated, len(d.table.Columns))
 	}
 	boxes := d.boxes
 	clear(boxes.boxed)
 	d.text, d.pending = d.text[:0], d.pending[:0]
 	defer clear(d.lastSeen)
+	defer clear(d.won)
 	for k := 0; k+fieldWords <= len(fields); k += fieldWords {
 		start, end, col, plain := int(fields[k]), int(fields[k+1]), int(fields[k+2]>>1), fields[k+2]&1 != 0
 		if start > end || end > len(item) || col >= len(d.types) {
@@ -119,12 +121,19 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 		}
 		seq := k/fieldWords + 1
 		raw := item[start:end]
+		if r := &d.repeats[col]; r.ok && string(raw) == string(r.raw) {
+			// The value of the last row read anew: shared, not read again.
+			d.lastSeen[col], d.won[col] = seq, -seq
+			boxes.boxed[col] = false
+			row[col] = r.val
+			continue
+		}
 		if needsText(d.types[col]) && string(raw) != "null" {
 			d.pending = append(d.pending, pendingValue{col: col, start: start, end: end, at: len(d.text), seq: seq, plain: plain})
 			d.text = append(d.text, raw...)
 			continue
 		}
-		d.lastSeen[col] = seq
+		d.lastSeen[col], d.won[col] = seq, seq
 		if err := d.set(row, col, raw, "", plain); err != nil {
 			return err
 		}
@@ -135,13 +144,45 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 			if p.seq < d.lastSeen[p.col] {
 				continue // a later occurrence of the field was read as it came
 			}
+			d.won[p.col] = p.seq
 			if err := d.set(row, p.col, item[p.start:p.end], text[p.at:p.at+p.end-p.start], p.plain); err != nil {
 				return err
 			}
 		}
 	}
 	boxes.box(row)
+	d.remember(item, fields, row)
 	return nil
+}
+
+// repeated is a column's last value read anew, kept so that the next row
+// with the very same bytes shares it: the Account SID, the API version,
+// the price unit, a status or a sender repeat from row to row, and a value
+// shared costs no text, no conversion and no room in the row's box. It
+// holds the row it came from (its box and text) until another replaces it:
+// at most one row a column.
+type repeated struct {
+	raw []byte // the value's bytes, at most maxRepeated
+	val driver.Value
+	ok  bool
+}
+
+// maxRepeated bounds the values remembered: longer ones (URIs, bodies,
+// JSON) seldom repeat, and comparing them would cost more than it saves.
+const maxRepeated = 48
+
+// remember keeps the values of row read anew (not shared) as their
+// columns' last values.
+func (d *decoder) remember(item []byte, fields []uint32, row []driver.Value) {
+	for k := 0; k+fieldWords <= len(fields); k += fieldWords {
+		start, end, col := int(fields[k]), int(fields[k+1]), int(fields[k+2]>>1)
+		if d.won[col] != k/fieldWords+1 || end-start > maxRepeated || row[col] == nil || d.types[col] == schema.Bool {
+			continue
+		}
+		r := &d.repeats[col]
+		r.raw = append(r.raw[:0], item[start:end]...)
+		r.val, r.ok = row[col], true
+	}
 }
 
 // pendingValue is a field whose conversion waits for the row's text.
@@ -189,68 +230,49 @@ var errFound = errors.New("found")
 // field returns the raw value of one column in a resource (its first
 // occurrence), nil when absent.
 func (d *decoder) field(item []byte, col int) ([]byte, error) {
-	var out []byte
-	err := d.walk(item, false, func(c, start, end int, _ bool) error {
-		if c == col {
-			out = item[start:end]
-			return errFound
-		}
-		return nil
-	})
+	var buf [16 * fieldWords]uint32 // the fields before it: on the stack, as a rule
+	fields, end, err := d.walkAt(item, skipSpace(item, 0), false, buf[:0], 0, col)
 	if err == errFound {
-		err = nil
+		n := len(fields) - fieldWords
+		return item[fields[n]:fields[n+1]], nil
 	}
-	return out, err
+	if err == nil && skipSpace(item, end) != len(item) {
+		err = d.notObject("there is text after the object")
+	}
+	return nil, err
 }
 
-// walk calls keep for every field of the object item whose name is a column,
-// with the bounds of the value's exact bytes and, for a string, whether its
-// contents are plain (see scanString). With learn, it compares each field
-// name with the one at the same position in the last object walked, and
-// remembers the order (decode only: it changes the decoder).
-func (d *decoder) walk(item []byte, learn bool, keep func(col, start, end int, plain bool) error) error {
-	end, err := d.walkAt(item, skipSpace(item, 0), learn, keep)
-	if err != nil {
-		return err
-	}
-	if skipSpace(item, end) != len(item) {
-		return d.notObject("there is text after the object")
-	}
-	return nil
-}
-
-// walkAt is walk of the object (or null: no field) that starts at b[i],
-// which may be followed by more of a page; it returns the index just past
-// the object, len(b) with the error when b ends first.
-func (d *decoder) walkAt(b []byte, i int, learn bool, keep func(col, start, end int, plain bool) error) (int, error) {
+// walkAt walks the object (or null: no field) that starts at b[i], which
+// may be followed by more of a page, and appends to fields every field
+// whose name is a column (see appendField), its bounds relative to base. It
+// returns the index just past the object, len(b) with the error when b
+// ends first; it stops with errFound after the first field of column stop
+// (-1: none). With learn, it compares each field name with the one at the
+// same position in the last object walked, and remembers the order (decode
+// only: it changes the decoder).
+func (d *decoder) walkAt(b []byte, i int, learn bool, fields []uint32, base, stop int) ([]uint32, int, error) {
 	if i >= len(b) {
-		return len(b), d.notObject("it is empty")
+		return fields, len(b), d.notObject("it is empty")
 	}
 	if b[i] != '{' {
 		if b[i] == 'n' {
 			if end, err := skipLiteral(b, i, "null"); err == nil {
-				return end, nil // json.Unmarshal of null into a map leaves it empty
+				return fields, end, nil // json.Unmarshal of null into a map leaves it empty
 			}
 			if len(b)-i < len("null") && string(b[i:]) == "null"[:len(b)-i] {
-				return len(b), d.notObject(errJSONEnd.Error())
+				return fields, len(b), d.notObject(errJSONEnd.Error())
 			}
 		}
-		return i, d.notObject(fmt.Sprintf("it starts with %q", b[i]))
-	}
-	// cut reports an error, at the end of b when b ended first.
-	cut := func(at int, why string) (int, error) {
-		if at >= len(b) {
-			return len(b), d.notObject(errJSONEnd.Error())
-		}
-		return at, d.notObject(why)
+		return fields, i, d.notObject(fmt.Sprintf("it starts with %q", b[i]))
 	}
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return i + 1, nil
+		return fields, i + 1, nil
 	}
 	for n := 0; ; n++ {
 		if i >= len(b) || b[i] != '"' {
-			return cut(i, "a field name is not a string")
+			at, err := d.cutAt(b, i, "a field name is not a string")
+			return fields, at, err
 		}
 		col, end := -1, 0
 		if learn && n < len(d.order) {
@@ -263,14 +285,15 @@ func (d *decoder) walkAt(b []byte, i int, learn bool, keep func(col, start, end 
 			var err error
 			if col, end, err = d.lookup(b, i, learn, n); err != nil {
 				if err == errNameCut {
-					return len(b), d.notObject(errJSONEnd.Error())
+					return fields, len(b), d.notObject(errJSONEnd.Error())
 				}
-				return i, err
+				return fields, i, err
 			}
 		}
 		i = skipSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
-			return cut(i, "a field name is not followed by ':'")
+			at, err := d.cutAt(b, i, "a field name is not followed by ':'")
+			return fields, at, err
 		}
 		i = skipSpace(b, i+1)
 		var vEnd int
@@ -283,13 +306,14 @@ func (d *decoder) walkAt(b []byte, i int, learn bool, keep func(col, start, end 
 		}
 		if err != nil {
 			if err == errJSONEnd {
-				return len(b), d.notObject(err.Error())
+				return fields, len(b), d.notObject(err.Error())
 			}
-			return i, d.notObject(err.Error())
+			return fields, i, d.notObject(err.Error())
 		}
 		if col >= 0 {
-			if err := keep(col, i, vEnd, plain); err != nil {
-				return i, err
+			fields = appendField(fields, col, i-base, vEnd-base, plain)
+			if col == stop {
+				return fields, vEnd, errFound
 			}
 		}
 		i = skipSpace(b, vEnd)
@@ -298,9 +322,10 @@ func (d *decoder) walkAt(b []byte, i int, learn bool, keep func(col, start, end 
 			continue
 		}
 		if i < len(b) && b[i] == '}' {
-			return i + 1, nil
+			return fields, i + 1, nil
 		}
-		return cut(i, "a field is not followed by ',' or '}'")
+		at, err := d.cutAt(b, i, "a field is not followed by ',' or '}'")
+		return fields, at, err
 	}
 }
 
@@ -346,6 +371,15 @@ func (d *decoder) lookup(b []byte, i int, learn bool, n int) (col, end int, err 
 		}
 	}
 	return col, end, nil
+}
+
+// cutAt is the error of a walk stopped at b[at]: b cut short when at is
+// its end, malformed otherwise.
+func (d *decoder) cutAt(b []byte, at int, why string) (int, error) {
+	if at >= len(b) {
+		return len(b), d.notObject(errJSONEnd.Error())
+	}
+	return at, d.notObject(why)
 }
 
 // errNameCut is a field name that b ends inside of.
@@ -893,11 +927,8 @@ func (p *pageFields) BeginPage([]byte) {
 // Item implements rest.ItemDecoder.
 func (p *pageFields) Item(body []byte, i int) (int, error) {
 	at := len(p.list)
-	p.list = append(p.list, 0)
-	end, err := p.decoder.walkAt(body, i, true, func(col, start, end int, plain bool) error {
-		p.list = appendField(p.list, col, start-i, end-i, plain)
-		return nil
-	})
+	list, end, err := p.decoder.walkAt(body, i, true, append(p.list, 0), i, -1)
+	p.list = list
 	if err == nil && end-i > maxFieldOffset {
 		err = p.decoder.notObject("it is longer than 4 GiB")
 	}
