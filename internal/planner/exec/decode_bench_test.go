@@ -91,4 +91,3 @@ func BenchmarkPagePass(b *testing.B) {
 		})
 	}
 }
-
