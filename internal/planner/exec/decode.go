@@ -31,11 +31,10 @@ type decoder struct {
 	order    []seenField    // decode: the fields of the last object, in order
 	fields   []uint32       // decode: the fields of the object being read (appendField)
 	boxes    *rowBoxes      // decode: the scratch row, made on first use
-	text     []byte         // decode: the raw bytes of the values that need text
 	pending  []pendingValue // decode: the values read once text is a string
 	lastSeen []int          // decode: column → place of its last field read at once
 	won      []int          // decode: column → place of the field whose value the row holds
-	repeats  []repeated     // decode: column → its last value read anew
+	recent   []recentValues // decode: column → its last values read anew
 }
 
 // seenField is a field name seen at some position of the last object.
@@ -107,11 +106,12 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 		d.boxes = newRowBoxes(d.table)
 		d.lastSeen = make([]int, len(d.table.Columns))
 		d.won = make([]int, len(d.table.Columns))
-		d.repeats = make([]repeated, len(d.table.Columns))
+		d.recent = make([]recentValues, len(d.table.Columns))
 	}
 	boxes := d.boxes
 	clear(boxes.boxed)
-	d.text, d.pending = d.text[:0], d.pending[:0]
+	d.pending = d.pending[:0]
+	textLen := 0
 	defer clear(d.lastSeen)
 	defer clear(d.won)
 	for k := 0; k+fieldWords <= len(fields); k += fieldWords {
@@ -121,16 +121,16 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 		}
 		seq := k/fieldWords + 1
 		raw := item[start:end]
-		if r := &d.repeats[col]; r.ok && string(raw) == string(r.raw) {
-			// The value of the last row read anew: shared, not read again.
+		if v, ok := d.recent[col].lookup(raw); ok {
+			// A value of a recent row: shared, not read again.
 			d.lastSeen[col], d.won[col] = seq, -seq
 			boxes.boxed[col] = false
-			row[col] = r.val
+			row[col] = v
 			continue
 		}
 		if needsText(d.types[col]) && string(raw) != "null" {
-			d.pending = append(d.pending, pendingValue{col: col, start: start, end: end, at: len(d.text), seq: seq, plain: plain})
-			d.text = append(d.text, raw...)
+			d.pending = append(d.pending, pendingValue{col: col, start: start, end: end, at: textLen, seq: seq, plain: plain})
+			textLen += end - start
 			continue
 		}
 		d.lastSeen[col], d.won[col] = seq, seq
@@ -139,7 +139,14 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 		}
 	}
 	if len(d.pending) > 0 {
-		text := string(d.text)
+		// The raw bytes of the values that need text, copied once into one
+		// string (a Builder hands out its bytes without a second copy).
+		var b strings.Builder
+		b.Grow(textLen)
+		for _, p := range d.pending {
+			b.Write(item[p.start:p.end])
+		}
+		text := b.String()
 		for _, p := range d.pending {
 			if p.seq < d.lastSeen[p.col] {
 				continue // a later occurrence of the field was read as it came
@@ -155,33 +162,74 @@ func (d *decoder) fill(item []byte, fields []uint32, row []driver.Value) error {
 	return nil
 }
 
-// repeated is a column's last value read anew, kept so that the next row
-// with the very same bytes shares it: the Account SID, the API version,
-// the price unit, a status or a sender repeat from row to row, and a value
-// shared costs no text, no conversion and no room in the row's box. It
-// holds the row it came from (its box and text) until another replaces it:
-// at most one row a column.
-type repeated struct {
-	raw []byte // the value's bytes, at most maxRepeated
-	val driver.Value
-	ok  bool
+// recentValues are a column's last few values read anew, kept so that a
+// next row with the very same bytes shares one: the Account SID, the API
+// version, the price unit, a status, a direction or a sender repeat from
+// row to row, and a value shared costs no text, no conversion and no room
+// in the row's box. Each holds the row it came from (its box and text)
+// until another replaces it: at most recentWays rows a column, a few
+// dozen rows a decoder. A column whose values seldom repeat (Sids, dates)
+// is not looked up for a while, holding none, so that it costs next to
+// nothing.
+type recentValues struct {
+	raw         [recentWays][]byte // the values' bytes, at most maxRecent each
+	val         [recentWays]driver.Value
+	n, next     int // entries filled; the one replaced next
+	tries, hits int // lookups and hits since the last review
+	rest        int // values left to read without a lookup
 }
 
-// maxRepeated bounds the values remembered: longer ones (URIs, bodies,
-// JSON) seldom repeat, and comparing them would cost more than it saves.
-const maxRepeated = 48
+const (
+	recentWays = 4
+	// maxRecent bounds the values remembered: longer ones (URIs, bodies,
+	// JSON) seldom repeat, and comparing them would cost more than it saves.
+	maxRecent = 48
+	// After reviewEvery lookups, a column that hit fewer than one in
+	// eight rests for restFor values.
+	reviewEvery, restFor = 64, 1024
+)
+
+// lookup returns the value remembered for raw, if any.
+func (r *recentValues) lookup(raw []byte) (driver.Value, bool) {
+	if r.rest > 0 {
+		r.rest--
+		return nil, false
+	}
+	if len(raw) > maxRecent {
+		return nil, false
+	}
+	r.tries++
+	for k := range r.n {
+		if len(raw) == len(r.raw[k]) && string(raw) == string(r.raw[k]) {
+			r.hits++
+			return r.val[k], true
+		}
+	}
+	if r.tries >= reviewEvery {
+		if r.hits*8 < r.tries {
+			// Resting, it holds no row.
+			r.rest, r.n, r.next = restFor, 0, 0
+			clear(r.val[:])
+		}
+		r.tries, r.hits = 0, 0
+	}
+	return nil, false
+}
 
 // remember keeps the values of row read anew (not shared) as their
-// columns' last values.
+// columns' recent values.
 func (d *decoder) remember(item []byte, fields []uint32, row []driver.Value) {
 	for k := 0; k+fieldWords <= len(fields); k += fieldWords {
 		start, end, col := int(fields[k]), int(fields[k+1]), int(fields[k+2]>>1)
-		if d.won[col] != k/fieldWords+1 || end-start > maxRepeated || row[col] == nil || d.types[col] == schema.Bool {
+		r := &d.recent[col]
+		if r.rest > 0 || d.won[col] != k/fieldWords+1 || end-start > maxRecent || row[col] == nil || d.types[col] == schema.Bool {
 			continue
 		}
-		r := &d.repeats[col]
-		r.raw = append(r.raw[:0], item[start:end]...)
-		r.val, r.ok = row[col], true
+		e := r.next
+		r.raw[e] = append(r.raw[e][:0], item[start:end]...)
+		r.val[e] = row[col]
+		r.next = (e + 1) % recentWays
+		r.n = max(r.n, e+1)
 	}
 }
 
