@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // referencePage is DecodePage as it was before the one-pass scanner: the
@@ -224,7 +227,7 @@ func TestListPageDecodedOnePass(t *testing.T) {
 		t.Run(first.name, func(t *testing.T) {
 			c, n := scripted(t, first.answer, whole)
 			rec := &itemRecorder{}
-			page, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", rec)
+			page, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", rec, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -244,7 +247,7 @@ func TestListPageDecodedOnePass(t *testing.T) {
 		`{"calls": [{"sid": "CA1"}, ], "next_page_uri": null}`,
 	} {
 		c, n := scripted(t, status(200, body, "Content-Type", "application/json"))
-		_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{})
+		_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{}, nil)
 		if err == nil || !strings.Contains(err.Error(), "not JSON") && !strings.Contains(err.Error(), "of a list page") {
 			t.Errorf("%s: error %v, want the malformation named", body, err)
 		}
@@ -254,13 +257,67 @@ func TestListPageDecodedOnePass(t *testing.T) {
 	}
 
 	c, n := scripted(t, whole)
-	_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"})
+	_, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"}, nil)
 	if err == nil || !strings.Contains(err.Error(), "is not an integer") || n.Load() != 1 {
 		t.Errorf("a value refused: %v after %d requests, want the decoder's error after one", err, n.Load())
 	}
 	// The same value in a page cut short: the cut is what counts.
 	c, n = scripted(t, status(200, wholeBody[:len(wholeBody)-30], "Content-Type", "application/json"), whole)
-	if _, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"}); err == nil || n.Load() != 2 {
+	if _, err := c.ListPageDecoded(context.Background(), c.FirstPageURI("Calls.json", nil), "calls", &itemRecorder{fail: "CA2"}, nil); err == nil || n.Load() != 2 {
 		t.Errorf("a value refused in a page cut short: %v after %d requests, want it retried, then refused", err, n.Load())
+	}
+}
+
+// TestListPageDecodedLends: a body read for a one-pass call is the
+// caller's (Page.Body) with room for a page a little longer; lent back,
+// the next page is read into it (a retried attempt too), one too small is
+// not used, and a body a cache keeps is never handed out as the caller's.
+func TestListPageDecodedLends(t *testing.T) {
+	pageOf := func(sids ...string) string {
+		var items []string
+		for _, s := range sids {
+			items = append(items, `{"sid": "`+s+`"}`)
+		}
+		return `{"calls": [` + strings.Join(items, ", ") + `], "next_page_uri": null}`
+	}
+	first, second := pageOf("CA1", "CA2"), pageOf("CA3", "CA4")
+	cut := status(200, second[:len(second)-20], "Content-Type", "application/json")
+	c, _ := scripted(t, status(200, first, "Content-Type", "application/json"), cut, status(200, second, "Content-Type", "application/json"),
+		status(200, pageOf("CA5", "CA6", "CA7", "CA8", "CA9"), "Content-Type", "application/json"))
+	ctx := context.Background()
+	uri := c.FirstPageURI("Calls.json", nil)
+	rec := &itemRecorder{}
+	p1, err := c.ListPageDecoded(ctx, uri, "calls", rec, nil)
+	if err != nil || string(p1.Body) != first || cap(p1.Body) <= len(first) {
+		t.Fatalf("first page: %v, body %q (cap %d)", err, p1.Body, cap(p1.Body))
+	}
+	lent := p1.Body
+	p2, err := c.ListPageDecoded(ctx, uri, "calls", rec, lent)
+	if err != nil || string(p2.Body) != second || &p2.Body[0] != &lent[:1][0] {
+		t.Fatalf("second page (cut short once, then whole): %v, body %q, in the lent buffer: %v", err, p2.Body, err == nil && &p2.Body[0] == &lent[:1][0])
+	}
+	if !slices.Equal(rec.items, []string{`{"sid": "CA3"}`, `{"sid": "CA4"}`}) || string(p2.Items[1]) != `{"sid": "CA4"}` {
+		t.Errorf("second page items %q, decoded %q", p2.Items, rec.items)
+	}
+	p3, err := c.ListPageDecoded(ctx, uri, "calls", rec, p2.Body[:0:len(second)-5])
+	if err != nil || len(p3.Items) != 5 || &p3.Body[0] == &p2.Body[0] {
+		t.Errorf("a page longer than the lent buffer: %v, %d items, read into the lent buffer: %v", err, len(p3.Items), err == nil && &p3.Body[0] == &p2.Body[0])
+	}
+
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, first)
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	cached, err := New(Options{AccountSid: testAccount, Username: testAccount, Password: "token", Base: base, Cache: NewCache(time.Minute, 1<<20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // read, then answered by the cache
+		page, err := cached.ListPageDecoded(ctx, uri, "calls", rec, nil)
+		if err != nil || page.Body != nil || len(page.Items) != 2 {
+			t.Errorf("a cached page: %v, body handed out: %q", err, page.Body)
+		}
 	}
 }

@@ -282,7 +282,17 @@ func (t *Transport) bufferBody(resp *http.Response, req *http.Request) error {
 		resp.Body.Close()
 		return &ResponseTooLargeError{Limit: limit, Size: resp.ContentLength}
 	}
-	body, err := readAllSized(io.LimitReader(resp.Body, limit+1), resp.ContentLength)
+	var lent []byte
+	decoded, _ := req.Context().Value(listDecodeKey{}).(*listDecode)
+	if decoded != nil && decoded.dec != nil && resp.StatusCode < 300 {
+		// A list page read in one pass: into the caller's spare buffer,
+		// or a new one with room for a next page a little longer.
+		lent = decoded.lent
+		if int64(cap(lent)) <= resp.ContentLength && resp.ContentLength > 0 && resp.ContentLength <= maxPresize {
+			lent = make([]byte, 0, resp.ContentLength+resp.ContentLength/8+1)
+		}
+	}
+	body, err := readAllSized(io.LimitReader(resp.Body, limit+1), resp.ContentLength, lent)
 	resp.Body.Close()
 	if err != nil {
 		return fmt.Errorf("%w: %v", errTruncated, err)
@@ -316,17 +326,26 @@ const maxPresize = 16 << 20
 
 // readAllSized reads r in full into one buffer of the announced size, where
 // io.ReadAll would grow one by doubling and leave two to three times the
-// body as garbage (most of a scan's allocation, by bytes).
-func readAllSized(r io.Reader, size int64) ([]byte, error) {
+// body as garbage (most of a scan's allocation, by bytes): into into when
+// it has room, else a new one.
+func readAllSized(r io.Reader, size int64, into []byte) ([]byte, error) {
 	if size <= 0 || size > maxPresize {
 		return io.ReadAll(r)
 	}
-	buf := make([]byte, size+1) // one more byte shows a body longer than announced
+	var buf []byte // one more byte than announced shows a body longer
+	if int64(cap(into)) > size {
+		buf = into[:size+1]
+	} else {
+		buf = make([]byte, size+1)
+	}
 	n, err := io.ReadFull(r, buf)
 	switch {
 	case err == nil:
 		return nil, errors.New("the body is longer than its Content-Length")
 	case err == io.ErrUnexpectedEOF && int64(n) == size, err == io.EOF && size == 0:
+		if into != nil {
+			return buf[:n], nil // its room stays, for the next page lent it
+		}
 		return buf[:n:n], nil
 	case err == io.ErrUnexpectedEOF:
 		return nil, fmt.Errorf("the body ends after %d of the %d bytes of its Content-Length", n, size)

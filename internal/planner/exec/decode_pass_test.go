@@ -207,3 +207,70 @@ func TestListSourceOnePass(t *testing.T) {
 		t.Errorf("a malformed row: %d rows, %v after %d requests; want the page refused, named, once", len(rows), err, n)
 	}
 }
+
+// TestListSourceLendsBodies: pages read one after the other, fetched on
+// demand or ahead, each into the body of a page done with, give every row
+// of every page as the two passes read them: no row points into a body
+// lent again.
+func TestListSourceLendsBodies(t *testing.T) {
+	const pages = 6
+	path := "/2010-04-01/Accounts/AC1/" + schema.Messages.ListPath
+	bodies := make([]string, pages)
+	var want [][]driver.Value
+	for p := range pages {
+		var items []string
+		for k := range 3 + p%3 { // pages of different lengths
+			items = append(items, fmt.Sprintf(`{"sid":"SM%d_%d","body":"text \"%d\" of page %d","num_segments":"%d","status":"%s","account_sid":"AC1","subresource_uris":{"media":"/m/%d"}}`,
+				p, k, k, p, 300+k, []string{"sent", "queued"}[k%2], k))
+		}
+		next := "null"
+		if p+1 < pages {
+			next = fmt.Sprintf(`"%s?Page=%d"`, path, p+1)
+		}
+		bodies[p] = `{"messages":[` + strings.Join(items, ",") + `],"next_page_uri":` + next + `}`
+		rows, err := twoPass(schema.Messages, []byte(bodies[p]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, rows...)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, _ := strconv.Atoi(r.URL.Query().Get("Page"))
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, bodies[p])
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	c, err := rest.New(rest.Options{AccountSid: "AC1", Username: "AC1", Password: "token", Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ahead := range []bool{false, true} {
+		for _, fresh := range []bool{false, true} {
+			src := NewListSource(c, schema.Messages, path)
+			src.Fresh = fresh
+			ctx := context.Background()
+			if err := src.Fetch(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if ahead {
+				src.PrefetchAt = 1000
+			}
+			var got [][]driver.Value
+			for {
+				row, err := src.Next(ctx)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, append([]driver.Value(nil), row...))
+			}
+			src.Close()
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ahead %v, fresh %v: rows differ from the two passes:\n%v\n%v", ahead, fresh, got, want)
+			}
+		}
+	}
+}

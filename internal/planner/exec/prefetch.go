@@ -16,6 +16,7 @@ type prefetcher struct {
 	done   chan struct{}    // closed when the goroutine has returned
 	cancel context.CancelFunc
 	parent context.Context
+	spare  chan []byte // bodies the reader is done with, to read into
 }
 
 type fetchedPage struct {
@@ -30,7 +31,7 @@ type fetchedPage struct {
 // The pages are walked in its goroutine, by a decoder of its own.
 func startPrefetch(ctx context.Context, client *rest.Client, t *schema.Table, uri string, trail *rest.Trail) *prefetcher {
 	fctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx}
+	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx, spare: make(chan []byte, 1)}
 	go p.run(fctx, client, t, uri, trail)
 	return p
 }
@@ -39,7 +40,12 @@ func (p *prefetcher) run(ctx context.Context, client *rest.Client, t *schema.Tab
 	defer close(p.done)
 	walk := newPageFields(NewDecoder(t))
 	for uri != "" {
-		page, err := client.ListPageDecoded(ctx, uri, t.ListKey, walk)
+		var lend []byte
+		select {
+		case lend = <-p.spare:
+		default:
+		}
+		page, err := client.ListPageDecoded(ctx, uri, t.ListKey, walk, lend)
 		fields, walked := walk.take()
 		if err == nil {
 			err = trail.Follow(page.NextPageURI)
@@ -53,6 +59,15 @@ func (p *prefetcher) run(ctx context.Context, client *rest.Client, t *schema.Tab
 			return
 		}
 		uri = page.NextPageURI
+	}
+}
+
+// recycle hands the fetcher a body the reader is done with (see
+// ListSource); one is enough, more are dropped.
+func (p *prefetcher) recycle(body []byte) {
+	select {
+	case p.spare <- body:
+	default:
 	}
 }
 
