@@ -957,8 +957,9 @@ func skipValue(b []byte, i int) (int, error) {
 type pageFields struct {
 	decoder *decoder // walks: its learnt field order is the pass's own
 	list    []uint32
-	items   int // items walked
-	expect  int // length of the last page's list: the next one's room
+	items   int      // items walked
+	expect  int      // length of the last page's list: the next one's room
+	spare   []uint32 // the list of a page done with, to fill again
 }
 
 func newPageFields(d *decoder) *pageFields { return &pageFields{decoder: d} }
@@ -967,7 +968,11 @@ func newPageFields(d *decoder) *pageFields { return &pageFields{decoder: d} }
 // before it is whole, so a retried attempt's fields are written over.
 func (p *pageFields) BeginPage([]byte) {
 	if p.list == nil {
-		p.list = make([]uint32, 0, max(p.expect, 1024))
+		if want := max(p.expect, 1024); cap(p.spare) >= want {
+			p.list, p.spare = p.spare[:0], nil
+		} else {
+			p.list = make([]uint32, 0, want)
+		}
 	}
 	p.list, p.items = p.list[:0], 0
 }

@@ -16,7 +16,13 @@ type prefetcher struct {
 	done   chan struct{}    // closed when the goroutine has returned
 	cancel context.CancelFunc
 	parent context.Context
-	spare  chan []byte // bodies the reader is done with, to read into
+	spare  chan spareBuffers // what the reader is done with, to read into
+}
+
+// spareBuffers are the body and field list of a page read through.
+type spareBuffers struct {
+	body []byte
+	list []uint32
 }
 
 type fetchedPage struct {
@@ -31,7 +37,7 @@ type fetchedPage struct {
 // The pages are walked in its goroutine, by a decoder of its own.
 func startPrefetch(ctx context.Context, client *rest.Client, t *schema.Table, uri string, trail *rest.Trail) *prefetcher {
 	fctx, cancel := context.WithCancel(ctx)
-	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx, spare: make(chan []byte, 1)}
+	p := &prefetcher{pages: make(chan fetchedPage), done: make(chan struct{}), cancel: cancel, parent: ctx, spare: make(chan spareBuffers, 1)}
 	go p.run(fctx, client, t, uri, trail)
 	return p
 }
@@ -40,12 +46,13 @@ func (p *prefetcher) run(ctx context.Context, client *rest.Client, t *schema.Tab
 	defer close(p.done)
 	walk := newPageFields(NewDecoder(t))
 	for uri != "" {
-		var lend []byte
+		var lend spareBuffers
 		select {
 		case lend = <-p.spare:
+			walk.spare = lend.list
 		default:
 		}
-		page, err := client.ListPageDecoded(ctx, uri, t.ListKey, walk, lend)
+		page, err := client.ListPageDecoded(ctx, uri, t.ListKey, walk, lend.body)
 		fields, walked := walk.take()
 		if err == nil {
 			err = trail.Follow(page.NextPageURI)
@@ -62,11 +69,11 @@ func (p *prefetcher) run(ctx context.Context, client *rest.Client, t *schema.Tab
 	}
 }
 
-// recycle hands the fetcher a body the reader is done with (see
-// ListSource); one is enough, more are dropped.
-func (p *prefetcher) recycle(body []byte) {
+// recycle hands the fetcher the buffers of a page the reader is done with
+// (see ListSource); one page's are enough, more are dropped.
+func (p *prefetcher) recycle(b spareBuffers) {
 	select {
-	case p.spare <- body:
+	case p.spare <- b:
 	default:
 	}
 }

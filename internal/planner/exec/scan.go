@@ -56,6 +56,7 @@ type ListSource struct {
 	walked  bool        // fields holds the fields of Items, one entry for each
 	pages   *pageFields // walks the pages the source fetches itself
 	body    []byte      // the page's body, when the source's alone (rest.Page.Body)
+	list    []uint32    // the whole of the page's fields
 	left    int         // items of the page not yet converted here
 	spare   []byte      // a body done with, lent to the next Fetch
 	client  *rest.Client
@@ -96,23 +97,23 @@ func (s *ListSource) Fetch(ctx context.Context) error {
 // one pass found them.
 func (s *ListSource) setPage(page *rest.Page, fields []uint32, walked int) {
 	s.Items, s.fields, s.walked, s.NextURI = page.Items, fields, walked == len(page.Items), page.NextPageURI
-	s.body, s.left = nil, len(page.Items)
+	s.body, s.list, s.left = nil, nil, len(page.Items)
 	if s.walked {
-		s.body = page.Body
+		s.body, s.list = page.Body, fields
 	}
 }
 
-// recycle lends the body of the page just used up to the read of a
-// following one.
+// recycle lends the body and the field list of the page just used up to
+// the read of a following one.
 func (s *ListSource) recycle() {
-	body := s.body
-	s.body = nil
+	body, list := s.body, s.list
+	s.body, s.list = nil, nil
 	switch {
 	case body == nil:
 	case s.Ahead != nil:
-		s.Ahead.recycle(body)
+		s.Ahead.recycle(spareBuffers{body, list})
 	default:
-		s.spare = body
+		s.spare, s.pages.spare = body, list
 	}
 }
 
@@ -181,7 +182,7 @@ func (s *ListSource) Next(ctx context.Context) ([]driver.Value, error) {
 
 func (s *ListSource) Close() {
 	s.Items, s.fields, s.walked, s.NextURI = nil, nil, false, ""
-	s.body, s.spare = nil, nil
+	s.body, s.list, s.spare = nil, nil, nil
 	if s.Ahead != nil {
 		s.Ahead.stop()
 		s.Ahead = nil
