@@ -606,6 +606,13 @@ func handWritten() []dialect {
 		d("distinct", "SELECT DISTINCT Status FROM Calls", "", false),
 		d("distinct", "SELECT DISTINCT Direction, AnsweredBy FROM Calls ORDER BY Direction, AnsweredBy", "", true),
 		d("distinct", "SELECT DISTINCT `To` FROM Messages WHERE Direction = 'inbound'", "", false),
+		// Numbers of equal value are one value, whatever their type (MySQL
+		// and SQLite compare them numerically): BIGINT 5, DECIMAL 5.0 and
+		// DOUBLE 5e0 are one key of DISTINCT, GROUP BY and UNION.
+		d("distinct", "SELECT COUNT(DISTINCT CASE WHEN Direction = 'inbound' THEN Duration WHEN Sid < 'CA8' THEN Duration * 1.0 ELSE Duration * 1e0 END), COUNT(DISTINCT Duration) FROM Calls", "", false),
+		d("distinct", "SELECT SUM(DISTINCT CASE WHEN Direction = 'inbound' THEN Duration * 1.0 ELSE Duration END) FROM Calls", "", false),
+		d("distinct", "SELECT COUNT(*) FROM (SELECT CASE WHEN Direction = 'inbound' THEN Duration * 1.0 ELSE Duration END AS g FROM Calls GROUP BY g) t", "", false),
+		d("distinct", "SELECT COUNT(*) FROM (SELECT Duration * 1.0 AS d FROM Calls UNION SELECT Duration FROM Calls UNION SELECT Duration * 1e0 FROM Calls) t", "", false),
 		// Aggregates.
 		d("aggregate", "SELECT COUNT(*), COUNT(EndTime), COUNT(DISTINCT Status), SUM(Duration), AVG(Duration), MIN(Duration), MAX(Duration) FROM Calls", "", false),
 		d("aggregate", "SELECT MIN(StartTime), MAX(StartTime), MIN(Status), MAX(`To`), SUM(Price), AVG(Price) FROM Calls", "", false),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -291,4 +292,28 @@ func truncateDecimal(d decimal.Decimal, places int32) decimal.Decimal {
 		return d.Truncate(places)
 	}
 	return d.Shift(places).Truncate(0).Shift(-places)
+}
+
+// NumberKey is a number's text for keys of equality (DISTINCT, GROUP BY,
+// UNION, COUNT(DISTINCT …), IN lists): numbers that MySQL compares equal
+// get the same text, whatever their kind, so 1, 1.0, 1.00 and 1e0 are one
+// value. BIGINTs and DECIMALs are exact (9007199254740993 stays apart
+// from 9007199254740992, which a float64 would merge); a DOUBLE is its
+// shortest decimal text, which is the DECIMAL it compares equal to (0.1e0
+// = 0.1). ok is false for a value that is not a number.
+func NumberKey(v driver.Value) (key string, ok bool) {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case bool:
+		return strconv.Itoa(BoolInt(x)), true
+	case decimal.Decimal:
+		return x.String(), true // trailing zeros dropped: 1.50 is 1.5
+	case float64:
+		if x == 0 {
+			return "0", true // -0 is 0
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	}
+	return "", false
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
@@ -99,22 +98,21 @@ func CompareNullsFirst(a, b driver.Value) int {
 }
 
 // RowKey identifies a row's values for DISTINCT and GROUP BY: values that
-// compare equal get the same key (1 and 1.0, a time and the same instant).
+// compare equal get the same key (1, 1.0 and 1e0 by eval.NumberKey; a time
+// and the same instant). Strings compare exactly, as Twilio's filters do.
 func RowKey(row []driver.Value) string {
 	var b strings.Builder
 	for _, v := range row {
-		switch x := v.(type) {
-		case nil:
+		if v == nil {
 			b.WriteString("\x00N")
-		case int64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(float64(x), 'g', -1, 64))
-		case float64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
-		case bool:
-			fmt.Fprintf(&b, "\x00n:%d", eval.BoolInt(x))
-		default:
-			fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
+			continue
 		}
+		if n, ok := eval.NumberKey(v); ok {
+			b.WriteString("\x00n:")
+			b.WriteString(n)
+			continue
+		}
+		fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
 	}
 	return b.String()
 }
