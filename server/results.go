@@ -37,6 +37,7 @@ const (
 	kindText colKind = iota
 	kindInt
 	kindFloat
+	kindDecimal
 	kindBool
 	kindDateTime
 	kindDate
@@ -51,8 +52,13 @@ func field(name, dbType string, nullable, nullableKnown bool) (*querypb.Field, c
 	switch dbType {
 	case "BIGINT", "INT", "INTEGER":
 		f.Type, f.ColumnLength, f.Flags, k = sqltypes.Int64, 20, flagNum|flagBinary, kindInt
-	case "DOUBLE", "FLOAT", "DECIMAL":
+	case "DOUBLE", "FLOAT":
 		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Float64, 22, 31, flagNum|flagBinary, kindFloat
+	case "DECIMAL":
+		// MySQL's NEWDECIMAL, as 1/3 or AVG of integers are there; the
+		// driver does not say the scale, so the widest (65,30) is
+		// declared and the value written in full.
+		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Decimal, 67, 30, flagNum|flagBinary, kindDecimal
 	case "BOOLEAN", "BOOL", "TINYINT":
 		f.Type, f.ColumnLength, f.Flags, k = sqltypes.Int8, 1, flagNum|flagBinary, kindBool
 	case "DATETIME", "TIMESTAMP":
@@ -96,6 +102,10 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 	case float64:
 		if k == kindInt && x == math.Trunc(x) && math.Abs(x) < 1<<63 {
 			return strconv.AppendInt(b, int64(x), 10), true
+		}
+		if k == kindDecimal {
+			// A DECIMAL has no exponent form: 1e21 is 1000000000000000000000.
+			return strconv.AppendFloat(b, x, 'f', -1, 64), true
 		}
 		return strconv.AppendFloat(b, x, 'g', -1, 64), true
 	case bool:

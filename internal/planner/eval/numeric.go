@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -92,9 +93,44 @@ func Outward(v driver.Value) driver.Value {
 	return v
 }
 
-// arith applies a MySQL arithmetic operator; division by zero is NULL. text
-// is the expression as written, for the out-of-range error.
+// arithType is the type of a arithmetic operator's result, by MySQL's
+// rules (https://dev.mysql.com/doc/refman/8.0/en/arithmetic-functions.html):
+// +, -, * and % of integers are integers; / of exact values (integers,
+// DECIMALs) is a DECIMAL, "even if both operands are integers"; DIV is an
+// integer; a DOUBLE operand, or a string or a time read as a number, makes
+// the result a DOUBLE. Booleans are the integers 1 and 0.
+func arithType(op string, l, r schema.Type) schema.Type {
+	exactKind := func(t schema.Type) int {
+		switch t {
+		case schema.Int, schema.Bool:
+			return 1
+		case schema.Decimal:
+			return 2
+		}
+		return 0
+	}
+	lk, rk := exactKind(l), exactKind(r)
+	switch {
+	case op == sqlparser.IntDivStr:
+		return schema.Int
+	case lk == 0 || rk == 0:
+		return schema.Float
+	case op != sqlparser.DivStr && lk == 1 && rk == 1:
+		return schema.Int
+	}
+	return schema.Decimal
+}
+
+// arith applies a MySQL arithmetic operator; division by zero is NULL (MySQL
+// adds warning 1365, which the driver has no channel for). text is the
+// expression as written, for the out-of-range error.
 func arith(op string, a, b driver.Value, text func() string) (driver.Value, error) {
+	if x, ok := a.(bool); ok {
+		a = int64(BoolInt(x))
+	}
+	if x, ok := b.(bool); ok {
+		b = int64(BoolInt(x))
+	}
 	ai, aInt := a.(int64)
 	bi, bInt := b.(int64)
 	if aInt && bInt {
@@ -138,9 +174,12 @@ func arith(op string, a, b driver.Value, text func() string) (driver.Value, erro
 			return ai % bi, nil
 		}
 	}
+	// "/" of two integers is a DECIMAL division too: 1/3 is 0.3333 (the
+	// dividend's scale plus div_precision_increment,
+	// https://dev.mysql.com/doc/refman/8.0/en/arithmetic-functions.html#operator_divide).
 	_, aDec := a.(decimal.Decimal)
 	_, bDec := b.(decimal.Decimal)
-	if aDec || bDec {
+	if aDec || bDec || (aInt && bInt) {
 		ad, aok := ToDecimal(a)
 		bd, bok := ToDecimal(b)
 		if aok && bok {
@@ -201,7 +240,7 @@ func decimalArith(op string, a, b decimal.Decimal, text func() string) (driver.V
 		if b.IsZero() {
 			return nil, nil
 		}
-		r = a.DivRound(b, min(ScaleOf(a)+DivPrecisionIncrement, MaxDecimalScale))
+		r = divideExact(a, b).Round(min(ScaleOf(a)+DivPrecisionIncrement, MaxDecimalScale))
 	case sqlparser.IntDivStr:
 		if b.IsZero() {
 			return nil, nil
@@ -228,6 +267,8 @@ func decimalArith(op string, a, b decimal.Decimal, text func() string) (driver.V
 // negate is unary minus.
 func negate(v driver.Value, text func() string) (driver.Value, error) {
 	switch x := v.(type) {
+	case bool:
+		return -int64(BoolInt(x)), nil
 	case int64:
 		if x == math.MinInt64 {
 			return nil, errOutOfRange("BIGINT", text())
@@ -316,4 +357,132 @@ func NumberKey(v driver.Value) (key string, ok bool) {
 		return strconv.FormatFloat(x, 'f', -1, 64), true
 	}
 	return "", false
+}
+
+// Inside an expression MySQL keeps more digits of a DECIMAL quotient than
+// it shows: 1/3 is computed to whole 9-digit words (0.333333333) and shown
+// with the dividend's scale plus div_precision_increment (0.3333), so
+// 1/3*3 shows 1.0000 and the manual's (14620 / 9432456) / (24250 /
+// 9432456) shows 0.60288653
+// (https://dev.mysql.com/doc/refman/8.0/en/arithmetic-functions.html).
+// Arithmetic compiles to an exactFunc that carries both; an operator's
+// operands are read exactly, and Eval rounds to the scale shown once, at
+// the top of the arithmetic. Functions and comparisons read the value
+// shown.
+
+// exactFunc evaluates to a value with MySQL's inner digits and the scale
+// MySQL shows it with (for DECIMALs; 0 otherwise).
+type exactFunc func(row []driver.Value) (v driver.Value, scale int32, err error)
+
+// exactValue is t's exactFunc, or one that reads Eval with the scale its
+// value has.
+func (t Typed) exactValue() exactFunc {
+	if t.exact != nil {
+		return t.exact
+	}
+	eval := t.Eval
+	return func(row []driver.Value) (driver.Value, int32, error) {
+		v, err := eval(row)
+		if d, ok := v.(decimal.Decimal); ok {
+			return v, ScaleOf(d), err
+		}
+		return v, 0, err
+	}
+}
+
+// shown rounds a DECIMAL to the scale MySQL shows it with (half away from
+// zero, as MySQL rounds DECIMALs); other values are as they are.
+func shown(v driver.Value, scale int32) driver.Value {
+	if d, ok := v.(decimal.Decimal); ok && ScaleOf(d) != scale {
+		return d.Round(scale)
+	}
+	return v
+}
+
+// digitsPerWord is MySQL's DIG_PER_DEC1: a DECIMAL is kept in words of
+// nine decimal digits, at most decimalWords of them (DECIMAL_BUFF_LENGTH).
+const (
+	digitsPerWord = 9
+	decimalWords  = 9
+)
+
+// wholeWords rounds a number of digits up to whole words' digits.
+func wholeWords(digits int32) int32 {
+	return (digits + digitsPerWord - 1) / digitsPerWord * digitsPerWord
+}
+
+// divideExact is MySQL's decimal_div (strings/decimal.cc, do_div_mod):
+// the quotient has ROUND_UP(frac1 + frac2 + increment) words of fraction,
+// the operands' fractions counted in whole words and the increment
+// lessened by the digits that rounding up added, truncated (not rounded)
+// there; the words of the integer part come out of the nine.
+func divideExact(a, b decimal.Decimal) decimal.Decimal {
+	sa, sb := ScaleOf(a), ScaleOf(b)
+	fa, fb := wholeWords(sa), wholeWords(sb)
+	incr := max(DivPrecisionIncrement-(fa-sa)-(fb-sb), 0)
+	frac := wholeWords(fa + fb + incr)
+	intDigits := int32(0)
+	if q := a.Abs().Div(b.Abs()).Truncate(0); !q.IsZero() {
+		intDigits = int32(decimalDigits(q))
+	}
+	if room := (decimalWords*digitsPerWord - wholeWords(intDigits)); frac > room {
+		frac = max(room, 0)
+	}
+	q, _ := a.QuoRem(b, frac)
+	return q
+}
+
+// arithExact is arith with MySQL's inner digits: a DECIMAL quotient keeps
+// divideExact's digits, and scale is the one MySQL shows the result with
+// (for / the dividend's plus div_precision_increment, for * the sum of the
+// operands', for +, - and % the larger), computed from the scales shown of
+// the operands (as, bs).
+func arithExact(op string, a driver.Value, as int32, b driver.Value, bs int32, text func() string) (driver.Value, int32, error) {
+	if x, ok := a.(bool); ok {
+		a = int64(BoolInt(x))
+	}
+	if x, ok := b.(bool); ok {
+		b = int64(BoolInt(x))
+	}
+	_, aDec := a.(decimal.Decimal)
+	_, bDec := b.(decimal.Decimal)
+	_, aInt := a.(int64)
+	_, bInt := b.(int64)
+	exact := (aDec || aInt) && (bDec || bInt)
+	if !exact || op == sqlparser.IntDivStr || (!aDec && !bDec && op != sqlparser.DivStr) {
+		v, err := arith(op, a, b, text)
+		return v, 0, err
+	}
+	ad, _ := ToDecimal(a)
+	bd, _ := ToDecimal(b)
+	var r decimal.Decimal
+	var scale int32
+	switch op {
+	case sqlparser.DivStr:
+		if bd.IsZero() {
+			return nil, 0, nil
+		}
+		r, scale = divideExact(ad, bd), as+DivPrecisionIncrement
+	case sqlparser.MultStr:
+		r, scale = ad.Mul(bd), as+bs
+		if ScaleOf(r) > decimalWords*digitsPerWord {
+			r = r.Truncate(decimalWords * digitsPerWord)
+		}
+	case sqlparser.PlusStr:
+		r, scale = ad.Add(bd), max(as, bs)
+	case sqlparser.MinusStr:
+		r, scale = ad.Sub(bd), max(as, bs)
+	case sqlparser.ModStr:
+		if bd.IsZero() {
+			return nil, 0, nil
+		}
+		r, scale = ad.Mod(bd), max(as, bs)
+	default:
+		return nil, 0, Unsupported("the operator " + op)
+	}
+	scale = min(scale, MaxDecimalScale)
+	if decimalDigits(r.Round(scale)) > maxDecimalDigits {
+		return nil, 0, errOutOfRange("DECIMAL", text())
+	}
+	return r, scale, nil
 }
