@@ -116,3 +116,41 @@ func TestDivisionThroughRows(t *testing.T) {
 		}
 	}
 }
+
+// A result that is one of several numbers takes the widest of their types
+// (https://dev.mysql.com/doc/refman/8.0/en/flow-control-functions.html#operator_case:
+// "If all types are numeric, the aggregated type is also numeric"), and
+// every value has that type: a BIGINT branch of a DECIMAL CASE is a
+// DECIMAL, so database/sql receives a float64 in a DECIMAL column, never an
+// int64. A NULL branch has no type.
+func TestMixedNumbersTakeTheWidestType(t *testing.T) {
+	tests := []struct {
+		expr string
+		typ  schema.Type
+		want driver.Value
+	}{
+		{"IF(TRUE, 1, 1.5)", schema.Decimal, 1.0},
+		{"IF(FALSE, 1, 1.5)", schema.Decimal, 1.5},
+		{"IF(TRUE, 1, 2e0)", schema.Float, 1.0},
+		{"IF(TRUE, 1, NULL)", schema.Int, int64(1)},
+		{"IF(TRUE, TRUE, 2)", schema.Int, int64(1)},
+		{"CASE WHEN TRUE THEN 2 ELSE 0.5 END", schema.Decimal, 2.0},
+		{"CASE WHEN FALSE THEN 2 WHEN TRUE THEN 7/2 END", schema.Decimal, 3.5},
+		{"CASE WHEN TRUE THEN 2 ELSE NULL END", schema.Int, int64(2)},
+		{"CASE 1 WHEN 1 THEN 1.5 ELSE 1e0 END", schema.Float, 1.5},
+		{"COALESCE(NULL, 2, 1.5)", schema.Decimal, 2.0},
+		{"IFNULL(NULL, 1)", schema.Int, int64(1)},
+		{"IFNULL(1, 0.5)", schema.Decimal, 1.0},
+		{"GREATEST(3, 2.5)", schema.Decimal, 3.0},
+		{"LEAST(3, 2.5, 4e0)", schema.Float, 2.5},
+		{"GREATEST(3, 2)", schema.Int, int64(3)},
+		// Not all numbers: the first branch's type, as before.
+		{"IF(TRUE, 'a', 1)", schema.String, "a"},
+	}
+	for _, tc := range tests {
+		got, typ, err := evalTyped(t, tc.expr)
+		if err != nil || typ != tc.typ || got != tc.want {
+			t.Errorf("SELECT %s = %#v (%v), %v; want %#v (%v)", tc.expr, got, typ, err, tc.want, tc.typ)
+		}
+	}
+}

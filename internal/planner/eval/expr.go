@@ -28,6 +28,8 @@ type Typed struct {
 	// column, or a string function of one), as MySQL's collation of an
 	// information_schema column decides a comparison with a literal.
 	FoldCase bool
+	// null marks the NULL literal, which has no type of its own.
+	null bool
 	// exact is set on arithmetic: the value with the digits MySQL keeps
 	// inside an expression (a quotient's whole 9-digit words) and the
 	// scale it shows; Eval is that value rounded to the scale shown.
@@ -77,7 +79,7 @@ type Aggregator interface {
 }
 
 func (c *Compiler) constant(v driver.Value) Typed {
-	return Typed{Eval: func([]driver.Value) (driver.Value, error) { return v, nil }, Typ: typeOf(v), Constant: true}
+	return Typed{Eval: func([]driver.Value) (driver.Value, error) { return v, nil }, Typ: typeOf(v), Constant: true, null: v == nil}
 }
 
 // typeOf is the SQL type of a Go value.
@@ -727,6 +729,13 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 	if subject != nil {
 		operands = append(operands, *subject)
 	}
+	results := []Typed{elseVal}
+	for _, b := range branches {
+		results = append(results, b.then)
+	}
+	if merged, ok := mergedNumeric(results); ok {
+		typ = merged
+	}
 	cmpFn := Compare
 	if subject != nil {
 		whens := []Typed{*subject}
@@ -757,10 +766,12 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 				hit, _ = Truth(wv)
 			}
 			if hit {
-				return b.then.Eval(row)
+				v, err := b.then.Eval(row)
+				return conformNumeric(v, typ), err
 			}
 		}
-		return elseVal.Eval(row)
+		v, err := elseVal.Eval(row)
+		return conformNumeric(v, typ), err
 	}, operands...), nil
 }
 

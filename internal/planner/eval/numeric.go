@@ -486,3 +486,54 @@ func arithExact(op string, a driver.Value, as int32, b driver.Value, bs int32, t
 	}
 	return r, scale, nil
 }
+
+// mergedNumeric is the type MySQL gives a result that may be any of
+// several numeric operands (CASE's branches, IF, IFNULL, COALESCE,
+// GREATEST, LEAST): a DOUBLE among them makes a DOUBLE, else a DECIMAL a
+// DECIMAL, else integers an integer (booleans alone stay booleans)
+// (https://dev.mysql.com/doc/refman/8.0/en/flow-control-functions.html#operator_case:
+// "If all types are numeric, the aggregated type is also numeric").
+// NULL literals do not count; ok is false when an operand is not a number.
+func mergedNumeric(operands []Typed) (schema.Type, bool) {
+	merged, seen := schema.Bool, false
+	rank := map[schema.Type]int{schema.Bool: 0, schema.Int: 1, schema.Decimal: 2, schema.Float: 3}
+	for _, o := range operands {
+		if o.null {
+			continue
+		}
+		r, ok := rank[o.Typ]
+		if !ok {
+			return 0, false
+		}
+		if !seen || r > rank[merged] {
+			merged = o.Typ
+		}
+		seen = true
+	}
+	return merged, seen
+}
+
+// conformNumeric converts a number to typ when typ is wider (a BIGINT in
+// a DECIMAL result is a DECIMAL, a DECIMAL in a DOUBLE one a DOUBLE), so
+// every value of a column has the column's type.
+func conformNumeric(v driver.Value, typ schema.Type) driver.Value {
+	switch typ {
+	case schema.Int:
+		if b, ok := v.(bool); ok {
+			return int64(BoolInt(b))
+		}
+	case schema.Decimal:
+		switch x := v.(type) {
+		case int64, bool:
+			d, _ := ToDecimal(x)
+			return d
+		}
+	case schema.Float:
+		switch v.(type) {
+		case int64, bool, decimal.Decimal:
+			f, _ := ToFloat(v)
+			return f
+		}
+	}
+	return v
+}
