@@ -767,11 +767,11 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 			}
 			if hit {
 				v, err := b.then.Eval(row)
-				return conformNumeric(v, typ), err
+				return ConformNumeric(v, typ), err
 			}
 		}
 		v, err := elseVal.Eval(row)
-		return conformNumeric(v, typ), err
+		return ConformNumeric(v, typ), err
 	}, operands...), nil
 }
 

@@ -513,10 +513,10 @@ func mergedNumeric(operands []Typed) (schema.Type, bool) {
 	return merged, seen
 }
 
-// conformNumeric converts a number to typ when typ is wider (a BIGINT in
+// ConformNumeric converts a number to typ when typ is wider (a BIGINT in
 // a DECIMAL result is a DECIMAL, a DECIMAL in a DOUBLE one a DOUBLE), so
 // every value of a column has the column's type.
-func conformNumeric(v driver.Value, typ schema.Type) driver.Value {
+func ConformNumeric(v driver.Value, typ schema.Type) driver.Value {
 	switch typ {
 	case schema.Int:
 		if b, ok := v.(bool); ok {

@@ -281,7 +281,7 @@ func (c *Compiler) call(typ schema.Type, name string, f func([]driver.Value) (dr
 		if s, ok := v.(string); ok && err == nil {
 			err = work.charge(name, len(s))
 		}
-		return conformNumeric(v, typ), err
+		return ConformNumeric(v, typ), err
 	}, argv...)
 }
 

@@ -29,6 +29,7 @@ func Hold(stream *Rows, cols []ResultColumn, project []eval.EvalFunc, keys []Sor
 	var all []held
 	limit, offset := stream.Limit, stream.Offset
 	stream.Limit, stream.Offset = -1, 0
+	stream.Inner = true // held values stay exact; the result converts them
 	stream.Project = slices.Clone(project)
 	for _, k := range keys {
 		stream.Project = append(stream.Project, k.Eval)
