@@ -17,6 +17,7 @@ import (
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+	"github.com/shopspring/decimal"
 )
 
 // MySQL character set ids and column flags.
@@ -55,9 +56,9 @@ func field(name, dbType string, nullable, nullableKnown bool) (*querypb.Field, c
 	case "DOUBLE", "FLOAT":
 		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Float64, 22, 31, flagNum|flagBinary, kindFloat
 	case "DECIMAL":
-		// MySQL's NEWDECIMAL, as 1/3 or AVG of integers are there; the
-		// driver does not say the scale, so the widest (65,30) is
-		// declared and the value written in full.
+		// MySQL's NEWDECIMAL, as 1/3 or AVG of integers are there, each
+		// value written with its scale (KeepDecimals); the column's scale
+		// is not known before the rows, so the widest (65,30) is declared.
 		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Decimal, 67, 30, flagNum|flagBinary, kindDecimal
 	case "BOOLEAN", "BOOL", "TINYINT":
 		f.Type, f.ColumnLength, f.Flags, k = sqltypes.Int8, 1, flagNum|flagBinary, kindBool
@@ -113,6 +114,8 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 			return append(b, '1'), true
 		}
 		return append(b, '0'), true
+	case decimal.Decimal:
+		return append(b, x.StringFixed(max(0, -x.Exponent()))...), true
 	case time.Time:
 		return appendTime(b, x.UTC(), k == kindDate), true
 	default:
@@ -306,6 +309,9 @@ func (e *rowEncoder) encode(vals []driver.Value) []sqltypes.Value {
 // proper MySQL error rather than a broken stream.
 func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
 	defer rs.Close()
+	if k, ok := rs.(interface{ KeepDecimals() }); ok {
+		k.KeepDecimals() // 7/2 is written 3.5000, as MySQL does
+	}
 	fields, kinds := resultFields(rs)
 	snd := &sender{send: send, conn: conn, fields: fields, pending: make([][]sqltypes.Value, 0, batchRows)}
 	enc := newRowEncoder(fields, kinds)

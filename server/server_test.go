@@ -165,11 +165,19 @@ func TestColumnTypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows.Close()
-	if third.String != "0.3333" || half.String != "3.5" || double.String != "0.3333333333333333" || div.String != "3" || null.Valid {
+	if third.String != "0.3333" || half.String != "3.5000" || double.String != "0.3333333333333333" || div.String != "3" || null.Valid {
 		t.Errorf("1/3, 7/2, 1/3e0, 7 DIV 2, 1/0 are %v, %v, %v, %v, %v", third, half, double, div, null)
 	}
-	if a, err := strconv.ParseFloat(avg.String, 64); err != nil || a != math.Round(a*1e4)/1e4 {
-		t.Errorf("AVG(Duration) is %q, want a number of 4 decimals at most", avg.String)
+	if a, err := strconv.ParseFloat(avg.String, 64); err != nil || a != math.Round(a*1e4)/1e4 || !strings.Contains(avg.String, ".") || len(avg.String)-strings.Index(avg.String, ".") != 5 {
+		t.Errorf("AVG(Duration) is %q, want a number of 4 decimals", avg.String)
+	}
+	// A prepared statement's binary rows carry the same text.
+	var binHalf, binThird string
+	if err := client.QueryRow("SELECT ? / 2, 1.00 / ?", 7, 3).Scan(&binHalf, &binThird); err != nil {
+		t.Fatal(err)
+	}
+	if binHalf != "3.5000" || binThird != "0.333333" {
+		t.Errorf("prepared ? / 2, 1.00 / ? with 7, 3: %q, %q; want 3.5000, 0.333333", binHalf, binThird)
 	}
 }
 
