@@ -16,10 +16,13 @@ import (
 // Numbers follow MySQL's three kinds: BIGINT (int64), DECIMAL (exact, here
 // shopspring/decimal, the library go-mysql-server uses for the same job)
 // and DOUBLE (float64). A literal with a decimal point and no exponent is a
-// DECIMAL, so 0.1*2+0.1 = 0.3 holds and ROUND(1.005, 2) is 1.01. Integer
-// arithmetic that leaves BIGINT's range is MySQL's error 1690, never a
-// wrapped value. DECIMALs leave the planner as float64 (Rows.Next), the
-// type database/sql users already get for non-integer results.
+// DECIMAL, so 0.1*2+0.1 = 0.3 holds and ROUND(1.005, 2) is 1.01; / of exact
+// values is a DECIMAL (7/2 is 3.5000). Integer arithmetic that leaves
+// BIGINT's range is MySQL's error 1690, never a wrapped value. DECIMALs
+// stay exact through derived tables, UNIONs and subqueries and leave the
+// planner as float64 (Rows.Next, in a column typed DECIMAL), the type
+// database/sql users already get for non-integer results; the wire server
+// takes them exact (Rows.Inner) to write their scale.
 
 // DivPrecisionIncrement is MySQL's div_precision_increment default: the
 // scale a division adds to its dividend's.
