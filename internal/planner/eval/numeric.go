@@ -4,7 +4,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 
@@ -56,7 +55,48 @@ func decimalLiteral(s string) (driver.Value, error) {
 
 // decimalDigits is the number of decimal digits of d's coefficient.
 func decimalDigits(d decimal.Decimal) int {
-	return len(new(big.Int).Abs(d.Coefficient()).String())
+	c := d.Coefficient()
+	if c.IsInt64() {
+		n, digits := c.Int64(), 1
+		for n >= 10 || n <= -10 {
+			n /= 10
+			digits++
+		}
+		return digits
+	}
+	return len(c.Abs(c).String())
+}
+
+// pow10 are the powers of ten an int64 holds.
+var pow10 = func() (p [19]int64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// roundDecimal is d.Round(scale), in int64 arithmetic when the digits fit.
+func roundDecimal(d decimal.Decimal, scale int32) decimal.Decimal {
+	n, ok := smallCoefficient(d)
+	if !ok {
+		return d.Round(scale)
+	}
+	drop := -d.Exponent() - scale
+	switch {
+	case drop > 0 && drop < int32(len(pow10)):
+		p := pow10[drop]
+		q, r := n/p, n%p
+		if r >= p-r && r > 0 {
+			q++
+		} else if r < 0 && -r >= p+r {
+			q--
+		}
+		return decimal.New(q, -scale)
+	case drop < 0 && -drop < int32(len(pow10)) && n < math.MaxInt64/pow10[-drop] && n > math.MinInt64/pow10[-drop]:
+		return decimal.New(n*pow10[-drop], -scale)
+	}
+	return d.Round(scale)
 }
 
 // ScaleOf is the number of digits after the point MySQL shows.
@@ -91,9 +131,36 @@ func decimalToInt(d decimal.Decimal) (int64, bool) {
 // Outward is the value database/sql receives: DECIMAL as float64.
 func Outward(v driver.Value) driver.Value {
 	if d, ok := v.(decimal.Decimal); ok {
-		return d.InexactFloat64()
+		return decimalFloat(d)
 	}
 	return v
+}
+
+// exactPow10 are the powers of ten a float64 holds exactly.
+var exactPow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// decimalFloat is the float64 nearest d: one correctly rounded division
+// or product when the coefficient and the power of ten are exact as
+// float64s (the common case), else through big.Rat.
+func decimalFloat(d decimal.Decimal) float64 {
+	if n, ok := smallCoefficient(d); ok {
+		switch exp := d.Exponent(); {
+		case exp <= 0 && -exp < int32(len(exactPow10)):
+			return float64(n) / exactPow10[-exp]
+		case exp > 0 && exp < int32(len(exactPow10)):
+			return float64(n) * exactPow10[exp]
+		}
+	}
+	return d.InexactFloat64()
+}
+
+// smallCoefficient is d's coefficient when it has at most 15 digits (so
+// it is exact as a float64 too), read without copying it.
+func smallCoefficient(d decimal.Decimal) (int64, bool) {
+	if d.NumDigits() > 15 {
+		return 0, false
+	}
+	return d.CoefficientInt64(), true
 }
 
 // arithType is the type of a arithmetic operator's result, by MySQL's
@@ -397,7 +464,7 @@ func (t Typed) exactValue() exactFunc {
 // zero, as MySQL rounds DECIMALs); other values are as they are.
 func shown(v driver.Value, scale int32) driver.Value {
 	if d, ok := v.(decimal.Decimal); ok && ScaleOf(d) != scale {
-		return d.Round(scale)
+		return roundDecimal(d, scale)
 	}
 	return v
 }
@@ -424,15 +491,23 @@ func divideExact(a, b decimal.Decimal) decimal.Decimal {
 	fa, fb := wholeWords(sa), wholeWords(sb)
 	incr := max(DivPrecisionIncrement-(fa-sa)-(fb-sb), 0)
 	frac := wholeWords(fa + fb + incr)
-	intDigits := int32(0)
-	if q := a.Abs().Div(b.Abs()).Truncate(0); !q.IsZero() {
-		intDigits = int32(decimalDigits(q))
-	}
-	if room := (decimalWords*digitsPerWord - wholeWords(intDigits)); frac > room {
-		frac = max(room, 0)
-	}
 	q, _ := a.QuoRem(b, frac)
+	if intDigits := int32(decimalDigits(q)) - frac; intDigits > 0 {
+		if room := decimalWords*digitsPerWord - wholeWords(intDigits); frac > room {
+			q, _ = a.QuoRem(b, max(room, 0))
+		}
+	}
 	return q
+}
+
+// divideIntegers is divideExact of two BIGINTs that fit its int64 fast
+// path (the dividend below 9·10^9 in size): one word of fraction.
+func divideIntegers(a, b int64) (decimal.Decimal, bool) {
+	const word = 1_000_000_000
+	if a <= -9*word || a >= 9*word || b == 0 {
+		return decimal.Decimal{}, false
+	}
+	return decimal.New(a*word/b, -digitsPerWord), true
 }
 
 // arithExact is arith with MySQL's inner digits: a DECIMAL quotient keeps
@@ -449,8 +524,16 @@ func arithExact(op string, a driver.Value, as int32, b driver.Value, bs int32, t
 	}
 	_, aDec := a.(decimal.Decimal)
 	_, bDec := b.(decimal.Decimal)
-	_, aInt := a.(int64)
-	_, bInt := b.(int64)
+	ai, aInt := a.(int64)
+	bi, bInt := b.(int64)
+	if aInt && bInt && op == sqlparser.DivStr {
+		if bi == 0 {
+			return nil, 0, nil
+		}
+		if q, ok := divideIntegers(ai, bi); ok {
+			return q, DivPrecisionIncrement, nil
+		}
+	}
 	exact := (aDec || aInt) && (bDec || bInt)
 	if !exact || op == sqlparser.IntDivStr || (!aDec && !bDec && op != sqlparser.DivStr) {
 		v, err := arith(op, a, b, text)
@@ -484,7 +567,7 @@ func arithExact(op string, a driver.Value, as int32, b driver.Value, bs int32, t
 		return nil, 0, Unsupported("the operator " + op)
 	}
 	scale = min(scale, MaxDecimalScale)
-	if decimalDigits(r.Round(scale)) > maxDecimalDigits {
+	if decimalDigits(r) > maxDecimalDigits && decimalDigits(roundDecimal(r, scale)) > maxDecimalDigits {
 		return nil, 0, errOutOfRange("DECIMAL", text())
 	}
 	return r, scale, nil
