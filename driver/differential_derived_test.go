@@ -60,7 +60,7 @@ func derivedHandWritten() []dialect {
 		d("derived", "SELECT x, n FROM (SELECT Status x, COUNT(*) n FROM Calls GROUP BY Status) s WHERE n > 10 ORDER BY x", "", true),
 		d("derived", "SELECT x, n FROM (SELECT Status AS x, COUNT(*) AS n FROM Calls GROUP BY Status) s ORDER BY n DESC, x LIMIT 3", "", true),
 		d("derived", "SELECT COUNT(*) FROM (SELECT DISTINCT Status FROM Calls) s", "", false),
-		d("derived", "SELECT * FROM (SELECT Status, COUNT(*) AS n, AVG(Duration) FROM Calls GROUP BY Status) s WHERE Status = 'busy'", "", false),
+		d("derived", "SELECT * FROM (SELECT Status, COUNT(*) AS n, AVG(Duration) FROM Calls GROUP BY Status) s WHERE Status = 'busy'", "SELECT * FROM (SELECT Status, COUNT(*) AS n, round(AVG(Duration), 4) FROM Calls GROUP BY Status) s WHERE Status = 'busy'", false),
 		d("derived", "SELECT * FROM (SELECT Direction d, Status, COUNT(*) AS n FROM Calls GROUP BY 1, Status HAVING COUNT(*) > 2) s WHERE d = 'inbound' AND n < 100 AND Status <> 'completed'", "", false),
 		d("derived", "SELECT * FROM (SELECT LOWER(Status) AS ls, MAX(Duration) AS m FROM Calls GROUP BY LOWER(Status)) s WHERE ls LIKE 'b%' OR m > 1000", "", false),
 		d("derived", "SELECT d2 FROM (SELECT Duration * 2 AS d2 FROM Calls WHERE Status = 'completed') s WHERE d2 > 100", "", false),
@@ -69,7 +69,7 @@ func derivedHandWritten() []dialect {
 		d("derived", "SELECT Status, COUNT(*) FROM (SELECT * FROM Calls WHERE Duration > 10) s GROUP BY Status ORDER BY Status", "", true),
 		d("derived", "SELECT * FROM (SELECT Sid, Duration FROM Calls ORDER BY Duration DESC, Sid LIMIT 10) s ORDER BY Sid", "", true),
 		d("derived", "SELECT * FROM (SELECT Sid, Duration FROM Calls ORDER BY Duration DESC, Sid LIMIT 10) s WHERE Duration > 100 ORDER BY Sid", "", true),
-		d("derived", "SELECT AVG(n) FROM (SELECT COUNT(*) n FROM Messages GROUP BY `From`) s", "", false),
+		d("derived", "SELECT AVG(n) FROM (SELECT COUNT(*) n FROM Messages GROUP BY `From`) s", "SELECT round(AVG(n), 4) FROM (SELECT COUNT(*) n FROM Messages GROUP BY `From`) s", false), // AVG of integers: DECIMAL of scale 4
 		d("derived", "SELECT s.Sid FROM (SELECT Sid, `To` FROM Messages WHERE Direction = 'inbound') s WHERE s.`To` LIKE '+1%'", "", false),
 		d("derived", "SELECT MAX(p), MIN(p) FROM (SELECT Price p FROM Calls WHERE Price IS NOT NULL) s", "", false),
 		d("derived", "SELECT COUNT(*) FROM (SELECT * FROM (SELECT * FROM (SELECT Sid, Status FROM Calls) a WHERE Status <> 'busy') b WHERE Status <> 'failed') c", "", false),

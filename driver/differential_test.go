@@ -34,8 +34,11 @@ import (
 // SQLite) so that SQLite computes the MySQL answer:
 //   - CONCAT(a, b) is a || b in SQLite (SQLite's concat() skips NULLs;
 //     MySQL's CONCAT is NULL if any argument is).
-//   - a / b on integers is integer division in SQLite, decimal in MySQL:
-//     SQLite gets a * 1.0 / b. MySQL's DIV is SQLite's / on integers.
+//   - a / b on integers is integer division in SQLite, DECIMAL in MySQL
+//     (scale 4: div_precision_increment): SQLite gets a * 1.0 / b where
+//     the quotient has at most 4 decimals, round(…, 4) otherwise. MySQL's
+//     DIV is SQLite's / on integers. AVG of integers is a DECIMAL of
+//     scale 4 too: SQLite gets round(AVG(x), 4).
 //   - Times are stored in SQLite as 'YYYY-MM-DD HH:MM:SS' text. MySQL
 //     compares a DATETIME with '2026-06-01' as that day's midnight; SQLite
 //     compares text, so date-only literals become '2026-06-01 00:00:00'.
@@ -53,6 +56,16 @@ import (
 //     ascending and last descending in both.
 //   - Booleans are 0/1 in SQLite; the driver's true/false are compared as
 //     1/0, as MySQL has them.
+
+// liteAvg is SQLite's spelling of MySQL's AVG(col): AVG of integers is a
+// DECIMAL of scale div_precision_increment (4) in MySQL, a REAL in SQLite.
+// Price is the one DOUBLE column the generator averages.
+func liteAvg(col string) string {
+	if col == "Price" {
+		return "AVG(" + col + ")"
+	}
+	return "round(AVG(" + col + "), 4)"
+}
 
 // dialect is one query in both dialects.
 type dialect struct {
@@ -305,7 +318,7 @@ func kind(v any) string {
 
 // driverKinds are the Go types a driver column of a declared type holds.
 var driverKinds = map[string]string{
-	"BIGINT": "int", "DOUBLE": "float", "BOOLEAN": "bool", "DATETIME": "time", "DATE": "time", "VARCHAR": "text", "JSON": "text",
+	"BIGINT": "int", "DOUBLE": "float", "DECIMAL": "float", "BOOLEAN": "bool", "DATETIME": "time", "DATE": "time", "VARCHAR": "text", "JSON": "text",
 }
 
 // liteKinds are the driver kinds a SQLite column reference of a declared
@@ -580,6 +593,13 @@ func handWritten() []dialect {
 		d("expr", "SELECT Sid, Duration * 2 + 1, Duration DIV 7, Duration % 7, -Duration FROM Calls", "SELECT Sid, Duration * 2 + 1, Duration / 7, Duration % 7, -Duration FROM Calls", false),
 		d("expr", "SELECT Sid, Duration / 4 FROM Calls", "SELECT Sid, Duration * 1.0 / 4 FROM Calls", false),
 		d("expr", "SELECT Sid, Duration / 0 FROM Calls", "", false), // NULL in both
+		// / of integers is a DECIMAL of scale 4, rounded half away from
+		// zero; inside an expression the quotient keeps 9 digits, so
+		// Duration / 3 * 3 is Duration again.
+		d("expr", "SELECT Sid, Duration / 3, Duration / 7, Duration / 32, -Duration / 32 FROM Calls", "SELECT Sid, round(Duration * 1.0 / 3, 4), round(Duration * 1.0 / 7, 4), round(Duration * 1.0 / 32, 4), round(-Duration * 1.0 / 32, 4) FROM Calls", false),
+		d("expr", "SELECT Sid, Duration / 3 * 3, (Duration + 1) / 3 - Duration / 3 FROM Calls", "SELECT Sid, Duration * 1.0, round((Duration + 1) * 1.0 / 3 - Duration * 1.0 / 3, 4) FROM Calls", false),
+		d("expr", "SELECT COUNT(*) / 3, SUM(Duration) / COUNT(*), COUNT(*) DIV 3 FROM Calls", "SELECT round(COUNT(*) * 1.0 / 3, 4), round(SUM(Duration) * 1.0 / COUNT(*), 4), COUNT(*) / 3 FROM Calls", false),
+		d("expr", "SELECT Status, SUM(Duration) / COUNT(*), AVG(Duration) FROM Calls GROUP BY Status ORDER BY Status", "SELECT Status, round(SUM(Duration) * 1.0 / COUNT(*), 4), round(AVG(Duration), 4) FROM Calls GROUP BY Status ORDER BY Status", true),
 		d("expr", "SELECT CONCAT(Status, '/', Direction), CONCAT(Status, AnsweredBy) FROM Calls", "SELECT Status || '/' || Direction, Status || AnsweredBy FROM Calls", false),
 		d("expr", "SELECT LOWER(Status), UPPER(Direction), LENGTH(Body), CHAR_LENGTH(Body) FROM Messages", "SELECT lower(Status), upper(Direction), length(CAST(Body AS BLOB)), length(Body) FROM Messages", false),
 		d("expr", "SELECT SUBSTRING(Sid, 3, 4), SUBSTRING(Status, -3), TRIM(CONCAT('  ', Status, ' ')) FROM Calls", "SELECT substr(Sid, 3, 4), substr(Status, -3), trim('  ' || Status || ' ') FROM Calls", false),
@@ -606,8 +626,15 @@ func handWritten() []dialect {
 		d("distinct", "SELECT DISTINCT Status FROM Calls", "", false),
 		d("distinct", "SELECT DISTINCT Direction, AnsweredBy FROM Calls ORDER BY Direction, AnsweredBy", "", true),
 		d("distinct", "SELECT DISTINCT `To` FROM Messages WHERE Direction = 'inbound'", "", false),
+		// Numbers of equal value are one value, whatever their type (MySQL
+		// and SQLite compare them numerically): BIGINT 5, DECIMAL 5.0 and
+		// DOUBLE 5e0 are one key of DISTINCT, GROUP BY and UNION.
+		d("distinct", "SELECT COUNT(DISTINCT CASE WHEN Direction = 'inbound' THEN Duration WHEN Sid < 'CA8' THEN Duration * 1.0 ELSE Duration * 1e0 END), COUNT(DISTINCT Duration) FROM Calls", "", false),
+		d("distinct", "SELECT SUM(DISTINCT CASE WHEN Direction = 'inbound' THEN Duration * 1.0 ELSE Duration END) FROM Calls", "", false),
+		d("distinct", "SELECT COUNT(*) FROM (SELECT CASE WHEN Direction = 'inbound' THEN Duration * 1.0 ELSE Duration END AS g FROM Calls GROUP BY g) t", "", false),
+		d("distinct", "SELECT COUNT(*) FROM (SELECT Duration * 1.0 AS d FROM Calls UNION SELECT Duration FROM Calls UNION SELECT Duration * 1e0 FROM Calls) t", "", false),
 		// Aggregates.
-		d("aggregate", "SELECT COUNT(*), COUNT(EndTime), COUNT(DISTINCT Status), SUM(Duration), AVG(Duration), MIN(Duration), MAX(Duration) FROM Calls", "", false),
+		d("aggregate", "SELECT COUNT(*), COUNT(EndTime), COUNT(DISTINCT Status), SUM(Duration), AVG(Duration), MIN(Duration), MAX(Duration) FROM Calls", "SELECT COUNT(*), COUNT(EndTime), COUNT(DISTINCT Status), SUM(Duration), round(AVG(Duration), 4), MIN(Duration), MAX(Duration) FROM Calls", false),
 		d("aggregate", "SELECT MIN(StartTime), MAX(StartTime), MIN(Status), MAX(`To`), SUM(Price), AVG(Price) FROM Calls", "", false),
 		d("aggregate", "SELECT COUNT(*), SUM(Duration), MAX(Price) FROM Calls WHERE Status = 'nothing'", "", false),
 		d("aggregate", "SELECT Status, COUNT(*) AS n FROM Calls GROUP BY Status ORDER BY n DESC, Status", "", true),
@@ -642,7 +669,7 @@ func handWritten() []dialect {
 		d("subquery", "SELECT Sid FROM Calls WHERE Sid NOT IN (SELECT ParentCallSid FROM Calls)", "", false), // a NULL in the list: no row
 		d("subquery", "SELECT Sid FROM Calls WHERE `To` IN (SELECT PhoneNumber FROM InboundPhoneNumbers WHERE Origin = 'hosted')", "", false),
 		d("subquery", "SELECT Sid FROM Messages WHERE `From` IN (SELECT PhoneNumber FROM InboundPhoneNumbers WHERE FriendlyName LIKE '%Office%')", "", false),
-		d("subquery", "SELECT Sid FROM Calls WHERE Duration > (SELECT AVG(Duration) FROM Calls WHERE Status = 'completed')", "", false),
+		d("subquery", "SELECT Sid FROM Calls WHERE Duration > (SELECT AVG(Duration) FROM Calls WHERE Status = 'completed')", "SELECT Sid FROM Calls WHERE Duration > (SELECT round(AVG(Duration), 4) FROM Calls WHERE Status = 'completed')", false),
 		d("subquery", "SELECT Sid FROM Calls WHERE Status = 'failed' AND EXISTS (SELECT Sid FROM Recordings WHERE Channels = 2)", "", false),
 		d("subquery", "SELECT Status, COUNT(*) FROM Calls WHERE Sid IN (SELECT CallSid FROM Recordings) GROUP BY Status ORDER BY Status", "", true),
 		// The catalog.
@@ -906,12 +933,13 @@ func (g *gen) queries(n int, keep func(dialect) bool) []dialect {
 			add(dialect{my: q + w1 + tail, lite: q + w2 + tail, ordered: true, what: "gen-group"})
 		case 6:
 			agg := "COUNT(*), COUNT(DISTINCT " + g.pick(tb.strs) + ")"
+			liteAgg := agg
 			if len(tb.nums) > 0 {
 				num := g.pick(tb.nums)
 				agg += ", SUM(" + num + "), AVG(" + num + ")"
+				liteAgg += ", SUM(" + num + "), " + liteAvg(num)
 			}
-			q := "SELECT " + agg + " FROM " + tb.name + " WHERE "
-			add(dialect{my: q + w1, lite: q + w2, what: "gen-aggregate"})
+			add(dialect{my: "SELECT " + agg + " FROM " + tb.name + " WHERE " + w1, lite: "SELECT " + liteAgg + " FROM " + tb.name + " WHERE " + w2, what: "gen-aggregate"})
 		case 7:
 			calls, recs := g.tables[0], g.tables[2]
 			p1, p2 := g.pred(calls, "c", 1)

@@ -92,7 +92,9 @@ var efficiencyCases = []efficiencyCase{
 	{name: "count", sql: "SELECT COUNT(*) FROM Calls", want: 1,
 		why: "Twilio has no count: every row, one page of 1000"},
 	{name: "group-by", sql: "SELECT Status, COUNT(*), AVG(Duration) FROM Calls GROUP BY Status ORDER BY 2 DESC", want: 1,
-		why: "every call, one page", anyOrder: true}, // counts tie
+		why: "every call, one page", anyOrder: true, // counts tie
+		// MySQL's AVG of integers is a DECIMAL of scale 4.
+		lite: "SELECT Status, COUNT(*), round(AVG(Duration), 4) FROM Calls GROUP BY Status ORDER BY 2 DESC"},
 	{name: "sort-limit", sql: "SELECT Sid FROM Calls WHERE Status = 'busy' ORDER BY StartTime DESC LIMIT 3", want: 1,
 		why:  "the sort needs every busy call: one page of 18",
 		lite: "SELECT Sid FROM Calls WHERE Status = 'busy' ORDER BY StartTime DESC LIMIT 3"},

@@ -40,8 +40,15 @@ func (r *rows) Next(dest []sqldriver.Value) error {
 	return r.client.ScrubError(err)
 }
 
+// KeepDecimals makes Next return a DECIMAL as a
+// github.com/shopspring/decimal.Decimal with the scale MySQL shows (1/3 is
+// 0.3333, 7/2 3.5000) instead of a float64. The wire server asks for it to
+// write DECIMALs as MySQL does; database/sql, which has no decimal type,
+// never does.
+func (r *rows) KeepDecimals() { r.r.Inner = true }
+
 // ColumnTypeDatabaseTypeName is the SQL type: VARCHAR, BIGINT, DOUBLE,
-// BOOLEAN, DATETIME, DATE or JSON.
+// DECIMAL, BOOLEAN, DATETIME, DATE or JSON.
 func (r *rows) ColumnTypeDatabaseTypeName(i int) string {
 	return r.r.Columns()[i].Type.DatabaseTypeName()
 }

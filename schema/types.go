@@ -23,6 +23,10 @@ const (
 	Time               // an RFC 2822 timestamp ("Tue, 31 Aug 2010 20:36:28 +0000")
 	Date               // a calendar date ("2014-06-01"), read as time.Time at UTC midnight
 	JSON               // an object or array, kept as its JSON text
+	// Decimal is an exact number computed by a query (1/3, AVG of
+	// integers, a literal such as 0.1), never a table's column: database/sql
+	// receives it as float64, DatabaseTypeName says DECIMAL as MySQL does.
+	Decimal
 )
 
 // DatabaseTypeName is the name database/sql reports in ColumnType.DatabaseTypeName.
@@ -32,6 +36,8 @@ func (t Type) DatabaseTypeName() string {
 		return "BIGINT"
 	case Float:
 		return "DOUBLE"
+	case Decimal:
+		return "DECIMAL"
 	case Bool:
 		return "BOOLEAN"
 	case Time:
@@ -61,7 +67,7 @@ func (t Type) ScanType() reflect.Type {
 	switch t {
 	case Int:
 		return scanInt
-	case Float:
+	case Float, Decimal:
 		return scanFloat
 	case Bool:
 		return scanBool

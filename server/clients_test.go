@@ -73,6 +73,16 @@ func TestMariaDBClient(t *testing.T) {
 		t.Errorf("the query's result:\n%s\nwant rows %q", out, lines)
 	}
 
+	// DECIMAL quotients as MySQL prints them (scale 4 =
+	// div_precision_increment; inner digits kept, so 1/3*3 is 1.0000).
+	out, errOut, err = runClient(t, "", mariadb, append(base, "twilio", "-e", "SELECT 7/2, 1/3, 1/3*3, 7 DIV 2, 1/0")...)
+	if err != nil {
+		t.Fatalf("mariadb: %v\n%s", err, errOut)
+	}
+	if want := "7/2\t1/3\t1/3*3\t7 DIV 2\t1/0\n3.5000\t0.3333\t1.0000\t3\tNULL\n"; out != want {
+		t.Errorf("divisions:\n%s\nwant\n%s", out, want)
+	}
+
 	// Without a database: the tables are reached qualified.
 	out, errOut, err = runClient(t, "", mariadb, append(base, "-e", "SHOW DATABASES; SELECT DATABASE(); SELECT COUNT(*) FROM twilio.Recordings")...)
 	if err != nil {

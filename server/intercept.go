@@ -503,6 +503,8 @@ func columnType(t schema.Type) string {
 		return "bigint"
 	case schema.Float:
 		return "double"
+	case schema.Decimal:
+		return "decimal(65,30)"
 	case schema.Bool:
 		return "tinyint(1)"
 	case schema.Time:

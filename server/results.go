@@ -17,6 +17,7 @@ import (
 	"github.com/dolthub/vitess/go/mysql"
 	"github.com/dolthub/vitess/go/sqltypes"
 	querypb "github.com/dolthub/vitess/go/vt/proto/query"
+	"github.com/shopspring/decimal"
 )
 
 // MySQL character set ids and column flags.
@@ -37,6 +38,7 @@ const (
 	kindText colKind = iota
 	kindInt
 	kindFloat
+	kindDecimal
 	kindBool
 	kindDateTime
 	kindDate
@@ -51,8 +53,13 @@ func field(name, dbType string, nullable, nullableKnown bool) (*querypb.Field, c
 	switch dbType {
 	case "BIGINT", "INT", "INTEGER":
 		f.Type, f.ColumnLength, f.Flags, k = sqltypes.Int64, 20, flagNum|flagBinary, kindInt
-	case "DOUBLE", "FLOAT", "DECIMAL":
+	case "DOUBLE", "FLOAT":
 		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Float64, 22, 31, flagNum|flagBinary, kindFloat
+	case "DECIMAL":
+		// MySQL's NEWDECIMAL, as 1/3 or AVG of integers are there, each
+		// value written with its scale (KeepDecimals); the column's scale
+		// is not known before the rows, so the widest (65,30) is declared.
+		f.Type, f.ColumnLength, f.Decimals, f.Flags, k = sqltypes.Decimal, 67, 30, flagNum|flagBinary, kindDecimal
 	case "BOOLEAN", "BOOL", "TINYINT":
 		f.Type, f.ColumnLength, f.Flags, k = sqltypes.Int8, 1, flagNum|flagBinary, kindBool
 	case "DATETIME", "TIMESTAMP":
@@ -97,12 +104,18 @@ func appendValue(b []byte, v any, k colKind) ([]byte, bool) {
 		if k == kindInt && x == math.Trunc(x) && math.Abs(x) < 1<<63 {
 			return strconv.AppendInt(b, int64(x), 10), true
 		}
+		if k == kindDecimal {
+			// A DECIMAL has no exponent form: 1e21 is 1000000000000000000000.
+			return strconv.AppendFloat(b, x, 'f', -1, 64), true
+		}
 		return strconv.AppendFloat(b, x, 'g', -1, 64), true
 	case bool:
 		if x {
 			return append(b, '1'), true
 		}
 		return append(b, '0'), true
+	case decimal.Decimal:
+		return append(b, x.StringFixed(max(0, -x.Exponent()))...), true
 	case time.Time:
 		return appendTime(b, x.UTC(), k == kindDate), true
 	default:
@@ -296,6 +309,9 @@ func (e *rowEncoder) encode(vals []driver.Value) []sqltypes.Value {
 // proper MySQL error rather than a broken stream.
 func stream(ctx context.Context, cancel context.CancelCauseFunc, rs driver.Rows, conn *mysql.Conn, send func(*sqltypes.Result) error) (int64, error) {
 	defer rs.Close()
+	if k, ok := rs.(interface{ KeepDecimals() }); ok {
+		k.KeepDecimals() // 7/2 is written 3.5000, as MySQL does
+	}
 	fields, kinds := resultFields(rs)
 	snd := &sender{send: send, conn: conn, fields: fields, pending: make([][]sqltypes.Value, 0, batchRows)}
 	enc := newRowEncoder(fields, kinds)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"reflect"
 	"runtime"
@@ -141,6 +142,42 @@ func TestColumnTypes(t *testing.T) {
 	rows.Close()
 	if n := cts[0].DatabaseTypeName(); n != "TINYINT" {
 		t.Errorf("BOOLEAN column is %s, want TINYINT (TINYINT(1))", n)
+	}
+	// MySQL's / and AVG of integers are DECIMALs (NEWDECIMAL on the wire),
+	// a DOUBLE operand makes a DOUBLE.
+	rows, err = client.Query("SELECT 1/3, 7/2, AVG(Duration), 1/3e0, 7 DIV 2, 1/0 FROM Calls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cts, _ = rows.ColumnTypes()
+	got = got[:0]
+	for _, c := range cts {
+		got = append(got, c.DatabaseTypeName())
+	}
+	if want := []string{"DECIMAL", "DECIMAL", "DECIMAL", "DOUBLE", "BIGINT", "DECIMAL"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("types %q, want %q", got, want)
+	}
+	var third, half, avg, double, div, null sql.NullString
+	if !rows.Next() {
+		t.Fatalf("no row: %v", rows.Err())
+	}
+	if err := rows.Scan(&third, &half, &avg, &double, &div, &null); err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	if third.String != "0.3333" || half.String != "3.5000" || double.String != "0.3333333333333333" || div.String != "3" || null.Valid {
+		t.Errorf("1/3, 7/2, 1/3e0, 7 DIV 2, 1/0 are %v, %v, %v, %v, %v", third, half, double, div, null)
+	}
+	if a, err := strconv.ParseFloat(avg.String, 64); err != nil || a != math.Round(a*1e4)/1e4 || !strings.Contains(avg.String, ".") || len(avg.String)-strings.Index(avg.String, ".") != 5 {
+		t.Errorf("AVG(Duration) is %q, want a number of 4 decimals", avg.String)
+	}
+	// A prepared statement's binary rows carry the same text.
+	var binHalf, binThird string
+	if err := client.QueryRow("SELECT ? / 2, 1.00 / ?", 7, 3).Scan(&binHalf, &binThird); err != nil {
+		t.Fatal(err)
+	}
+	if binHalf != "3.5000" || binThird != "0.333333" {
+		t.Errorf("prepared ? / 2, 1.00 / ? with 7, 3: %q, %q; want 3.5000, 0.333333", binHalf, binThird)
 	}
 }
 

@@ -172,11 +172,21 @@ func (a *aggContext) Aggregate(x *sqlparser.FuncExpr) (eval.Typed, error) {
 		agg.typ = schema.Int
 	case "sum":
 		agg.typ = schema.Float
-		if argTypes[0] == schema.Int || argTypes[0] == schema.Bool {
+		switch argTypes[0] {
+		case schema.Int, schema.Bool:
 			agg.typ = schema.Int
+		case schema.Decimal:
+			agg.typ = schema.Decimal
 		}
 	case "avg":
+		// MySQL: AVG of exact values (integers, DECIMALs) is a DECIMAL,
+		// of DOUBLEs a DOUBLE
+		// (https://dev.mysql.com/doc/refman/8.0/en/aggregate-functions.html#function_avg).
 		agg.typ = schema.Float
+		switch argTypes[0] {
+		case schema.Int, schema.Bool, schema.Decimal:
+			agg.typ = schema.Decimal
+		}
 	default:
 		agg.typ = argTypes[0]
 	}
@@ -443,6 +453,8 @@ func (s *aggState) result(a *aggregate) driver.Value {
 			return s.sumD
 		case a.typ == schema.Float:
 			return float64(s.sumI)
+		case a.typ == schema.Decimal:
+			return decimal.NewFromInt(s.sumI)
 		}
 		return s.sumI
 	case "avg":
@@ -454,8 +466,12 @@ func (s *aggState) result(a *aggregate) driver.Value {
 			return s.sumF / float64(s.count)
 		case s.isDec:
 			return s.sumD.DivRound(decimal.NewFromInt(s.count), min(eval.ScaleOf(s.sumD)+eval.DivPrecisionIncrement, eval.MaxDecimalScale))
+		case a.typ == schema.Float:
+			return float64(s.sumI) / float64(s.count) // a string's numbers: DOUBLE
 		}
-		return float64(s.sumI) / float64(s.count)
+		// Integers average to a DECIMAL of scale div_precision_increment:
+		// AVG of 1 and 2 is 1.5000.
+		return decimal.NewFromInt(s.sumI).DivRound(decimal.NewFromInt(s.count), eval.DivPrecisionIncrement)
 	case "group_concat":
 		if len(s.parts) == 0 {
 			return nil

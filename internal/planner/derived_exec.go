@@ -26,6 +26,7 @@ func openQuerySource(ctx context.Context, env *exec.Env, q queryPlan, fresh bool
 	if err != nil {
 		return nil, err
 	}
+	rows.Inner = true // a DECIMAL stays exact for the query reading it
 	return &rowsSource{rows: rows, width: len(q.resultColumns()), fresh: fresh}, nil
 }
 

@@ -416,8 +416,9 @@ func TestIntervalArithmetic(t *testing.T) {
 	}
 }
 
-// The SQL type of an expression: integer arithmetic stays BIGINT, '/' is
-// DOUBLE, CASE takes its first branch's type.
+// The SQL type of an expression: integer arithmetic stays BIGINT, '/' of
+// exact values is DECIMAL (of a DOUBLE, DOUBLE), CASE takes its first
+// branch's type.
 func TestExpressionTypes(t *testing.T) {
 	for _, tt := range []struct {
 		expr string
@@ -427,7 +428,19 @@ func TestExpressionTypes(t *testing.T) {
 		{"Duration + Duration", schema.Int},
 		{"Duration DIV 2", schema.Int},
 		{"Price DIV 2", schema.Int},
-		{"Duration / 2", schema.Float},
+		{"Duration / 2", schema.Decimal},
+		{"Duration / 2.0", schema.Decimal},
+		{"Price / 2", schema.Float},
+		{"Duration / '2'", schema.Float},
+		{"Duration % 2", schema.Int},
+		{"Duration % 2.5", schema.Decimal},
+		{"MOD(Duration, 2.5)", schema.Decimal},
+		{"Price % 2", schema.Float},
+		{"Duration * 1.5", schema.Decimal},
+		{"Duration + TRUE", schema.Int},
+		{"-TRUE", schema.Int},
+		{"CAST(Duration AS DECIMAL(10,2))", schema.Decimal},
+		{"ROUND(Duration / 3, 2)", schema.Decimal},
 		{"Price * 2", schema.Float},
 		{"Duration * Price", schema.Float},
 		{"CASE WHEN Duration > 1 THEN Duration WHEN Duration > 0 THEN Status END", schema.Int},

@@ -98,6 +98,7 @@ func (q *subquery) run(ctx context.Context, env *exec.Env) error {
 	if err != nil {
 		return err
 	}
+	rows.Inner = true // a DECIMAL stays exact: (SELECT 0.1) + 0.2 = 0.3
 	defer rows.Close()
 	dest := make([]driver.Value, len(rows.Columns()))
 	q.strs = map[string]bool{}

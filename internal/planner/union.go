@@ -129,10 +129,17 @@ func (p *unionPlan) mergeColumns() error {
 			m := &p.columns[j]
 			m.Nullable = m.Nullable || c.Nullable
 			if m.Type != c.Type {
-				numeric := func(t schema.Type) bool { return t == schema.Int || t == schema.Float || t == schema.Bool }
-				if numeric(m.Type) && numeric(c.Type) {
+				numeric := func(t schema.Type) bool {
+					return t == schema.Int || t == schema.Float || t == schema.Bool || t == schema.Decimal
+				}
+				exact := func(t schema.Type) bool { return t != schema.Float }
+				switch {
+				case numeric(m.Type) && numeric(c.Type) && exact(m.Type) && exact(c.Type) && (m.Type == schema.Decimal || c.Type == schema.Decimal):
+					// MySQL: an integer and a DECIMAL make a DECIMAL.
+					m.Type = schema.Decimal
+				case numeric(m.Type) && numeric(c.Type):
 					m.Type = schema.Float
-				} else {
+				default:
 					m.Type = schema.String
 				}
 			}

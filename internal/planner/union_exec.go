@@ -93,6 +93,11 @@ func (s *unionSource) Next(ctx context.Context) ([]driver.Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		for j, c := range s.plan.columns {
+			// A branch's BIGINT in a DECIMAL column is a DECIMAL (MySQL
+			// converts each branch to the union's column types).
+			row[j] = eval.ConformNumeric(row[j], c.Type)
+		}
 		if s.dedupeTo > 0 && s.i <= s.dedupeTo {
 			k := exec.RowKey(row)
 			if s.seen[k] {

@@ -53,7 +53,7 @@ func (c *Compiler) cast(e sqlparser.Expr, to *sqlparser.ConvertType) (Typed, err
 		if p < 1 || p > maxDecimalDigits || s < 0 || s > MaxDecimalScale || s > p {
 			return Typed{}, fmt.Errorf("twilio: DECIMAL(%d,%d) is not a DECIMAL type: precision 1 to 65, scale 0 to 30 and not above the precision", p, s)
 		}
-		typ = schema.Float
+		typ = schema.Decimal
 		conv = func(v driver.Value) (driver.Value, error) { return castDecimal(v, int32(p), int32(s), text) }
 	case "float", "real", "double":
 		typ = schema.Float

@@ -28,6 +28,12 @@ type Typed struct {
 	// column, or a string function of one), as MySQL's collation of an
 	// information_schema column decides a comparison with a literal.
 	FoldCase bool
+	// null marks the NULL literal, which has no type of its own.
+	null bool
+	// exact is set on arithmetic: the value with the digits MySQL keeps
+	// inside an expression (a quotient's whole 9-digit words) and the
+	// scale it shows; Eval is that value rounded to the scale shown.
+	exact exactFunc
 }
 
 // Resolver maps column references to row indexes.
@@ -73,7 +79,7 @@ type Aggregator interface {
 }
 
 func (c *Compiler) constant(v driver.Value) Typed {
-	return Typed{Eval: func([]driver.Value) (driver.Value, error) { return v, nil }, Typ: typeOf(v), Constant: true}
+	return Typed{Eval: func([]driver.Value) (driver.Value, error) { return v, nil }, Typ: typeOf(v), Constant: true, null: v == nil}
 }
 
 // typeOf is the SQL type of a Go value.
@@ -86,7 +92,7 @@ func typeOf(v driver.Value) schema.Type {
 	case bool:
 		return schema.Bool
 	case decimal.Decimal:
-		return schema.Float
+		return schema.Decimal
 	case interface{ IsZero() bool }:
 		return schema.Time
 	}
@@ -616,22 +622,25 @@ func (c *Compiler) arithmetic(x *sqlparser.BinaryExpr) (Typed, error) {
 	default:
 		return Typed{}, Unsupported("the operator " + op)
 	}
-	typ := schema.Float
-	if op == sqlparser.IntDivStr || (op != sqlparser.DivStr && left.Typ == schema.Int && right.Typ == schema.Int) {
-		typ = schema.Int
-	}
 	text := func() string { return ExprText(x) }
-	return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
-		lv, err := left.Eval(row)
+	lx, rx := left.exactValue(), right.exactValue()
+	exact := func(row []driver.Value) (driver.Value, int32, error) {
+		lv, ls, err := lx(row)
 		if err != nil || lv == nil {
-			return nil, err
+			return nil, 0, err
 		}
-		rv, err := right.Eval(row)
+		rv, rs, err := rx(row)
 		if err != nil || rv == nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return arith(op, lv, rv, text)
-	}, left, right), nil
+		return arithExact(op, lv, ls, rv, rs, text)
+	}
+	t := c.derive(arithType(op, left.Typ, right.Typ), func(row []driver.Value) (driver.Value, error) {
+		v, scale, err := exact(row)
+		return shown(v, scale), err
+	}, left, right)
+	t.exact = exact
+	return t, nil
 }
 
 func (c *Compiler) unary(x *sqlparser.UnaryExpr) (Typed, error) {
@@ -641,12 +650,36 @@ func (c *Compiler) unary(x *sqlparser.UnaryExpr) (Typed, error) {
 	}
 	switch x.Operator {
 	case sqlparser.UMinusStr:
-		return c.derive(inner.Typ, func(row []driver.Value) (driver.Value, error) {
+		typ := inner.Typ
+		if typ == schema.Bool {
+			typ = schema.Int // -TRUE is -1
+		}
+		text := func() string { return ExprText(x) }
+		if inner.exact != nil {
+			// -(1/3) keeps the quotient's digits for the expression
+			// around it.
+			ix := inner.exact
+			exact := func(row []driver.Value) (driver.Value, int32, error) {
+				v, scale, err := ix(row)
+				if err != nil || v == nil {
+					return nil, 0, err
+				}
+				v, err = negate(v, text)
+				return v, scale, err
+			}
+			t := c.derive(typ, func(row []driver.Value) (driver.Value, error) {
+				v, scale, err := exact(row)
+				return shown(v, scale), err
+			}, inner)
+			t.exact = exact
+			return t, nil
+		}
+		return c.derive(typ, func(row []driver.Value) (driver.Value, error) {
 			v, err := inner.Eval(row)
 			if err != nil || v == nil {
 				return nil, err
 			}
-			return negate(v, func() string { return ExprText(x) })
+			return negate(v, text)
 		}, inner), nil
 	case sqlparser.UPlusStr:
 		return inner, nil
@@ -696,6 +729,13 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 	if subject != nil {
 		operands = append(operands, *subject)
 	}
+	results := []Typed{elseVal}
+	for _, b := range branches {
+		results = append(results, b.then)
+	}
+	if merged, ok := mergedNumeric(results); ok {
+		typ = merged
+	}
 	cmpFn := Compare
 	if subject != nil {
 		whens := []Typed{*subject}
@@ -726,10 +766,12 @@ func (c *Compiler) caseExpr(x *sqlparser.CaseExpr) (Typed, error) {
 				hit, _ = Truth(wv)
 			}
 			if hit {
-				return b.then.Eval(row)
+				v, err := b.then.Eval(row)
+				return ConformNumeric(v, typ), err
 			}
 		}
-		return elseVal.Eval(row)
+		v, err := elseVal.Eval(row)
+		return ConformNumeric(v, typ), err
 	}, operands...), nil
 }
 

@@ -86,12 +86,7 @@ func numeric(v driver.Value) driver.Value {
 	return f
 }
 
-func modType(a []Typed) schema.Type {
-	if a[0].Typ == schema.Int && a[1].Typ == schema.Int {
-		return schema.Int
-	}
-	return schema.Float
-}
+func modType(a []Typed) schema.Type { return arithType("%", a[0].Typ, a[1].Typ) }
 
 func fnMod(a []driver.Value) (driver.Value, error) {
 	return arith("%", numeric(a[0]), numeric(a[1]), func() string { return fmt.Sprintf("mod(%s,%s)", ToString(a[0]), ToString(a[1])) })

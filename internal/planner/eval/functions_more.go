@@ -82,7 +82,7 @@ func checkConstant(col *sqlparser.ColName, typ schema.Type, val Typed) error {
 		if _, ok := parseTime(s); !ok {
 			return fmt.Errorf("twilio: %s is a %s but %s is not a time: write '2024-03-05' or '2024-03-05 10:00:00'", name, typ, Describe(v))
 		}
-	case schema.Int, schema.Float:
+	case schema.Int, schema.Float, schema.Decimal:
 		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err != nil {
 			return fmt.Errorf("twilio: %s is a %s but %s is not a number", name, typ, Describe(v))
 		}

@@ -54,6 +54,21 @@ func sameAs(i int) func([]Typed) schema.Type {
 	}
 }
 
+// mergedFrom is the type of a result that is one of the arguments from i
+// on (IF's branches, IFNULL, COALESCE, GREATEST, LEAST): numbers of
+// several types make the widest (mergedNumeric); otherwise the argument
+// at i's type.
+func mergedFrom(i int) func([]Typed) schema.Type {
+	return func(a []Typed) schema.Type {
+		if i < len(a) {
+			if t, ok := mergedNumeric(a[i:]); ok {
+				return t
+			}
+		}
+		return sameAs(i)(a)
+	}
+}
+
 // strict makes a function return NULL when any argument is NULL, as most
 // MySQL functions do.
 func strict(f func(args []driver.Value) (driver.Value, error)) func([]driver.Value) (driver.Value, error) {
@@ -75,7 +90,7 @@ var FunctionRegistry = []sqlFunction{
 	{Name: "avg", Min: 1, Max: 1, Aggregate: true, Doc: "AVG([DISTINCT] x): aggregate: the mean of the non-NULL values"},
 	{Name: "ceil", Aliases: []string{"ceiling"}, Min: 1, Max: 1, typ: returns(schema.Int), Call: strict(fnCeil), Doc: "CEIL(x): the smallest integer not less than x"},
 	{Name: "char_length", Aliases: []string{"character_length"}, Min: 1, Max: 1, typ: returns(schema.Int), Call: strict(fnCharLength), Doc: "CHAR_LENGTH(s): the length of s in characters"},
-	{Name: "coalesce", Min: 1, Max: -1, typ: sameAs(0), Call: fnCoalesce, Doc: "COALESCE(x, …): the first argument that is not NULL"},
+	{Name: "coalesce", Min: 1, Max: -1, typ: mergedFrom(0), Call: fnCoalesce, Doc: "COALESCE(x, …): the first argument that is not NULL"},
 	{Name: "concat", Min: 1, Max: -1, Call: strict(fnConcat), Doc: "CONCAT(s, …): the arguments joined; NULL if any is NULL"},
 	{Name: "concat_ws", Min: 2, Max: -1, Call: fnConcatWS, Doc: "CONCAT_WS(sep, s, …): the non-NULL arguments joined by sep"},
 	{Name: "convert_tz", Min: 3, Max: 3, typ: returns(schema.Time), Call: strict(fnConvertTZ), Doc: "CONVERT_TZ(dt, from_tz, to_tz): dt moved between time zones (IANA names or ±hh:mm)"},
@@ -94,17 +109,17 @@ var FunctionRegistry = []sqlFunction{
 	{Name: "extract", Min: 2, Max: 2, typ: returns(schema.Int), Compile: compileExtract, Doc: "EXTRACT(unit FROM date): one part of a date (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MICROSECOND, YEAR_MONTH, DAY_HOUR…)"},
 	{Name: "floor", Min: 1, Max: 1, typ: returns(schema.Int), Call: strict(fnFloor), Doc: "FLOOR(x): the largest integer not greater than x"},
 	{Name: "from_unixtime", Min: 1, Max: 2, typ: fromUnixtimeType, Call: strict(fnFromUnixtime), Doc: "FROM_UNIXTIME(seconds[, format]): the UTC datetime of a Unix time"},
-	{Name: "greatest", Min: 2, Max: -1, typ: sameAs(0), Call: strict(fnGreatest), Doc: "GREATEST(x, y, …): the largest argument; NULL if any is NULL"},
+	{Name: "greatest", Min: 2, Max: -1, typ: mergedFrom(0), Call: strict(fnGreatest), Doc: "GREATEST(x, y, …): the largest argument; NULL if any is NULL"},
 	{Name: "group_concat", Min: 1, Max: -1, Aggregate: true, Doc: "GROUP_CONCAT([DISTINCT] x [ORDER BY …] [SEPARATOR s]): aggregate: the values joined"},
 	{Name: "hour", Min: 1, Max: 1, typ: returns(schema.Int), Call: strict(timePart(func(t time.Time) int64 { return int64(t.Hour()) })), Doc: "HOUR(time): the hour, 0 to 23"},
-	{Name: "if", Min: 3, Max: 3, typ: sameAs(1), Call: fnIf, Doc: "IF(cond, a, b): a when cond is true, else b"},
-	{Name: "ifnull", Min: 2, Max: 2, typ: sameAs(0), Call: fnIfNull, Doc: "IFNULL(x, y): x, or y when x is NULL"},
+	{Name: "if", Min: 3, Max: 3, typ: mergedFrom(1), Call: fnIf, Doc: "IF(cond, a, b): a when cond is true, else b"},
+	{Name: "ifnull", Min: 2, Max: 2, typ: mergedFrom(0), Call: fnIfNull, Doc: "IFNULL(x, y): x, or y when x is NULL"},
 	{Name: "instr", Min: 2, Max: 2, typ: returns(schema.Int), Call: strict(fnInstr), Doc: "INSTR(s, sub): the position of sub in s (from 1, ignoring case), 0 if absent"},
 	{Name: "isnull", Min: 1, Max: 1, typ: returns(schema.Int), Call: fnIsNull, Doc: "ISNULL(x): 1 when x is NULL, else 0"},
 	{Name: "json_extract", Min: 2, Max: -1, typ: returns(schema.JSON), Call: strict(fnJSONExtract), Doc: "JSON_EXTRACT(doc, path, …): the JSON at a path ($.a.b, $[0], $[*]); also doc->path"},
 	{Name: "json_unquote", Min: 1, Max: 1, Call: strict(fnJSONUnquote), Doc: "JSON_UNQUOTE(json): a JSON string's text; also doc->>path"},
 	{Name: "last_day", Min: 1, Max: 1, typ: returns(schema.Date), Call: strict(fnLastDay), Doc: "LAST_DAY(date): the last day of date's month"},
-	{Name: "least", Min: 2, Max: -1, typ: sameAs(0), Call: strict(fnLeast), Doc: "LEAST(x, y, …): the smallest argument; NULL if any is NULL"},
+	{Name: "least", Min: 2, Max: -1, typ: mergedFrom(0), Call: strict(fnLeast), Doc: "LEAST(x, y, …): the smallest argument; NULL if any is NULL"},
 	{Name: "left", Min: 2, Max: 2, Call: strict(fnLeft), Doc: "LEFT(s, n): the first n characters of s"},
 	{Name: "length", Aliases: []string{"octet_length"}, Min: 1, Max: 1, typ: returns(schema.Int), Call: strict(fnLength), Doc: "LENGTH(s): the length of s in bytes"},
 	{Name: "ln", Min: 1, Max: 1, typ: returns(schema.Float), Call: strict(fnLn), Doc: "LN(x): the natural logarithm; NULL for x ≤ 0"},
@@ -266,7 +281,7 @@ func (c *Compiler) call(typ schema.Type, name string, f func([]driver.Value) (dr
 		if s, ok := v.(string); ok && err == nil {
 			err = work.charge(name, len(s))
 		}
-		return v, err
+		return ConformNumeric(v, typ), err
 	}, argv...)
 }
 

@@ -46,7 +46,7 @@ func ToFloat(v driver.Value) (float64, bool) {
 	case float64:
 		return x, true
 	case decimal.Decimal:
-		return x.InexactFloat64(), true
+		return decimalFloat(x), true
 	case bool:
 		if x {
 			return 1, true

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
@@ -30,6 +29,7 @@ func Hold(stream *Rows, cols []ResultColumn, project []eval.EvalFunc, keys []Sor
 	var all []held
 	limit, offset := stream.Limit, stream.Offset
 	stream.Limit, stream.Offset = -1, 0
+	stream.Inner = true // held values stay exact; the result converts them
 	stream.Project = slices.Clone(project)
 	for _, k := range keys {
 		stream.Project = append(stream.Project, k.Eval)
@@ -99,22 +99,21 @@ func CompareNullsFirst(a, b driver.Value) int {
 }
 
 // RowKey identifies a row's values for DISTINCT and GROUP BY: values that
-// compare equal get the same key (1 and 1.0, a time and the same instant).
+// compare equal get the same key (1, 1.0 and 1e0 by eval.NumberKey; a time
+// and the same instant). Strings compare exactly, as Twilio's filters do.
 func RowKey(row []driver.Value) string {
 	var b strings.Builder
 	for _, v := range row {
-		switch x := v.(type) {
-		case nil:
+		if v == nil {
 			b.WriteString("\x00N")
-		case int64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(float64(x), 'g', -1, 64))
-		case float64:
-			fmt.Fprintf(&b, "\x00n:%s", strconv.FormatFloat(x, 'g', -1, 64))
-		case bool:
-			fmt.Fprintf(&b, "\x00n:%d", eval.BoolInt(x))
-		default:
-			fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
+			continue
 		}
+		if n, ok := eval.NumberKey(v); ok {
+			b.WriteString("\x00n:")
+			b.WriteString(n)
+			continue
+		}
+		fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
 	}
 	return b.String()
 }

@@ -36,7 +36,11 @@ type Rows struct {
 	Offset   int64           // rows still to skip
 	Limit    int64           // rows still to return; -1: no limit
 	Affected int64           // resources a write changed
-	done     bool
+	// Inner: the rows feed another query (a derived table, a UNION's
+	// branch, a subquery), so values stay as the engine holds them (a
+	// DECIMAL exact) instead of database/sql's types (eval.Outward).
+	Inner bool
+	done  bool
 }
 
 // Columns describes the result's columns.
@@ -85,7 +89,10 @@ func (r *Rows) Next(dest []driver.Value) error {
 				r.Close()
 				return err
 			}
-			dest[i] = eval.Outward(v)
+			if !r.Inner {
+				v = eval.Outward(v)
+			}
+			dest[i] = v
 		}
 		if r.Limit > 0 {
 			r.Limit--
