@@ -5,26 +5,41 @@
 //
 // # Layout
 //
-// The engine is three packages, in layers that import only downward (a
-// test, imports_test.go, fails on any other import):
+// The engine is four packages, in layers that import only downward (a
+// test, imports_test.go, fails on any other import), the way
+// go-mysql-server separates sql/planbuilder, sql/plan, sql/rowexec and
+// sql/expression:
 //
-//	planner       statements (Prepare, Statement.Query/Exec), planning,
-//	              the plan nodes, pushdown rules, EXPLAIN
-//	planner/exec  fetching and streaming rows: Env, Rows, list and Sid
-//	              sources, prefetch, keyed listings, parallel range slices,
-//	              the page budget, the page decoder
+//	planner       statements (Prepare, Statement.Query/Exec), planning a
+//	              statement into a tree of plan nodes, pushdown rules,
+//	              EXPLAIN
+//	planner/exec  running a tree: one builder (exec.Build) turns each node
+//	              into a row iterator; listings, Sid fetches, prefetch,
+//	              keyed listings, parallel range slices, joins, unions,
+//	              grouping, the page budget, the page decoder
+//	planner/plan  the plan nodes as data, one small type a file
 //	planner/eval  expressions compiled to closures, the function registry
 //
 // and internal/sqltext, the one lexer of statement text (the server's too).
 //
-// Statement.plan turns a parsed statement into a chain of plan nodes
-// (node.go, node_*.go), each a small type that both describes itself for
-// EXPLAIN and runs; Query runs the chain (runSteps) and EXPLAIN prints it
-// (describeSteps), so the two cannot drift apart. A SELECT's chain is
-// subqueries → scan → join → correlated → filter → group → project → sort
-// → limit (planned by select.go, scope.go, join.go, aggregate.go, …, into
-// a selectPlan), a UNION's union → sort → limit, a write's one write node;
-// derived tables and subqueries are whole plans read by the scan node.
+// Statement.plan plans a statement (select.go, scope.go, join.go,
+// aggregate.go, derived.go, union.go, … into a selectPlan or unionPlan)
+// and turns it into a tree of plan nodes (tree.go): Query runs that tree
+// (exec.Build) and EXPLAIN prints it (describe.go), so the two cannot
+// drift apart. Joins are a left-deep tree of binary plan.Join nodes over
+// the table read first; a derived table is a plan.Derived whose child is
+// its query's tree, a UNION a plan.Union whose children are its branches';
+// the statement's uncorrelated subqueries hang off a plan.Subqueries node
+// at the top, run before its own requests.
+//
+// Where a node's work can only be decided once rows are read, the tree
+// carries the planner's decision as a function exec calls: the leaf that
+// reads one join key (plan.Join.Lookup), the leaf of an IN (SELECT …)
+// once its values are known (plan.Deferred.Resolve), the count of a
+// correlated subquery's keys (plan.Correlated.Count). Correlated
+// subqueries themselves run inside the compiled expressions (subquery.go,
+// correlated*.go); writes are planned into a plan.Write whose target rows
+// are a SELECT's tree, and sent by write.go.
 //
 // Which WHERE terms reach Twilio, and how, is decided by the named rules of
 // rules.go, tried in order for each term (the model is go-mysql-server's

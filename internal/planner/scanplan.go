@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
@@ -26,37 +25,11 @@ func (p *selectPlan) planRangeScan(env *exec.Env, acc access) *exec.RangeScan {
 	return exec.PlanRangeScan(env, d.table, acc.listings()[0], p.pageSize)
 }
 
-// scanAhead decides how a listing whose first page is in hand reads the
-// rest: time slices fetched concurrently when the plan is a range scan worth
-// splitting, else page after page with the next page prefetched. A LIMIT
-// the first page already serves gets neither: no request may be wasted.
-func (p *selectPlan) scanAhead(ctx context.Context, env *exec.Env, src exec.Source, acc access) exec.Source {
-	ls, ok := src.(*exec.ListSource)
-	if !ok || ls.NextURI == "" || ls.Ahead != nil {
-		return src
-	}
-	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
-	if !everyRow && acc.exact {
-		// Every row read is returned, up to the LIMIT: the pages it needs
-		// are read on demand, and none is fetched past it.
-		return src
-	}
-	rs := p.rangeScan
-	if p.access.deferred != nil {
-		// The listing depended on a subquery's values, known only now.
-		rs = p.planRangeScan(env, acc)
-	}
-	if ps := exec.NewParallelScan(ctx, env, rs, ls); ps != nil {
-		return ps
-	}
-	// Prefetch from the first row read; under a LIMIT with a local filter,
-	// once half the first page is read without reaching the LIMIT, which
-	// a selective filter does and a LIMIT 10 does not.
-	ls.PrefetchAt = len(ls.Items)
-	if !everyRow {
-		ls.PrefetchAt = len(ls.Items) / 2
-	}
-	return src
+// limitPushed reports whether a LIMIT shrank the driving listing's pages:
+// Twilio answers the WHERE exactly, so the first page holds the rows.
+func (p *selectPlan) limitPushed() bool {
+	d := p.items[p.drive]
+	return len(p.items) == 1 && !d.local() && p.pageSize < p.env().PageSize
 }
 
 // explainRangeScan adds the steps of the range scan r: its first page, then its slices.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -22,7 +23,7 @@ type unionPlan struct {
 	// before it is DISTINCT; distinct[0] is unused.
 	distinct []bool
 	columns  []exec.ResultColumn
-	order    []orderKey
+	order    []plan.SortKey
 	orderBy  sqlparser.OrderBy
 	limitAST *sqlparser.Limit
 	offset   int64

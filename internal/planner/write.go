@@ -10,6 +10,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/internal/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -403,6 +404,15 @@ func rowWithSid(t *schema.Table, sid string) []driver.Value {
 	return row
 }
 
+// node is the write as a plan node.
+func (w *writePlan) node() plan.Node {
+	n := &plan.Write{Verb: w.verb, Table: w.table, Planned: w}
+	if w.target != nil {
+		n.Target = w.target.tree()
+	}
+	return n
+}
+
 // run lists the targets if needed, then sends every request in order. Rows
 // are the resources as Twilio returned them (none for DELETE).
 func (w *writePlan) run(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
@@ -492,7 +502,7 @@ func (w *writePlan) listTargets(ctx context.Context, env *exec.Env) ([]writeRequ
 		}
 		defer func() { w.target.filter = filter }()
 	}
-	rows, err := w.target.open(ctx, env)
+	rows, err := openQuery(ctx, env, w.target)
 	if err != nil {
 		return nil, err
 	}

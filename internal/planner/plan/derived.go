@@ -1,0 +1,30 @@
+package plan
+
+import "fmt"
+
+// Derived is a query read as a table: FROM (SELECT …) AS alias. Its child
+// is the query's tree, planned with what the outer query pushed into it.
+type Derived struct {
+	Child   Node
+	Alias   string
+	Columns []Column
+	// Fresh asks for each row as a new slice the reader may keep.
+	Fresh bool
+	// Pushed are the outer WHERE terms pushed into the query, as written
+	// outside; PushedLimit the outer LIMIT given to it (-1: none).
+	Pushed      []string
+	PushedLimit int64
+}
+
+func (d *Derived) Children() []Node { return []Node{d.Child} }
+
+func (d *Derived) WithChildren(children ...Node) (Node, error) {
+	if err := childCount(d, children, 1); err != nil {
+		return nil, err
+	}
+	out := *d
+	out.Child = children[0]
+	return &out, nil
+}
+
+func (d *Derived) String() string { return fmt.Sprintf("Derived(%s)", d.Alias) }

@@ -1,0 +1,23 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/twiliosql/twiliosql/schema"
+)
+
+// Get fetches rows by Sid, one request each; a missing one is no row.
+type Get struct {
+	leaf
+	Table *schema.Table
+	Sids  []string
+}
+
+func (g *Get) WithChildren(children ...Node) (Node, error) {
+	return g, childCount(g, children, 0)
+}
+
+func (g *Get) String() string {
+	return fmt.Sprintf("Get(%s %s)", g.Table.Name, strings.Join(g.Sids, ", "))
+}
