@@ -24,6 +24,8 @@ type derivedTable struct {
 	// pushedLimit the LIMIT given to it (-1: none).
 	pushed      []string
 	pushedLimit int64
+	// rules are the pushdown rules that pushed them.
+	rules []string
 }
 
 // outerTerm is a filter of an outer query over a derived table's columns,
@@ -232,6 +234,12 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 		it.derived.query = q
 		it.derived.pushed = texts
 		it.derived.pushedLimit = limit
+		if len(terms) > 0 {
+			it.derived.rules = append(it.derived.rules, "push_filters_into_derived")
+		}
+		if limit >= 0 {
+			it.derived.rules = append(it.derived.rules, "push_limit_into_derived")
+		}
 	}
 	return nil
 }

@@ -85,6 +85,7 @@ func (x *explainer) describe(n plan.Node, prefix string) {
 		x.describeJoin(n, prefix)
 	case *plan.Union:
 		x.describeUnion(n, prefix)
+		x.fire("UNION", n.Rules)
 	case *plan.Derived:
 		x.describeDerived(n, prefix, "read")
 	case *plan.Write:
@@ -98,6 +99,7 @@ func (x *explainer) describe(n plan.Node, prefix string) {
 
 // describeLeaf adds the requests of a table read.
 func (x *explainer) describeLeaf(n plan.Node, prefix string) {
+	x.fireLeaf(n)
 	switch n := n.(type) {
 	case *plan.Values:
 		x.add(prefix+"read "+n.Table.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request")
@@ -119,6 +121,24 @@ func (x *explainer) describeLeaf(n plan.Node, prefix string) {
 		x.describeListings(prefix, n.Table, []url.Values{n.Query}, n.PageSize, n.OnePage, n.Notes)
 	case *plan.MergedListing:
 		x.describeListings(prefix, n.Table, n.Queries, n.PageSize, n.OnePage, n.Notes)
+	}
+}
+
+// fireLeaf records the rules that decided a table's read.
+func (x *explainer) fireLeaf(n plan.Node) {
+	switch n := n.(type) {
+	case *plan.Scan:
+		x.fire(n.Table.Name, n.Rules)
+	case *plan.RangeScan:
+		x.fire(n.Listing.Table.Name, n.Listing.Rules)
+	case *plan.MergedListing:
+		x.fire(n.Table.Name, n.Rules)
+	case *plan.Get:
+		x.fire(n.Table.Name, n.Rules)
+	case *plan.Empty:
+		x.fire(n.Table.Name, n.Rules)
+	case *plan.Deferred:
+		x.fire(n.Table.Name, n.Rules)
 	}
 }
 
@@ -176,6 +196,7 @@ func (x *explainer) describeDeferred(n *plan.Deferred, prefix string) {
 // alias, then what the outer query pushed into it.
 func (x *explainer) describeDerived(n *plan.Derived, prefix, op string) {
 	x.describe(n.Child, prefix+n.Alias+": ")
+	x.fire(n.Alias, n.Rules)
 	detail := fmt.Sprintf("the rows of the query above, as table %s", n.Alias)
 	if len(n.Pushed) > 0 {
 		detail += "; pushed into it: WHERE " + strings.Join(n.Pushed, " AND ")
@@ -198,6 +219,7 @@ func (x *explainer) describeJoin(j *plan.Join, prefix string) {
 		on += "; a row without a match is kept with NULLs"
 	}
 	k := j.Key
+	x.fireLeaf(j.Right)
 	switch r := j.Right.(type) {
 	case *plan.Derived:
 		x.describeDerivedJoin(j, r, prefix, kind)

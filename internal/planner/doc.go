@@ -41,10 +41,21 @@
 // correlated*.go); writes are planned into a plan.Write whose target rows
 // are a SELECT's tree, and sent by write.go.
 //
-// Which WHERE terms reach Twilio, and how, is decided by the named rules of
-// rules.go, tried in order for each term (the model is go-mysql-server's
-// analyzer rules); pushdown.go holds what they build (access: fetches by
-// Sid, one listing, or listings merged).
+// Pushdown decisions are named, ordered rules (rules.go; the model is
+// go-mysql-server's analyzer rules). Which WHERE terms reach Twilio, and
+// how, is decided by the per-term rules, tried in order for each term
+// (fetch_by_sid, defer_in_subquery, in_list_listings, filter_comparison,
+// between_bounds, or_listings); pushdown.go holds what they build (access:
+// fetches by Sid, one listing, or listings merged). Once a query's tree is
+// built, the tree rules rewrite the read of its first table, in order:
+// limit_page_size (a LIMIT Twilio answers exactly shrinks the page) and
+// range_scan (a bounded listing read whole becomes parallel time slices),
+// also on the read an IN (SELECT …) resolves to at run time. Pushing the
+// outer WHERE and LIMIT into a derived table (push_filters_into_derived,
+// push_limit_into_derived, derived.go) and a UNION's LIMIT into its
+// branches (push_limit_into_union) are done on the nested query's syntax,
+// which is then planned again. Every rule that fired is recorded on the
+// read it decided, and EXPLAIN lists them in a "rules" step.
 //
 // The driver names Env, Rows, ResultColumn and PageBudget from here
 // (api.go): they are planner/exec's types.

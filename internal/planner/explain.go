@@ -70,6 +70,25 @@ type explainer struct {
 	// subSteps is the step of each subquery's last request, for the steps
 	// that use its values.
 	subSteps map[*plan.Subquery]int
+	// fired are the pushdown rules that decided the reads described, as
+	// "rule (table)", each once, in the order met.
+	fired     []string
+	firedSeen map[string]bool
+}
+
+// fire records the rules that decided a read of table.
+func (x *explainer) fire(table string, rules []string) {
+	for _, r := range rules {
+		entry := r + " (" + table + ")"
+		if x.firedSeen[entry] {
+			continue
+		}
+		if x.firedSeen == nil {
+			x.firedSeen = map[string]bool{}
+		}
+		x.firedSeen[entry] = true
+		x.fired = append(x.fired, entry)
+	}
 }
 
 func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
@@ -143,6 +162,9 @@ func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args)
 		return nil, err
 	}
 	x.describe(tree, "")
+	if len(x.fired) > 0 {
+		x.add("rules", "", "", nil, exactly(0), "the pushdown rules that fired, in order: "+strings.Join(x.fired, ", "))
+	}
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
 	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {

@@ -7,31 +7,6 @@ import (
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
 )
 
-// How the driving listing of a SELECT is read: the plan's side of a range
-// scan (rangescan.go) and of prefetching (scan.go).
-
-// planRangeScan plans the driving listing as a range scan when the whole of
-// it may be read: not under a LIMIT that the first page serves, nor one
-// Twilio answers exactly (its pages are read on demand).
-func (p *selectPlan) planRangeScan(env *exec.Env, acc access) *exec.RangeScan {
-	d := p.items[p.drive]
-	if d.virtual != nil || acc.none || acc.bySid || acc.deferred != nil || len(acc.listings()) != 1 {
-		return nil
-	}
-	everyRow := p.limit < 0 || p.holdsRows() || p.group != nil // sorting and grouping read every row
-	if !everyRow && (acc.exact || p.offset+p.limit <= int64(p.pageSize)) {
-		return nil
-	}
-	return exec.PlanRangeScan(env, d.table, acc.listings()[0], p.pageSize)
-}
-
-// limitPushed reports whether a LIMIT shrank the driving listing's pages:
-// Twilio answers the WHERE exactly, so the first page holds the rows.
-func (p *selectPlan) limitPushed() bool {
-	d := p.items[p.drive]
-	return len(p.items) == 1 && !d.local() && p.pageSize < p.env().PageSize
-}
-
 // explainRangeScan adds the steps of the range scan r: its first page, then its slices.
 func explainRangeScan(x *explainer, r *exec.RangeScan, prefix, notes string) {
 	t := r.Table

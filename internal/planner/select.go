@@ -34,7 +34,6 @@ type selectPlan struct {
 	distinct bool
 	offset   int64
 	limit    int64 // -1: none
-	pageSize int
 	subs     *subqueries
 	// ast is the SELECT as planned, and exprs the expression of each
 	// result column (nil with GROUP BY), so that an outer query can push
@@ -45,9 +44,6 @@ type selectPlan struct {
 	// the driving rows are read first and the keys counted.
 	streaming bool
 	text      string // the statement, for EXPLAIN
-	// rangeScan is the driving listing's plan as parallel time slices
-	// (nil: not split), printed by EXPLAIN and run by scanAhead.
-	rangeScan *exec.RangeScan
 }
 
 func planSelect(st *sqlparser.Select, env *exec.Env, a eval.Args) (*selectPlan, error) {
@@ -117,15 +113,7 @@ func planSelectFrom(st *sqlparser.Select, env *exec.Env, a eval.Args, items []*f
 	if err := p.pushDerived(pooled, st, env, a); err != nil {
 		return nil, err
 	}
-	p.pageSize = env.PageSize
-	if len(items) == 1 && !items[0].local() && p.access.exact && p.access.deferred == nil &&
-		p.limit >= 0 && !p.holdsRows() && p.group == nil {
-		// Nothing is filtered locally: the first page need hold no more
-		// than the rows asked for.
-		p.pageSize = int(min(int64(p.pageSize), max(1, p.offset+p.limit)))
-	}
 	p.streaming = len(p.joins) > 0 && p.limit >= 0 && !p.holdsRows() && p.group == nil && p.offset+p.limit <= maxFanout
-	p.rangeScan = p.planRangeScan(env, p.access)
 	return p, nil
 }
 

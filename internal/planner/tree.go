@@ -61,13 +61,9 @@ func (p *selectPlan) tree() plan.Node {
 		n = &plan.Sort{Child: n, Keys: p.order, Distinct: p.distinct}
 	}
 	if p.limit >= 0 || p.offset > 0 {
-		l := &plan.Limit{Child: n, Limit: p.limit, Offset: p.offset, Streaming: p.streaming, AfterAll: p.holdsRows() || p.group != nil}
-		if p.limitPushed() {
-			l.PageSize = p.pageSize
-		}
-		n = l
+		n = &plan.Limit{Child: n, Limit: p.limit, Offset: p.offset, Streaming: p.streaming, AfterAll: p.holdsRows() || p.group != nil}
 	}
-	return p.subs.node(n)
+	return applyTreeRules(p.env(), p.subs.node(n))
 }
 
 // filterText is what the Filter node checks, for EXPLAIN.
@@ -92,17 +88,17 @@ func (p *selectPlan) driveLeaf() plan.Node {
 	d := p.items[p.drive]
 	fresh := p.holdsRows() || p.group != nil
 	acc := p.access
+	pageSize := p.env().PageSize
 	if acc.deferred == nil || acc.none || acc.bySid || d.local() {
-		return p.leaf(d, acc, p.pageSize, fresh, p.ahead(acc), p.rangeScan)
+		return p.leaf(d, acc, pageSize, fresh, p.ahead(acc))
 	}
 	def := acc.deferred
 	n := &plan.Deferred{Table: d.table, Sub: def.sub.node, BySid: def.bySid, Column: def.col.Name, Param: def.filter.Param,
-		Queries: acc.listings(), PageSize: p.pageSize, MaxKeys: maxFanout, Notes: acc.notes}
-	env := p.env()
+		Queries: acc.listings(), PageSize: pageSize, MaxKeys: maxFanout, Notes: acc.notes, Rules: acc.rules}
 	n.Resolve = func() (plan.Node, error) {
 		// The listing depended on the subquery's values, known now.
 		resolved := acc.resolve(d.table)
-		return p.leaf(d, resolved, p.pageSize, fresh, p.ahead(resolved), p.planRangeScan(env, resolved)), nil
+		return p.leaf(d, resolved, pageSize, fresh, p.ahead(resolved)), nil
 	}
 	return n
 }
@@ -123,7 +119,7 @@ func (p *selectPlan) ahead(acc access) plan.Ahead {
 }
 
 // leaf reads one table of FROM with an access.
-func (p *selectPlan) leaf(it *fromItem, acc access, pageSize int, fresh bool, ahead plan.Ahead, rs *exec.RangeScan) plan.Node {
+func (p *selectPlan) leaf(it *fromItem, acc access, pageSize int, fresh bool, ahead plan.Ahead) plan.Node {
 	t := it.table
 	switch {
 	case it.derived != nil:
@@ -132,32 +128,29 @@ func (p *selectPlan) leaf(it *fromItem, acc access, pageSize int, fresh bool, ah
 		env := p.env()
 		return &plan.Values{Table: t, Rows: func() [][]driver.Value { return it.virtual(env) }}
 	}
-	return accessLeaf(t, acc, pageSize, fresh, ahead, rs, it == p.items[p.drive] && p.limitPushed())
+	return accessLeaf(t, acc, pageSize, fresh, ahead)
 }
 
 // accessLeaf reads table t with an access: no request, fetches by Sid,
-// one listing (maybe a range scan) or listings merged.
-func accessLeaf(t *schema.Table, acc access, pageSize int, fresh bool, ahead plan.Ahead, rs *exec.RangeScan, onePage bool) plan.Node {
+// one listing or listings merged. (The rules may then shrink a listing's
+// page or make it a range scan.)
+func accessLeaf(t *schema.Table, acc access, pageSize int, fresh bool, ahead plan.Ahead) plan.Node {
 	switch {
 	case acc.none:
-		return &plan.Empty{Table: t, Notes: acc.notes}
+		return &plan.Empty{Table: t, Notes: acc.notes, Rules: acc.rules}
 	case acc.bySid:
-		return &plan.Get{Table: t, Sids: acc.sids}
+		return &plan.Get{Table: t, Sids: acc.sids, Rules: acc.rules}
 	}
 	lists := acc.listings()
 	if len(lists) > 1 {
-		return &plan.MergedListing{Table: t, Queries: lists, PageSize: pageSize, Fresh: fresh, OnePage: onePage, Notes: acc.notes}
+		return &plan.MergedListing{Table: t, Queries: lists, PageSize: pageSize, Fresh: fresh, Exact: acc.exact, Notes: acc.notes, Rules: acc.rules}
 	}
-	scan := &plan.Scan{Table: t, Query: lists[0], PageSize: pageSize, Fresh: fresh, Ahead: ahead, OnePage: onePage, Notes: acc.notes}
-	if rs != nil {
-		return &plan.RangeScan{Listing: scan, Slices: rs}
-	}
-	return scan
+	return &plan.Scan{Table: t, Query: lists[0], PageSize: pageSize, Fresh: fresh, Ahead: ahead, Exact: acc.exact, Notes: acc.notes, Rules: acc.rules}
 }
 
 // node is the derived table as a plan node: its query's tree.
 func (d *derivedTable) node(fresh bool) *plan.Derived {
-	return &plan.Derived{Child: d.query.tree(), Alias: d.alias, Columns: d.query.resultColumns(), Fresh: fresh, Pushed: d.pushed, PushedLimit: d.pushedLimit}
+	return &plan.Derived{Child: d.query.tree(), Alias: d.alias, Columns: d.query.resultColumns(), Fresh: fresh, Pushed: d.pushed, PushedLimit: d.pushedLimit, Rules: d.rules}
 }
 
 // joinNode joins the rows so far (left) with one more table.
@@ -165,7 +158,7 @@ func (p *selectPlan) joinNode(left plan.Node, st *joinStep, first bool) plan.Nod
 	it := st.item
 	env := p.env()
 	j := &plan.Join{
-		Left: left, Right: p.leaf(it, st.access, env.PageSize, true, plan.OnDemand, nil),
+		Left: left, Right: p.leaf(it, st.access, env.PageSize, true, plan.OnDemand),
 		Label: it.label(), On: st.on, OnText: st.onText, Streaming: p.streaming, MaxKeys: maxFanout,
 		Width: p.qscope.width, RightOffset: it.offset, MaxOuter: -1,
 	}
@@ -236,7 +229,7 @@ func (st *joinStep) lookupLeaf(env *exec.Env, key string) (plan.Node, error) {
 			return nil, nil
 		}
 	}
-	return accessLeaf(t, acc, env.PageSize, true, plan.OnDemand, nil, false), nil
+	return accessLeaf(t, acc, env.PageSize, true, plan.OnDemand), nil
 }
 
 // tree is the UNION's tree: its branches read one after another, then
@@ -247,6 +240,9 @@ func (u *unionPlan) tree() plan.Node {
 		branches[i] = b.tree()
 	}
 	var n plan.Node = &plan.Union{Branches: branches, Distinct: u.distinct, Columns: u.columns, LimitPushed: u.limitPushed}
+	if u.limitPushed >= 0 {
+		n.(*plan.Union).Rules = []string{"push_limit_into_union"}
+	}
 	if u.limit == 0 {
 		return &plan.Limit{Child: n, Limit: 0}
 	}

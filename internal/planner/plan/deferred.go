@@ -26,6 +26,9 @@ type Deferred struct {
 	PageSize int
 	MaxKeys  int // more values than this: one listing instead
 	Notes    []string
+	// Rules are the pushdown rules that decided this read, in order
+	// (EXPLAIN lists them).
+	Rules []string
 }
 
 func (d *Deferred) WithChildren(children ...Node) (Node, error) {

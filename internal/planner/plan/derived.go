@@ -14,6 +14,8 @@ type Derived struct {
 	// outside; PushedLimit the outer LIMIT given to it (-1: none).
 	Pushed      []string
 	PushedLimit int64
+	// Rules are the rules that pushed them.
+	Rules []string
 }
 
 func (d *Derived) Children() []Node { return []Node{d.Child} }

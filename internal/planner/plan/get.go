@@ -12,6 +12,9 @@ type Get struct {
 	leaf
 	Table *schema.Table
 	Sids  []string
+	// Rules are the pushdown rules that decided this read, in order
+	// (EXPLAIN lists them).
+	Rules []string
 }
 
 func (g *Get) WithChildren(children ...Node) (Node, error) {

@@ -17,7 +17,11 @@ type MergedListing struct {
 	PageSize int
 	Fresh    bool
 	OnePage  bool // a LIMIT was pushed into PageSize (see Scan)
+	Exact    bool // Twilio's answers are exactly the WHERE clause
 	Notes    []string
+	// Rules are the pushdown rules that decided this read, in order
+	// (EXPLAIN lists them).
+	Rules []string
 }
 
 func (m *MergedListing) WithChildren(children ...Node) (Node, error) {

@@ -22,8 +22,14 @@ type Scan struct {
 	// OnePage is set when a LIMIT was pushed into PageSize: Twilio answers
 	// the WHERE exactly, so the first page holds every row asked for.
 	OnePage bool
+	// Exact is set when Twilio's answer is exactly the WHERE clause:
+	// nothing is left to check here (a LIMIT may shrink the page).
+	Exact bool
 	// Notes say which WHERE terms Twilio answers and how (EXPLAIN).
 	Notes []string
+	// Rules are the pushdown rules that decided this read, in order
+	// (EXPLAIN lists them).
+	Rules []string
 }
 
 // Ahead is how a listing reads the pages after its first.

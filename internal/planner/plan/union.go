@@ -18,6 +18,8 @@ type Union struct {
 	Columns  []Column
 	// LimitPushed is the LIMIT given to every branch (-1: none).
 	LimitPushed int64
+	// Rules are the rules that rewrote the branches.
+	Rules []string
 }
 
 // LastDistinct is the index of the last branch joined by a DISTINCT union

@@ -27,6 +27,9 @@ type Empty struct {
 	leaf
 	Table *schema.Table
 	Notes []string
+	// Rules are the pushdown rules that decided this read, in order
+	// (EXPLAIN lists them).
+	Rules []string
 }
 
 func (e *Empty) WithChildren(children ...Node) (Node, error) {
