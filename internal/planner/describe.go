@@ -89,9 +89,7 @@ func (x *explainer) describe(n plan.Node, prefix string) {
 	case *plan.Derived:
 		x.describeDerived(n, prefix, "read")
 	case *plan.Write:
-		if w, ok := n.Planned.(*writePlan); ok {
-			w.explain(x)
-		}
+		x.describeWrite(n)
 	default:
 		x.describeLeaf(n, prefix)
 	}

@@ -38,8 +38,9 @@
 // once its values are known (plan.Deferred.Resolve), the count of a
 // correlated subquery's keys (plan.Correlated.Count). Correlated
 // subqueries themselves run inside the compiled expressions (subquery.go,
-// correlated*.go); writes are planned into a plan.Write whose target rows
-// are a SELECT's tree, and sent by write.go.
+// correlated*.go); a write is planned (write.go) into a plan.Write, its
+// requests or the SELECT tree of its target rows, and sent by exec
+// (exec/write.go).
 //
 // Pushdown decisions are named, ordered rules (rules.go; the model is
 // go-mysql-server's analyzer rules). Which WHERE terms reach Twilio, and

@@ -203,29 +203,29 @@ func limitText(limit, offset int64) string {
 // env is the plan's environment as planned (for the page size).
 func (p *selectPlan) env() *exec.Env { return p.subs.env }
 
-// explain describes a write's requests.
-func (w *writePlan) explain(x *explainer) {
-	t := w.table
-	verb := strings.ToLower(w.verb)
-	if w.target != nil {
+// describeWrite describes a write's requests.
+func (x *explainer) describeWrite(w *plan.Write) {
+	t := w.Table
+	verb := strings.ToLower(w.Verb)
+	if w.Target != nil {
 		x.noCache = true
-		x.describe(w.target.tree(), "target: ")
+		x.describe(w.Target, "target: ")
 		x.noCache = false
 		method, path := "POST", schema.Path(t.ItemPath, "{Sid}")
-		if w.verb == "DELETE" {
+		if w.Verb == "DELETE" {
 			method = "DELETE"
 		}
 		x.add(verb+" "+t.Name, method, path, nil, estimate{0, -1}, "one request per row found above, in order, after every row is read")
 		return
 	}
-	if len(w.requests) == 0 {
+	if len(w.Requests) == 0 {
 		x.add(verb+" "+t.Name, "", "", nil, exactly(0), "no row to change: no request")
 	}
-	for _, r := range w.requests {
+	for _, r := range w.Requests {
 		var form url.Values
-		if r.method == "POST" {
-			form = r.form
+		if r.Method == "POST" {
+			form = r.Form
 		}
-		x.add(verb+" "+t.Name, r.method, r.path, form, exactly(1), "")
+		x.add(verb+" "+t.Name, r.Method, r.Path, form, exactly(1), "")
 	}
 }

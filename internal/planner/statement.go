@@ -168,9 +168,6 @@ func (s *Statement) Query(ctx context.Context, env *exec.Env, nv []driver.NamedV
 	if err != nil {
 		return nil, err
 	}
-	if w, ok := tree.(*plan.Write); ok {
-		return w.Planned.(*writePlan).run(ctx, env)
-	}
 	return exec.Build(ctx, env, tree)
 }
 
@@ -192,7 +189,7 @@ func (s *Statement) plan(env *exec.Env, a eval.Args) (plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return w.node(), nil
+		return w.node(env), nil
 	case *sqlparser.Update:
 		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
 			return nil, err
@@ -201,7 +198,7 @@ func (s *Statement) plan(env *exec.Env, a eval.Args) (plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return w.node(), nil
+		return w.node(env), nil
 	case *sqlparser.Delete:
 		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
 			return nil, err
@@ -210,7 +207,7 @@ func (s *Statement) plan(env *exec.Env, a eval.Args) (plan.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return w.node(), nil
+		return w.node(env), nil
 	}
 	return nil, errNoPlan
 }

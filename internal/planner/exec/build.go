@@ -60,6 +60,8 @@ func Build(ctx context.Context, env *Env, n plan.Node) (*Rows, error) {
 			return nil, err
 		}
 		return &Rows{Ctx: ctx, Cols: n.Columns, Src: src, Filter: filter, Project: n.Exprs, Limit: -1}, nil
+	case *plan.Write:
+		return runWrite(ctx, env, n)
 	case *plan.Union:
 		src, err := openUnion(ctx, env, n)
 		if err != nil {
