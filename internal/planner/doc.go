@@ -47,16 +47,19 @@
 // how, is decided by the per-term rules, tried in order for each term
 // (fetch_by_sid, defer_in_subquery, in_list_listings, filter_comparison,
 // between_bounds, or_listings); pushdown.go holds what they build (access:
-// fetches by Sid, one listing, or listings merged). Once a query's tree is
-// built, the tree rules rewrite the read of its first table, in order:
-// limit_page_size (a LIMIT Twilio answers exactly shrinks the page) and
-// range_scan (a bounded listing read whole becomes parallel time slices),
-// also on the read an IN (SELECT …) resolves to at run time. Pushing the
-// outer WHERE and LIMIT into a derived table (push_filters_into_derived,
-// push_limit_into_derived, derived.go) and a UNION's LIMIT into its
-// branches (push_limit_into_union) are done on the nested query's syntax,
-// which is then planned again. Every rule that fired is recorded on the
-// read it decided, and EXPLAIN lists them in a "rules" step.
+// fetches by Sid, one listing, or listings merged). Outer WHERE terms on
+// a derived table alone go into its query (push_filters_into_derived,
+// derived.go: done on the query's syntax, which is then planned again).
+// Once a query's tree is built, the tree rules rewrite it, in order, each
+// looking at the query's spine (its nodes from the top down to the table
+// read first): push_limit_into_derived and push_limit_into_union (an outer
+// LIMIT nothing filters or holds goes into the derived table's query or
+// every UNION ALL branch, planned again with it through a function the
+// node carries), limit_page_size (a LIMIT Twilio answers exactly shrinks
+// the page) and range_scan (a bounded listing read whole becomes parallel
+// time slices; also the read an IN (SELECT …) resolves to at run time).
+// Every rule that fired is recorded on the node it decided, and EXPLAIN
+// lists them in a "rules" step.
 //
 // The driver names Env, Rows, ResultColumn and PageBudget from here
 // (api.go): they are planner/exec's types.

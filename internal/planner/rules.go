@@ -161,6 +161,12 @@ type treeRule struct {
 // treeRules are applied in this order.
 func treeRules() []treeRule {
 	return []treeRule{
+		{name: "push_limit_into_derived",
+			doc:   "a LIMIT over a derived table alone, every outer filter pushed into it: the query runs with the LIMIT",
+			apply: pushLimitIntoDerived},
+		{name: "push_limit_into_union",
+			doc:   "a LIMIT over a UNION ALL without ORDER BY: every branch runs with the LIMIT",
+			apply: pushLimitIntoUnion},
 		{name: "limit_page_size",
 			doc:   "a LIMIT over one table Twilio filters exactly, nothing held: PageSize = OFFSET + LIMIT, and one page",
 			apply: limitPageSize},
@@ -270,6 +276,44 @@ func deferRule(env *exec.Env, r treeRule, s spine, d *plan.Deferred) *plan.Defer
 		}
 		return leaf, nil
 	}
+	return &out
+}
+
+// pushLimitIntoDerived: the outer LIMIT counts the derived table's rows
+// (no filter, join, grouping or sort between), so its query need yield no
+// more. A query that cannot be planned again with it keeps its plan (the
+// LIMIT still applies outside).
+func pushLimitIntoDerived(_ *exec.Env, s spine) plan.Node {
+	d, ok := s.drive.(*plan.Derived)
+	if !ok || d.Limit == nil || s.limit == nil || s.limit.Limit < 0 || s.holds || s.joins {
+		return nil
+	}
+	rows := s.limit.Offset + s.limit.Limit
+	child, err := d.Limit(rows)
+	if err != nil || child == nil {
+		return nil
+	}
+	out := *d
+	out.Child, out.PushedLimit, out.Limit = child, rows, nil
+	out.Rules = appendRule(d.Rules, "push_limit_into_derived")
+	return &out
+}
+
+// pushLimitIntoUnion: without ORDER BY or duplicates removed, the first
+// OFFSET + LIMIT rows come from the first branches; none need yield more.
+func pushLimitIntoUnion(_ *exec.Env, s spine) plan.Node {
+	u, ok := s.drive.(*plan.Union)
+	if !ok || u.Limit == nil || s.limit == nil || s.limit.Limit <= 0 || s.holds {
+		return nil
+	}
+	rows := s.limit.Offset + s.limit.Limit
+	branches, err := u.Limit(rows)
+	if err != nil {
+		return nil
+	}
+	out := *u
+	out.Branches, out.LimitPushed, out.Limit = branches, rows, nil
+	out.Rules = appendRule(u.Rules, "push_limit_into_union")
 	return &out
 }
 

@@ -87,6 +87,11 @@ func TestTreeRules(t *testing.T) {
 		{"SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01' LIMIT 5", []string{"filter_comparison (Messages)"}, "*plan.Scan"},
 		{"SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01' AND Body = 'x' LIMIT 5000", []string{"filter_comparison (Messages)", "range_scan (Messages)"}, "*plan.RangeScan"},
 		{"SELECT Sid FROM Calls WHERE Sid = 'CA00000000000000000000000000000001' LIMIT 1", []string{"fetch_by_sid (Calls)"}, "*plan.Get"},
+		// The outer LIMIT goes into a derived table, whose own rules then
+		// shrink its page.
+		{"SELECT * FROM (SELECT * FROM Calls) s WHERE Status = 'busy' LIMIT 5", []string{"filter_comparison (Calls)", "limit_page_size (Calls)", "push_filters_into_derived (s)", "push_limit_into_derived (s)"}, "*plan.Derived"},
+		{"SELECT * FROM (SELECT * FROM Calls) s WHERE Duration > 5 LIMIT 5", []string{"filter_comparison (Calls)", "push_filters_into_derived (s)", "push_limit_into_derived (s)"}, "*plan.Derived"},
+		{"SELECT * FROM (SELECT * FROM Calls) s ORDER BY Sid LIMIT 5", nil, "*plan.Derived"},
 	}
 	env := testEnv()
 	env.ScanParallelism = 4

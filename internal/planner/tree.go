@@ -150,7 +150,7 @@ func accessLeaf(t *schema.Table, acc access, pageSize int, fresh bool, ahead pla
 
 // node is the derived table as a plan node: its query's tree.
 func (d *derivedTable) node(fresh bool) *plan.Derived {
-	return &plan.Derived{Child: d.query.tree(), Alias: d.alias, Columns: d.query.resultColumns(), Fresh: fresh, Pushed: d.pushed, PushedLimit: d.pushedLimit, Rules: d.rules}
+	return &plan.Derived{Child: d.query.tree(), Alias: d.alias, Columns: d.query.resultColumns(), Fresh: fresh, Pushed: d.pushed, PushedLimit: d.pushedLimit, Rules: d.rules, Limit: d.limited}
 }
 
 // joinNode joins the rows so far (left) with one more table.
@@ -239,10 +239,11 @@ func (u *unionPlan) tree() plan.Node {
 	for i, b := range u.branches {
 		branches[i] = b.tree()
 	}
-	var n plan.Node = &plan.Union{Branches: branches, Distinct: u.distinct, Columns: u.columns, LimitPushed: u.limitPushed}
-	if u.limitPushed >= 0 {
-		n.(*plan.Union).Rules = []string{"push_limit_into_union"}
+	un := &plan.Union{Branches: branches, Distinct: u.distinct, Columns: u.columns, LimitPushed: -1}
+	if un.LastDistinct() == 0 {
+		un.Limit = u.limitBranches
 	}
+	var n plan.Node = un
 	if u.limit == 0 {
 		return &plan.Limit{Child: n, Limit: 0}
 	}
@@ -253,5 +254,24 @@ func (u *unionPlan) tree() plan.Node {
 	if u.limit >= 0 || u.offset > 0 {
 		n = &plan.Limit{Child: n, Limit: u.limit, Offset: u.offset, Plain: true}
 	}
-	return n
+	return applyTreeRules(u.env, n)
+}
+
+// limitBranches plans each branch again with a LIMIT of rows (one that
+// cannot take one as it is).
+func (u *unionPlan) limitBranches(rows int64) ([]plan.Node, error) {
+	out := make([]plan.Node, len(u.branches))
+	for i, b := range u.branches {
+		ast, ok := b.withPushed(nil, rows)
+		if !ok {
+			out[i] = b.tree()
+			continue
+		}
+		q, err := planQuery(ast, u.env, u.args)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = q.tree()
+	}
+	return out, nil
 }

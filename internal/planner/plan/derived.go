@@ -16,6 +16,11 @@ type Derived struct {
 	PushedLimit int64
 	// Rules are the rules that pushed them.
 	Rules []string
+	// Limit plans the query again with an outer LIMIT of rows (OFFSET +
+	// LIMIT) given to it, for the rule that pushes one; nil when it may
+	// not take one (an outer filter stays outside). It returns nil when
+	// the query cannot take it.
+	Limit func(rows int64) (Node, error)
 }
 
 func (d *Derived) Children() []Node { return []Node{d.Child} }

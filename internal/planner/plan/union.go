@@ -20,6 +20,10 @@ type Union struct {
 	LimitPushed int64
 	// Rules are the rules that rewrote the branches.
 	Rules []string
+	// Limit plans the branches again each with a LIMIT of rows, for the
+	// rule that pushes the union's LIMIT into them; nil when duplicates
+	// are removed (a branch's first rows may not be the union's).
+	Limit func(rows int64) ([]Node, error)
 }
 
 // LastDistinct is the index of the last branch joined by a DISTINCT union
