@@ -114,7 +114,9 @@ func (x *explainer) describeLeaf(n plan.Node, prefix string) {
 	case *plan.Deferred:
 		x.describeDeferred(n, prefix)
 	case *plan.RangeScan:
-		explainRangeScan(x, n.Slices.(*exec.RangeScan), prefix, strings.Join(n.Listing.Notes, "; "))
+		if rs, ok := n.Slices.(*exec.RangeScan); ok {
+			explainRangeScan(x, rs, prefix, strings.Join(n.Listing.Notes, "; "))
+		}
 	case *plan.Scan:
 		x.describeListings(prefix, n.Table, []url.Values{n.Query}, n.PageSize, n.OnePage, n.Notes)
 	case *plan.MergedListing:
@@ -234,7 +236,10 @@ func (x *explainer) describeJoin(j *plan.Join, prefix string) {
 		}
 		return
 	}
-	t, lists, pageSize := listingsOf(j.Right)
+	t, lists, pageSize, ok := listingsOf(j.Right)
+	if !ok {
+		return
+	}
 	if k == nil {
 		for _, q := range lists {
 			q = exec.CloneValues(q)
@@ -264,17 +269,18 @@ func (x *explainer) describeJoin(j *plan.Join, prefix string) {
 	}
 }
 
-// listingsOf are the listings of a leaf that lists.
-func listingsOf(n plan.Node) (*schema.Table, []url.Values, int) {
+// listingsOf are the listings of a leaf that lists; ok is false for
+// another read.
+func listingsOf(n plan.Node) (*schema.Table, []url.Values, int, bool) {
 	switch n := n.(type) {
 	case *plan.Scan:
-		return n.Table, []url.Values{n.Query}, n.PageSize
+		return n.Table, []url.Values{n.Query}, n.PageSize, true
 	case *plan.MergedListing:
-		return n.Table, n.Queries, n.PageSize
+		return n.Table, n.Queries, n.PageSize, true
 	case *plan.RangeScan:
-		return n.Listing.Table, []url.Values{n.Listing.Query}, n.Listing.PageSize
+		return n.Listing.Table, []url.Values{n.Listing.Query}, n.Listing.PageSize, true
 	}
-	panic(fmt.Sprintf("twilio: internal: %s is not a listing", n))
+	return nil, nil, 0, false
 }
 
 // describeDerivedJoin adds a derived table joined: read once, or run once
@@ -289,7 +295,10 @@ func (x *explainer) describeDerivedJoin(j *plan.Join, d *plan.Derived, prefix, k
 	placeholder := "{" + k.Text + "}"
 	if run, err := j.Lookup(placeholder); err == nil && run != nil {
 		start := len(x.rows)
-		x.describe(run.(*plan.Derived).Child, prefix+d.Alias+": ")
+		if rd, ok := run.(*plan.Derived); ok {
+			run = rd.Child
+		}
+		x.describe(run, prefix+d.Alias+": ")
 		for _, r := range x.rows[start:] {
 			for i, v := range r {
 				if s, ok := v.(string); ok {
