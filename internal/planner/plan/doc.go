@@ -9,10 +9,13 @@
 // (Children, WithChildren, so rules can rebuild a tree) and says in one
 // line what it is (String); it holds no request, no row and no run-time
 // state, except where a node's work can only be decided once rows are
-// read: a join's lookup of one key (Join.Lookup), an IN (SELECT …) whose
-// values decide a listing (Deferred.Resolve), the values an uncorrelated
-// subquery found (Subquery), which the planner hands to exec as functions
-// and fields that exec fills in.
+// read or a rule fires: a join's lookup of one key (Join.Lookup), an IN
+// (SELECT …) whose values decide a listing (Deferred.Resolve), a query
+// planned again with a LIMIT (Derived.Limit, Union.Limit), how a target
+// row becomes a write (Write.Build), which the planner hands to exec and
+// its rules as functions; and the values an uncorrelated subquery found
+// (Subquery) and the rows a write's guard counted (WriteGuard), which exec
+// fills in.
 //
 // Leaves read a table: Scan (one listing, page by page), MergedListing
 // (several, merged without duplicates), Get (fetches by Sid), RangeScan (a
