@@ -14,6 +14,8 @@ type (
 	// PageBudget caps the pages the queries of one Connector hold fetched
 	// and not yet read.
 	PageBudget = exec.PageBudget
+	// PartialWriteError reports a write that stopped part way.
+	PartialWriteError = exec.PartialWriteError
 )
 
 // NewPageBudget returns a budget of pages shared by every query of a

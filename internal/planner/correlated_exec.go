@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"database/sql/driver"
 	"io"
 
@@ -54,8 +53,8 @@ func (cq *correlated) result(row []driver.Value) (*subquery, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &subquery{plan: plan}
-	if err := q.run(ctx, env); err != nil {
+	q := newSubquery(nil, plan)
+	if err := exec.RunSubquery(ctx, env, q.node); err != nil {
 		return nil, err
 	}
 	if !inMemory || len(cq.cache) < maxCachedRuns {
@@ -93,21 +92,10 @@ func (p *selectPlan) countsKeys() bool {
 	return false
 }
 
-// countKeys reads every row of src, marks the correlated subqueries with
-// more than maxFanout distinct keys among them, and yields the rows again.
-func (p *selectPlan) countKeys(ctx context.Context, src exec.Source) (exec.Source, error) {
-	defer src.Close()
-	var rows [][]driver.Value
-	for {
-		row, err := src.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, append([]driver.Value(nil), row...))
-	}
+// countKeys marks, among the rows read first, the correlated subqueries
+// with more than maxFanout distinct keys: every run of those reads their
+// table read once.
+func (p *selectPlan) countKeys(rows [][]driver.Value) error {
 	for _, cq := range p.subs.correlated {
 		if cq.pushedKey == "" || cq.scanAST == nil || cq.grouped {
 			continue
@@ -118,7 +106,7 @@ func (p *selectPlan) countKeys(ctx context.Context, src exec.Source) (exec.Sourc
 			for i, f := range cq.outer {
 				v, err := f(row)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				vals[i] = v
 			}
@@ -129,7 +117,7 @@ func (p *selectPlan) countKeys(ctx context.Context, src exec.Source) (exec.Sourc
 			}
 		}
 	}
-	return &exec.SliceSource{Rows: rows}, nil
+	return nil
 }
 
 // scan reads the subquery's table once, with its uncorrelated filters.
@@ -141,7 +129,7 @@ func (cq *correlated) scan() error {
 	if err != nil {
 		return err
 	}
-	rows, err := p.open(cq.subs.ctx, cq.env)
+	rows, err := openQuery(cq.subs.ctx, cq.env, p)
 	if err != nil {
 		return err
 	}

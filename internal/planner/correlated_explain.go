@@ -23,7 +23,7 @@ func (cq *correlated) explain(x *explainer, prefix string) {
 	outer := strings.Join(cq.outText, ", ")
 	if cq.scanAST != nil && cq.pushedKey == "" {
 		if scan, err := planSelect(cq.scanAST, cq.env, cq.args); err == nil {
-			scan.explain(x, prefix)
+			x.describe(scan.tree(), prefix)
 			x.add(prefix+"run", "", "", nil, exactly(0), fmt.Sprintf("the table is read once, on first use; %s then runs here for each distinct %s, each result kept", cq.text, outer))
 			return
 		}
@@ -55,7 +55,7 @@ func (cq *correlated) explainRun(x *explainer, prefix string) {
 		trial, err = planQuery(cq.ast, cq.env, cq.bind(make([]driver.Value, len(cq.names))))
 	}
 	if err == nil {
-		trial.explain(x, prefix)
+		x.describe(trial.tree(), prefix)
 	}
 }
 

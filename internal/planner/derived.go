@@ -7,6 +7,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -24,6 +25,11 @@ type derivedTable struct {
 	// pushedLimit the LIMIT given to it (-1: none).
 	pushed      []string
 	pushedLimit int64
+	// rules are the pushdown rules that pushed them.
+	rules []string
+	// limited plans the query with the outer LIMIT (OFFSET + LIMIT rows)
+	// given to it; nil when an outer term stays outside.
+	limited func(rows int64) (plan.Node, error)
 }
 
 // outerTerm is a filter of an outer query over a derived table's columns,
@@ -185,9 +191,10 @@ func derivedItem(sub *sqlparser.Subquery, alias string, env *exec.Env, a eval.Ar
 }
 
 // pushDerived pushes into each derived table of FROM the outer terms on it
-// alone and, when the derived table is all there is and every outer term
-// went in, the outer LIMIT (with its OFFSET: the inner query yields the
-// rows the outer one skips). Inner joins' and WHERE's terms go into any
+// alone (push_filters_into_derived) and, when the derived table is all
+// there is and every outer term went in, lets the tree rule
+// push_limit_into_derived give it the outer LIMIT (with its OFFSET: the
+// inner query yields the rows the outer one skips). Inner joins' and WHERE's terms go into any
 // derived table but a LEFT JOIN's; a LEFT JOIN's own ON terms go into it.
 func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, env *exec.Env, a eval.Args) error {
 	for i, it := range p.items {
@@ -211,27 +218,38 @@ func (p *selectPlan) pushDerived(pooled []sqlparser.Expr, st *sqlparser.Select, 
 			terms = append(terms, term)
 			texts = append(texts, eval.ExprText(t))
 		}
-		limit := int64(-1)
-		if len(p.items) == 1 && len(terms) == len(pooled) && p.group == nil && !p.distinct &&
-			len(p.order) == 0 && p.limit >= 0 {
-			limit = p.offset + p.limit
+		allIn := len(terms) == len(pooled)
+		if len(terms) > 0 {
+			ast, ok := it.derived.query.withPushed(terms, -1)
+			if !ok {
+				// The filters cannot go in (a LIMIT or GROUP BY inside), and
+				// so neither can the LIMIT, which counts filtered rows.
+				continue
+			}
+			q, err := planQuery(ast, env, a)
+			if err != nil {
+				return err
+			}
+			it.derived.query = q
+			it.derived.pushed = texts
+			it.derived.rules = append(it.derived.rules, "push_filters_into_derived")
 		}
-		if len(terms) == 0 && limit < 0 {
-			continue
+		if allIn && len(p.items) == 1 {
+			// Every outer term went in: the outer LIMIT may follow
+			// (push_limit_into_derived, a tree rule).
+			d := it.derived
+			d.limited = func(rows int64) (plan.Node, error) {
+				ast, ok := d.query.withPushed(nil, rows)
+				if !ok {
+					return nil, nil
+				}
+				q, err := planQuery(ast, env, a)
+				if err != nil {
+					return nil, err
+				}
+				return q.tree(), nil
+			}
 		}
-		ast, ok := it.derived.query.withPushed(terms, limit)
-		if !ok {
-			// The filters cannot go in (a LIMIT or GROUP BY inside), and so
-			// neither can the LIMIT, which counts filtered rows.
-			continue
-		}
-		q, err := planQuery(ast, env, a)
-		if err != nil {
-			return err
-		}
-		it.derived.query = q
-		it.derived.pushed = texts
-		it.derived.pushedLimit = limit
 	}
 	return nil
 }

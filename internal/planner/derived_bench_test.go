@@ -43,7 +43,7 @@ func BenchmarkDerivedOverhead(b *testing.B) {
 	}
 	sel := st.ast.(*sqlparser.Select)
 	drain := func(p *selectPlan) {
-		rows, err := p.open(ctx, env)
+		rows, err := openQuery(ctx, env, p)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -55,14 +56,17 @@ func TestPushIntoDerived(t *testing.T) {
 			t.Errorf("%s: no derived table", c.outer)
 			continue
 		}
-		var got string
-		switch q := d.query.(type) {
-		case *selectPlan:
-			got = sqlparser.String(q.ast)
-		case *unionPlan:
-			ast, _ := q.withPushed(nil, -1)
-			got = sqlparser.String(ast)
-		}
+		// The outer LIMIT goes in by a tree rule (push_limit_into_derived),
+		// which plans the query again with it.
+		var pushedLimit int64 = -1
+		plan.Inspect(p.tree(), func(n plan.Node) bool {
+			if dn, ok := n.(*plan.Derived); ok {
+				pushedLimit = dn.PushedLimit
+			}
+			return true
+		})
+		ast, _ := d.query.withPushed(nil, pushedLimit)
+		got := sqlparser.String(ast)
 		if got != c.inner {
 			t.Errorf("%s\n runs  %s\n want  %s", c.outer, got, c.inner)
 		}
@@ -88,7 +92,7 @@ func TestUnionDistinctScope(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := u.lastDistinct(); got != c.last {
+		if got := (&plan.Union{Distinct: u.distinct}).LastDistinct(); got != c.last {
 			t.Errorf("%s: duplicates removed up to branch %d, want %d", c.sql, got, c.last)
 		}
 	}

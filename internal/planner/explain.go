@@ -12,6 +12,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/internal/rest"
 	"github.com/twiliosql/twiliosql/schema"
 )
@@ -68,7 +69,26 @@ type explainer struct {
 	cachedStep int
 	// subSteps is the step of each subquery's last request, for the steps
 	// that use its values.
-	subSteps map[*subquery]int
+	subSteps map[*plan.Subquery]int
+	// fired are the pushdown rules that decided the reads described, as
+	// "rule (table)", each once, in the order met.
+	fired     []string
+	firedSeen map[string]bool
+}
+
+// fire records the rules that decided a read of table.
+func (x *explainer) fire(table string, rules []string) {
+	for _, r := range rules {
+		entry := r + " (" + table + ")"
+		if x.firedSeen[entry] {
+			continue
+		}
+		if x.firedSeen == nil {
+			x.firedSeen = map[string]bool{}
+		}
+		x.firedSeen[entry] = true
+		x.fired = append(x.fired, entry)
+	}
 }
 
 func (x *explainer) add(op, method, path string, params url.Values, est estimate, detail string) int {
@@ -133,15 +153,18 @@ func paramsText(q url.Values) string {
 
 // explainRows plans the statement and describes the plan.
 func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args) (*exec.Rows, error) {
-	x := &explainer{cache: env.Client, subSteps: map[*subquery]int{}}
-	steps, err := s.plan(env, a)
+	x := &explainer{cache: env.Client, subSteps: map[*plan.Subquery]int{}}
+	tree, err := s.plan(env, a)
 	if errors.Is(err, errNoPlan) {
 		return nil, fmt.Errorf("twilio: cannot explain %s", firstWord(s.sql))
 	}
 	if err != nil {
 		return nil, err
 	}
-	describeSteps(x, "", steps)
+	x.describe(tree, "")
+	if len(x.fired) > 0 {
+		x.add("rules", "", "", nil, exactly(0), "the pushdown rules that fired, in order: "+strings.Join(x.fired, ", "))
+	}
 	x.rows = append(x.rows, []driver.Value{int64(len(x.rows) + 1), "total", nil, nil, nil, x.total.String(), "requests to expect in all (n+: one more per further page or row)"})
 	project := make([]eval.EvalFunc, len(ExplainColumns))
 	for i := range project {
@@ -151,14 +174,14 @@ func (s *Statement) explainRows(ctx context.Context, env *exec.Env, a eval.Args)
 }
 
 // explainSort adds the sort step of an ORDER BY, if there is one.
-func explainSort(x *explainer, prefix string, order []orderKey) {
+func explainSort(x *explainer, prefix string, order []plan.SortKey) {
 	if len(order) == 0 {
 		return
 	}
 	keys := make([]string, len(order))
 	for i, k := range order {
-		keys[i] = k.text
-		if k.desc {
+		keys[i] = k.Text
+		if k.Desc {
 			keys[i] += " DESC"
 		}
 	}
@@ -180,169 +203,29 @@ func limitText(limit, offset int64) string {
 // env is the plan's environment as planned (for the page size).
 func (p *selectPlan) env() *exec.Env { return p.subs.env }
 
-func (p *selectPlan) explainAccess(x *explainer, prefix string, it *fromItem, acc access, pageSize int, limitPushed bool, subSteps map[*subquery]int) {
-	t := it.table
-	notes := strings.Join(acc.notes, "; ")
-	join := func(a, b string) string {
-		if a == "" {
-			return b
-		}
-		if b == "" {
-			return a
-		}
-		return a + "; " + b
-	}
-	switch {
-	case it.derived != nil:
-		it.derived.explain(x, prefix, "read")
-		return
-	case it.virtual != nil:
-		x.add(prefix+"read "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request")
-		return
-	case acc.none:
-		x.add(prefix+"read "+t.Name, "", "", nil, exactly(0), join("the WHERE clause can match no row: no request", notes))
-		return
-	case acc.bySid:
-		if len(acc.sids) == 0 {
-			x.add(prefix+"fetch "+t.Name, "", "", nil, exactly(0), "no Sid to fetch: no request")
-		}
-		for _, sid := range acc.sids {
-			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, sid), nil, exactly(1), "by Sid; a missing one is no row")
-		}
-		return
-	}
-	if d := acc.deferred; d != nil {
-		step := subSteps[d.sub]
-		fallback := exec.CloneValues(acc.listings()[0])
-		fallback.Set("PageSize", strconv.Itoa(pageSize))
-		if d.bySid {
-			x.add(prefix+"fetch "+t.Name, "GET", schema.Path(t.ItemPath, "{"+d.col.Name+"}"), nil, estimate{0, maxFanout},
-				fmt.Sprintf("one fetch per value of step %d, when at most %d; otherwise one listing: GET %s?%s", step, maxFanout, t.ListPath, fallback.Encode()))
-			return
-		}
-		for _, q := range acc.listings() {
-			q = exec.CloneValues(q)
-			q.Set("PageSize", strconv.Itoa(pageSize))
-			q.Set(d.filter.Param, "{"+d.col.Name+"}")
-			x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
-				join(fmt.Sprintf("one listing per value of step %d (%s), merged without duplicates, when at most %d; otherwise one listing: GET %s?%s", step, d.filter.Param, maxFanout, t.ListPath, fallback.Encode()), notes))
-		}
-		return
-	}
-	if p.rangeScan != nil && it == p.items[p.drive] {
-		explainRangeScan(x, p.rangeScan, prefix, notes)
-		return
-	}
-	lists := acc.listings()
-	if exec.NeedsPathKeys(t, lists) {
-		explainKeyed(x, prefix, t, lists, pageSize, notes)
-		return
-	}
-	first := len(x.rows) + 1
-	for i, q := range lists {
-		q = exec.CloneValues(q)
-		q.Set("PageSize", strconv.Itoa(pageSize))
-		est := estimate{1, -1}
-		detail := fmt.Sprintf("one request per page of %d rows", pageSize)
-		if limitPushed {
-			est = exactly(1)
-			detail = "one page holds every row asked for"
-		}
-		if i > 0 && limitPushed {
-			est.min = 0
-			detail = fmt.Sprintf("only if the listings before found too few rows (PageSize=%d)", pageSize)
-		}
-		if len(lists) > 1 {
-			detail += fmt.Sprintf("; steps %d to %d are merged, duplicates removed by Sid", first, first+len(lists)-1)
-		}
-		x.add(prefix+"list "+t.Name, "GET", t.ListPath, q, est, join(detail, notes))
-	}
-}
-
-func (st *joinStep) explain(x *explainer, prefix string, pageSize, outer int) {
-	it := st.item
-	t := it.table
-	kind := "JOIN"
-	if it.left {
-		kind = "LEFT JOIN"
-	}
-	on := ""
-	if st.onText != "" {
-		on = "; ON " + st.onText + " is checked on each pair"
-	}
-	if it.left {
-		on += "; a row without a match is kept with NULLs"
-	}
-	if it.derived != nil {
-		st.explainDerived(x, prefix, kind)
-		return
-	}
-	if it.virtual != nil {
-		x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "built in memory from the catalog: no request"+on)
-		return
-	}
-	scan := exec.CloneValues(st.access.listings()[0])
-	scan.Set("PageSize", strconv.Itoa(pageSize))
-	if st.key == nil || st.access.bySid || st.access.none {
-		switch {
-		case st.access.none:
-			x.add(prefix+kind+" "+t.Name, "", "", nil, exactly(0), "its conditions match no row: no request"+on)
-		case st.access.bySid:
-			for _, sid := range st.access.sids {
-				x.add(prefix+kind+" "+t.Name, "GET", schema.Path(t.ItemPath, sid), nil, exactly(1), "by Sid, once"+on)
-			}
-		default:
-			for _, q := range st.access.listings() {
-				q = exec.CloneValues(q)
-				q.Set("PageSize", strconv.Itoa(pageSize))
-				x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{1, -1}, "read once and matched here"+on)
-			}
-		}
-		return
-	}
-	k := st.key
-	placeholder := "{" + k.text + "}"
-	if k.bySid {
-		x.add(prefix+kind+" "+t.Name, "GET", schema.Path(t.ItemPath, placeholder), nil, estimate{0, outer},
-			fmt.Sprintf("one fetch per distinct %s (%s.%s = %s), each key once; a missing one is no match", k.text, it.label(), k.name, k.text)+on)
-		return
-	}
-	fallback := ""
-	if t.Supports(schema.List) {
-		fallback = fmt.Sprintf("; with more than %d distinct keys, one listing instead: GET %s?%s", maxFanout, t.ListPath, scan.Encode())
-	}
-	for _, q := range st.access.listings() {
-		q = exec.CloneValues(q)
-		q.Set("PageSize", strconv.Itoa(pageSize))
-		q.Set(k.filter.Param, placeholder)
-		x.add(prefix+kind+" "+t.Name, "GET", t.ListPath, q, estimate{0, -1},
-			fmt.Sprintf("one listing per distinct %s (%s.%s = %s), each key once%s", k.text, it.label(), k.name, k.text, fallback)+on)
-	}
-}
-
-// explain describes a write's requests.
-func (w *writePlan) explain(x *explainer) {
-	t := w.table
-	verb := strings.ToLower(w.verb)
-	if w.target != nil {
+// describeWrite describes a write's requests.
+func (x *explainer) describeWrite(w *plan.Write) {
+	t := w.Table
+	verb := strings.ToLower(w.Verb)
+	if w.Target != nil {
 		x.noCache = true
-		w.target.explain(x, "target: ")
+		x.describe(w.Target, "target: ")
 		x.noCache = false
 		method, path := "POST", schema.Path(t.ItemPath, "{Sid}")
-		if w.verb == "DELETE" {
+		if w.Verb == "DELETE" {
 			method = "DELETE"
 		}
 		x.add(verb+" "+t.Name, method, path, nil, estimate{0, -1}, "one request per row found above, in order, after every row is read")
 		return
 	}
-	if len(w.requests) == 0 {
+	if len(w.Requests) == 0 {
 		x.add(verb+" "+t.Name, "", "", nil, exactly(0), "no row to change: no request")
 	}
-	for _, r := range w.requests {
+	for _, r := range w.Requests {
 		var form url.Values
-		if r.method == "POST" {
-			form = r.form
+		if r.Method == "POST" {
+			form = r.Form
 		}
-		x.add(verb+" "+t.Name, r.method, r.path, form, exactly(1), "")
+		x.add(verb+" "+t.Name, r.Method, r.Path, form, exactly(1), "")
 	}
 }

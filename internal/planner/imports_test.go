@@ -16,6 +16,7 @@ import (
 var engineLayers = [][]string{
 	{"schema", "internal/rest", "internal/sqltext"}, // facts, HTTP, lexing
 	{"internal/planner/eval"},                       // expressions and functions
+	{"internal/planner/plan"},                       // plan nodes as data
 	{"internal/planner/exec"},                       // fetching and streaming rows
 	{"internal/planner"},                            // statements, plans, EXPLAIN
 }

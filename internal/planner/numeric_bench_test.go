@@ -39,7 +39,7 @@ func BenchmarkNumericRows(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rows, err := p.open(ctx, env)
+				rows, err := openQuery(ctx, env, p)
 				if err != nil {
 					b.Fatal(err)
 				}

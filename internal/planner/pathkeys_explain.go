@@ -62,8 +62,12 @@ func explainKeyed(x *explainer, prefix string, t *schema.Table, lists []url.Valu
 	}
 }
 
+// joinNotes appends notes to a detail, either of which may be empty.
 func joinNotes(a, b string) string {
-	if b == "" {
+	switch {
+	case a == "":
+		return b
+	case b == "":
 		return a
 	}
 	return a + "; " + b

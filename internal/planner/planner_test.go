@@ -9,6 +9,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -227,8 +228,18 @@ func TestPushdown(t *testing.T) {
 			if p.access.exact != tt.exact {
 				t.Errorf("exact = %v, want %v", p.access.exact, tt.exact)
 			}
-			if tt.pageSize != 0 && p.pageSize != tt.pageSize {
-				t.Errorf("pageSize = %d, want %d", p.pageSize, tt.pageSize)
+			if tt.pageSize != 0 {
+				// The page size is the rules' (limit_page_size).
+				got := 0
+				switch d := spineOf(p.tree()).drive.(type) {
+				case *plan.Scan:
+					got = d.PageSize
+				case *plan.MergedListing:
+					got = d.PageSize
+				}
+				if got != tt.pageSize {
+					t.Errorf("pageSize = %d, want %d", got, tt.pageSize)
+				}
 			}
 		})
 	}

@@ -1,26 +1,19 @@
 package planner
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/xwb1989/sqlparser"
 )
 
-// Query nodes. Besides a SELECT's chain of nodes (node.go), the nodes for
-// derived tables, UNION and correlated subqueries keep a node's shape apart
-// from how it runs, the way go-mysql-server keeps sql/plan apart from
-// sql/rowexec:
-//
-//	union.go       unionPlan: branches, kinds of union, ORDER BY, LIMIT
-//	union_exec.go  unionSource: branch after branch, duplicates removed
-//	derived.go     derivedTable: the query in FROM and what was pushed in
-//	derived_exec.go rowsSource: a nested result read as a table's rows
-//	correlated.go  correlated: the rewritten subquery, its outer columns
-//	correlated_exec.go one run per distinct key, or the table read once
-//	*_explain.go   EXPLAIN, from the same nodes that run
+// Planned queries. A SELECT is planned into a selectPlan, a UNION into a
+// unionPlan (union.go), a query in FROM into a derivedTable (derived.go)
+// and a subquery that uses the outer row's columns into a correlated
+// (correlated.go); each becomes a tree of plan nodes (tree.go) that exec
+// runs and EXPLAIN prints (describe.go).
 //
 // Pushing an outer filter into a nested query is done on its syntax
 // (withPushed) and the nested query planned again, so whatever the planner
@@ -28,21 +21,13 @@ import (
 
 // queryPlan is a planned query expression: a SELECT (*selectPlan) or a
 // UNION (*unionPlan). It is what a statement, a derived table and a
-// subquery run. Its shape (the fields the planner fills in) is kept apart
-// from how it runs (open), so that EXPLAIN prints the very nodes that
-// execute.
+// subquery run.
 type queryPlan interface {
 	// resultColumns names and types the rows the query yields.
 	resultColumns() []exec.ResultColumn
-	// open starts the query: the first page of its first listing is
-	// fetched before it returns, so request errors surface there.
-	open(ctx context.Context, env *exec.Env) (*exec.Rows, error)
-	// explain adds the query's steps; prefix marks the steps of a nested
-	// query ("s: " for a derived table s).
-	explain(x *explainer, prefix string)
-	// steps is the query's chain of nodes, which open runs and explain
-	// describes (node.go).
-	steps() []node
+	// tree is the query's plan tree (tree.go), which exec.Build runs
+	// (openQuery) and EXPLAIN prints (describe.go).
+	tree() plan.Node
 	// withPushed returns the query's syntax with outer filter terms added
 	// and its result capped at limit rows (-1: no cap), for planning again;
 	// ok is false when that would change its result (a LIMIT or GROUP BY

@@ -1,6 +1,12 @@
 package planner
 
-import "github.com/xwb1989/sqlparser"
+import (
+	"slices"
+
+	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
+	"github.com/xwb1989/sqlparser"
+)
 
 // Pushdown rules. The WHERE clause of one table is split into its AND-ed
 // terms, and each term is offered to these rules in order, the way
@@ -135,4 +141,228 @@ func (st *pushState) push(term sqlparser.Expr, allowDefer bool) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// Tree rules. Once a query's plan tree is built (tree.go), these named
+// rules rewrite it, in this order (go-mysql-server's analyzer runs its
+// rules over sql/plan nodes the same way). Each looks at the query's
+// spine, the nodes from its top down to the table read first, and
+// rewrites that table's read; a rule that fires adds its name to the
+// read's Rules, which EXPLAIN lists. A nested query's tree (a derived
+// table's, a UNION branch's, a subquery's) is rewritten when it is built.
+type treeRule struct {
+	name string
+	doc  string
+	// apply rewrites the read of a query whose spine is s; nil: the rule
+	// does not apply.
+	apply func(env *exec.Env, s spine) plan.Node
+}
+
+// treeRules are applied in this order.
+func treeRules() []treeRule {
+	return []treeRule{
+		{name: "push_limit_into_derived",
+			doc:   "a LIMIT over a derived table alone, every outer filter pushed into it: the query runs with the LIMIT",
+			apply: pushLimitIntoDerived},
+		{name: "push_limit_into_union",
+			doc:   "a LIMIT over a UNION ALL without ORDER BY: every branch runs with the LIMIT",
+			apply: pushLimitIntoUnion},
+		{name: "limit_page_size",
+			doc:   "a LIMIT over one table Twilio filters exactly, nothing held: PageSize = OFFSET + LIMIT, and one page",
+			apply: limitPageSize},
+		{name: "range_scan",
+			doc:   "a listing bounded on the table's split column whose rows are all read: parallel time slices",
+			apply: rangeScan},
+	}
+}
+
+// spine is what a query's tree says about reading its first table.
+type spine struct {
+	limit *plan.Limit // nil: no LIMIT or OFFSET
+	holds bool        // a Sort or an Aggregate reads every row first
+	joins bool        // another table is joined
+	drive plan.Node   // the read of the table read first
+}
+
+// everyRow reports whether every row of the table read first is read.
+func (s spine) everyRow() bool { return s.limit == nil || s.limit.Limit < 0 || s.holds }
+
+// spineChild is the index of the child a query's spine goes on in: the
+// rows the node reads, or the left side of a join; -1 at a read.
+func spineChild(n plan.Node) int {
+	switch n.(type) {
+	case *plan.Subqueries, *plan.Limit, *plan.Sort, *plan.Project, *plan.Filter, *plan.Aggregate, *plan.Correlated, *plan.Join:
+		if len(n.Children()) > 0 {
+			return 0
+		}
+	}
+	return -1
+}
+
+func spineOf(n plan.Node) spine {
+	var s spine
+	for {
+		switch x := n.(type) {
+		case *plan.Limit:
+			s.limit = x
+		case *plan.Sort, *plan.Aggregate:
+			s.holds = true
+		case *plan.Join:
+			s.joins = true
+		}
+		i := spineChild(n)
+		if i < 0 {
+			s.drive = n
+			return s
+		}
+		n = n.Children()[i]
+	}
+}
+
+// withDrive rebuilds a query's tree with its first table's read replaced.
+func withDrive(n plan.Node, drive plan.Node) plan.Node {
+	i := spineChild(n)
+	if i < 0 {
+		return drive
+	}
+	kids := slices.Clone(n.Children())
+	kids[i] = withDrive(kids[i], drive)
+	out, err := n.WithChildren(kids...)
+	if err != nil {
+		panic(err) // as many children as it had: cannot fail
+	}
+	if l, ok := out.(*plan.Limit); ok {
+		// The LIMIT says how it is met: by the page size, when a rule
+		// shrank it.
+		if sc, ok := drive.(*plan.Scan); ok && sc.OnePage {
+			l.PageSize = sc.PageSize
+		}
+		if m, ok := drive.(*plan.MergedListing); ok && m.OnePage {
+			l.PageSize = m.PageSize
+		}
+	}
+	return out
+}
+
+// applyTreeRules applies the tree rules to a query's tree.
+func applyTreeRules(env *exec.Env, n plan.Node) plan.Node {
+	for _, r := range treeRules() {
+		s := spineOf(n)
+		if d, ok := s.drive.(*plan.Deferred); ok {
+			// The read is known once the subquery has run: the rule
+			// applies to it then.
+			n = withDrive(n, deferRule(env, r, s, d))
+			continue
+		}
+		if drive := r.apply(env, s); drive != nil {
+			n = withDrive(n, drive)
+		}
+	}
+	return n
+}
+
+// deferRule applies a rule to the read a Deferred resolves to.
+func deferRule(env *exec.Env, r treeRule, s spine, d *plan.Deferred) *plan.Deferred {
+	out := *d
+	resolve := d.Resolve
+	out.Resolve = func() (plan.Node, error) {
+		leaf, err := resolve()
+		if err != nil {
+			return nil, err
+		}
+		s.drive = leaf
+		if drive := r.apply(env, s); drive != nil {
+			return drive, nil
+		}
+		return leaf, nil
+	}
+	return &out
+}
+
+// pushLimitIntoDerived: the outer LIMIT counts the derived table's rows
+// (no filter, join, grouping or sort between), so its query need yield no
+// more. A query that cannot be planned again with it keeps its plan (the
+// LIMIT still applies outside).
+func pushLimitIntoDerived(_ *exec.Env, s spine) plan.Node {
+	d, ok := s.drive.(*plan.Derived)
+	if !ok || d.Limit == nil || s.limit == nil || s.limit.Limit < 0 || s.holds || s.joins {
+		return nil
+	}
+	rows := s.limit.Offset + s.limit.Limit
+	child, err := d.Limit(rows)
+	if err != nil || child == nil {
+		return nil
+	}
+	out := *d
+	out.Child, out.PushedLimit, out.Limit = child, rows, nil
+	out.Rules = appendRule(d.Rules, "push_limit_into_derived")
+	return &out
+}
+
+// pushLimitIntoUnion: without ORDER BY or duplicates removed, the first
+// OFFSET + LIMIT rows come from the first branches; none need yield more.
+func pushLimitIntoUnion(_ *exec.Env, s spine) plan.Node {
+	u, ok := s.drive.(*plan.Union)
+	if !ok || u.Limit == nil || s.limit == nil || s.limit.Limit <= 0 || s.holds {
+		return nil
+	}
+	rows := s.limit.Offset + s.limit.Limit
+	branches, err := u.Limit(rows)
+	if err != nil {
+		return nil
+	}
+	out := *u
+	out.Branches, out.LimitPushed, out.Limit = branches, rows, nil
+	out.Rules = appendRule(u.Rules, "push_limit_into_union")
+	return &out
+}
+
+// limitPageSize: nothing is filtered here, so the first page need hold no
+// more than the rows asked for.
+func limitPageSize(env *exec.Env, s spine) plan.Node {
+	if s.limit == nil || s.limit.Limit < 0 || s.holds || s.joins {
+		return nil
+	}
+	rows := max(1, s.limit.Offset+s.limit.Limit)
+	switch d := s.drive.(type) {
+	case *plan.Scan:
+		if !d.Exact || rows >= int64(d.PageSize) || rows >= int64(env.PageSize) {
+			return nil
+		}
+		out := *d
+		out.PageSize, out.OnePage, out.Rules = int(rows), true, appendRule(d.Rules, "limit_page_size")
+		return &out
+	case *plan.MergedListing:
+		if !d.Exact || rows >= int64(d.PageSize) || rows >= int64(env.PageSize) {
+			return nil
+		}
+		out := *d
+		out.PageSize, out.OnePage, out.Rules = int(rows), true, appendRule(d.Rules, "limit_page_size")
+		return &out
+	}
+	return nil
+}
+
+// rangeScan: a listing read whole (not under a LIMIT its first page
+// serves, nor one Twilio answers exactly, whose pages are read on demand)
+// and bounded on its table's split column is read as time slices.
+func rangeScan(env *exec.Env, s spine) plan.Node {
+	d, ok := s.drive.(*plan.Scan)
+	if !ok {
+		return nil
+	}
+	if !s.everyRow() && (d.Exact || s.limit.Offset+s.limit.Limit <= int64(d.PageSize)) {
+		return nil
+	}
+	rs := exec.PlanRangeScan(env, d.Table, d.Query, d.PageSize)
+	if rs == nil {
+		return nil
+	}
+	listing := *d
+	listing.Rules = appendRule(d.Rules, "range_scan")
+	return &plan.RangeScan{Listing: &listing, Slices: rs}
+}
+
+func appendRule(rules []string, name string) []string {
+	return append(slices.Clone(rules), name)
 }

@@ -1,11 +1,13 @@
 package planner
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 )
 
@@ -58,6 +60,55 @@ func TestPushRulesFired(t *testing.T) {
 			}
 			if acc.exact != tt.exact {
 				t.Errorf("exact = %v, want %v (notes: %s)", acc.exact, tt.exact, strings.Join(acc.notes, "; "))
+			}
+		})
+	}
+}
+
+// The tree rules rewrite the read of a query's first table, in order, and
+// record themselves on it: a LIMIT Twilio answers exactly shrinks the page
+// before range_scan decides, and a range scan is chosen only when the
+// whole range is read.
+func TestTreeRules(t *testing.T) {
+	tests := []struct {
+		sql   string
+		fired []string
+		kind  string // the first table's read
+	}{
+		{"SELECT Sid FROM Calls WHERE Status = 'busy'", []string{"filter_comparison (Calls)"}, "*plan.Scan"},
+		{"SELECT Sid FROM Calls WHERE Status = 'busy' LIMIT 5", []string{"filter_comparison (Calls)", "limit_page_size (Calls)"}, "*plan.Scan"},
+		{"SELECT Sid FROM Calls WHERE Status IN ('busy', 'failed') LIMIT 5", []string{"in_list_listings (Calls)", "limit_page_size (Calls)"}, "*plan.MergedListing"},
+		// Not exact, or held: the page stays whole.
+		{"SELECT Sid FROM Calls WHERE Duration > 5 LIMIT 5", []string{"filter_comparison (Calls)"}, "*plan.Scan"},
+		{"SELECT Sid FROM Calls WHERE Status = 'busy' ORDER BY Sid LIMIT 5", []string{"filter_comparison (Calls)"}, "*plan.Scan"},
+		{"SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01'", []string{"filter_comparison (Messages)", "range_scan (Messages)"}, "*plan.RangeScan"},
+		{"SELECT COUNT(*) FROM Messages WHERE DateSent >= '2026-03-01' LIMIT 1", []string{"filter_comparison (Messages)", "range_scan (Messages)"}, "*plan.RangeScan"},
+		// A LIMIT the first page serves reads no slice.
+		{"SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01' LIMIT 5", []string{"filter_comparison (Messages)"}, "*plan.Scan"},
+		{"SELECT Sid FROM Messages WHERE DateSent >= '2026-03-01' AND Body = 'x' LIMIT 5000", []string{"filter_comparison (Messages)", "range_scan (Messages)"}, "*plan.RangeScan"},
+		{"SELECT Sid FROM Calls WHERE Sid = 'CA00000000000000000000000000000001' LIMIT 1", []string{"fetch_by_sid (Calls)"}, "*plan.Get"},
+		// The outer LIMIT goes into a derived table, whose own rules then
+		// shrink its page.
+		{"SELECT * FROM (SELECT * FROM Calls) s WHERE Status = 'busy' LIMIT 5", []string{"filter_comparison (Calls)", "limit_page_size (Calls)", "push_filters_into_derived (s)", "push_limit_into_derived (s)"}, "*plan.Derived"},
+		{"SELECT * FROM (SELECT * FROM Calls) s WHERE Duration > 5 LIMIT 5", []string{"filter_comparison (Calls)", "push_filters_into_derived (s)", "push_limit_into_derived (s)"}, "*plan.Derived"},
+		{"SELECT * FROM (SELECT * FROM Calls) s ORDER BY Sid LIMIT 5", nil, "*plan.Derived"},
+	}
+	env := testEnv()
+	env.ScanParallelism = 4
+	for _, tt := range tests {
+		t.Run(tt.sql, func(t *testing.T) {
+			p, err := planSelect(parseSelect(t, tt.sql), env, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tree := p.tree()
+			x := &explainer{subSteps: map[*plan.Subquery]int{}}
+			x.describe(tree, "")
+			if !slices.Equal(x.fired, tt.fired) {
+				t.Errorf("rules fired = %v, want %v", x.fired, tt.fired)
+			}
+			if got := fmt.Sprintf("%T", spineOf(tree).drive); got != tt.kind {
+				t.Errorf("read = %s, want %s\n%s", got, tt.kind, plan.Format(tree))
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -30,11 +30,10 @@ type selectPlan struct {
 	having   eval.EvalFunc
 	columns  []exec.ResultColumn
 	project  []eval.EvalFunc
-	order    []orderKey
+	order    []plan.SortKey
 	distinct bool
 	offset   int64
 	limit    int64 // -1: none
-	pageSize int
 	subs     *subqueries
 	// ast is the SELECT as planned, and exprs the expression of each
 	// result column (nil with GROUP BY), so that an outer query can push
@@ -45,15 +44,6 @@ type selectPlan struct {
 	// the driving rows are read first and the keys counted.
 	streaming bool
 	text      string // the statement, for EXPLAIN
-	// rangeScan is the driving listing's plan as parallel time slices
-	// (nil: not split), printed by EXPLAIN and run by scanAhead.
-	rangeScan *exec.RangeScan
-}
-
-type orderKey struct {
-	eval eval.EvalFunc
-	desc bool
-	text string
 }
 
 func planSelect(st *sqlparser.Select, env *exec.Env, a eval.Args) (*selectPlan, error) {
@@ -123,15 +113,7 @@ func planSelectFrom(st *sqlparser.Select, env *exec.Env, a eval.Args, items []*f
 	if err := p.pushDerived(pooled, st, env, a); err != nil {
 		return nil, err
 	}
-	p.pageSize = env.PageSize
-	if len(items) == 1 && !items[0].local() && p.access.exact && p.access.deferred == nil &&
-		p.limit >= 0 && !p.holdsRows() && p.group == nil {
-		// Nothing is filtered locally: the first page need hold no more
-		// than the rows asked for.
-		p.pageSize = int(min(int64(p.pageSize), max(1, p.offset+p.limit)))
-	}
 	p.streaming = len(p.joins) > 0 && p.limit >= 0 && !p.holdsRows() && p.group == nil && p.offset+p.limit <= maxFanout
-	p.rangeScan = p.planRangeScan(env, p.access)
 	return p, nil
 }
 
@@ -279,7 +261,7 @@ func (p *selectPlan) resultName(x *sqlparser.AliasedExpr) (string, bool) {
 // result alias, or any expression over the tables' columns.
 func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *eval.Compiler) error {
 	for _, o := range order {
-		key := orderKey{desc: o.Direction == sqlparser.DescScr, text: eval.ExprText(o.Expr)}
+		key := plan.SortKey{Desc: o.Direction == sqlparser.DescScr, Text: eval.ExprText(o.Expr)}
 		switch x := o.Expr.(type) {
 		case *sqlparser.SQLVal:
 			if x.Type == sqlparser.IntVal {
@@ -287,24 +269,24 @@ func (p *selectPlan) planOrder(order sqlparser.OrderBy, c *eval.Compiler) error 
 				if n < 1 || n > len(p.project) {
 					return fmt.Errorf("twilio: ORDER BY %d: the result has columns 1 to %d", n, len(p.project))
 				}
-				key.eval = p.project[n-1]
+				key.Eval = p.project[n-1]
 			}
 		case *sqlparser.ColName:
 			if x.Qualifier.IsEmpty() {
 				for i, col := range p.columns {
 					if strings.EqualFold(col.Name, x.Name.String()) {
-						key.eval = p.project[i]
+						key.Eval = p.project[i]
 						break
 					}
 				}
 			}
 		}
-		if key.eval == nil {
+		if key.Eval == nil {
 			e, err := c.Expr(o.Expr)
 			if err != nil {
 				return err
 			}
-			key.eval = e.Eval
+			key.Eval = e.Eval
 		}
 		p.order = append(p.order, key)
 	}
@@ -334,53 +316,6 @@ func (p *selectPlan) planLimit(l *sqlparser.Limit, c *eval.Compiler) error {
 	}
 	p.limit, err = read(l.Rowcount, "LIMIT")
 	return err
-}
-
-// openSource reads one table with an access, fetching the first page.
-func openSource(ctx context.Context, env *exec.Env, it *fromItem, acc access, pageSize int, fresh bool) (exec.Source, error) {
-	t := it.table
-	switch {
-	case it.derived != nil:
-		return openQuerySource(ctx, env, it.derived.query, fresh)
-	case it.virtual != nil:
-		return &exec.SliceSource{Rows: it.virtual(env)}, nil
-	case acc.none:
-		return &exec.SliceSource{}, nil
-	case acc.bySid:
-		src := &exec.GetSource{Client: env.Client, Table: t, Decoder: exec.NewDecoder(t), Sids: slices.Clone(acc.sids)}
-		if err := src.Prime(ctx); err != nil {
-			return nil, err
-		}
-		return src, nil
-	}
-	lists := acc.listings()
-	if exec.NeedsPathKeys(t, lists) {
-		return exec.OpenKeyed(ctx, env, t, lists, pageSize, fresh)
-	}
-	uris := make([]string, len(lists))
-	for i, q := range lists {
-		q = exec.CloneValues(q)
-		q.Set("PageSize", strconv.Itoa(pageSize))
-		uris[i] = env.Client.FirstPageURI(t.ListPath, q)
-	}
-	if len(uris) == 1 {
-		src := exec.NewListSource(env.Client, t, uris[0])
-		src.Fresh = fresh
-		if err := src.Fetch(ctx); err != nil {
-			return nil, err
-		}
-		return src, nil
-	}
-	return exec.OpenMerged(ctx, env, t, uris, fresh)
-}
-
-// gather reads every matching row, sorts and de-duplicates (exec.Hold).
-func (p *selectPlan) gather(stream *exec.Rows) (*exec.Rows, error) {
-	keys := make([]exec.SortKey, len(p.order))
-	for i, k := range p.order {
-		keys[i] = exec.SortKey{Eval: k.eval, Desc: k.desc}
-	}
-	return exec.Hold(stream, p.columns, p.project, keys, p.distinct)
 }
 
 // needsGrouping reports whether a SELECT aggregates: GROUP BY, HAVING or an

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 )
 
 // run executes a statement that needs no request (the catalog, dual) and
@@ -140,11 +141,11 @@ func TestCatalogQueries(t *testing.T) {
 }
 
 func TestSubqueryContains(t *testing.T) {
-	q := &subquery{}
+	q := &subquery{node: &plan.Subquery{}}
 	if got := q.contains(nil); got != false {
 		t.Errorf("NULL IN (empty) = %v, want false", got)
 	}
-	q = &subquery{vals: []driver.Value{"a", nil, int64(3)}, strs: map[string]bool{"a": true}, rest: []driver.Value{int64(3)}, null: true}
+	q = &subquery{node: &plan.Subquery{Ran: true, Values: []driver.Value{"a", nil, int64(3)}}}
 	for _, tt := range []struct {
 		v    driver.Value
 		want driver.Value

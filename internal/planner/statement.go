@@ -11,6 +11,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/xwb1989/sqlparser"
 )
 
@@ -158,37 +159,37 @@ func (s *Statement) Query(ctx context.Context, env *exec.Env, nv []driver.NamedV
 		if err != nil {
 			return nil, err
 		}
-		return plan.open(ctx, env)
+		return openQuery(ctx, env, plan)
 	}
-	steps, err := s.plan(env, eval.Args(nv))
+	tree, err := s.plan(env, eval.Args(nv))
 	if errors.Is(err, errNoPlan) {
 		return nil, fmt.Errorf("twilio: cannot run %s", firstWord(s.sql))
 	}
 	if err != nil {
 		return nil, err
 	}
-	return runSteps(ctx, env, steps)
+	return exec.Build(ctx, env, tree)
 }
 
 // errNoPlan: the statement is not one that plan plans.
 var errNoPlan = errors.New("no plan")
 
-// plan plans a SELECT, UNION, INSERT, UPDATE or DELETE into its chain of
-// nodes: what Query runs and what EXPLAIN prints.
-func (s *Statement) plan(env *exec.Env, a eval.Args) ([]node, error) {
+// plan plans a SELECT, UNION, INSERT, UPDATE or DELETE into its tree of
+// plan nodes: what Query runs and what EXPLAIN prints.
+func (s *Statement) plan(env *exec.Env, a eval.Args) (plan.Node, error) {
 	switch st := s.ast.(type) {
 	case sqlparser.SelectStatement:
 		p, err := planQuery(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return p.steps(), nil
+		return p.tree(), nil
 	case *sqlparser.Insert:
 		w, err := planInsert(st, env, a)
 		if err != nil {
 			return nil, err
 		}
-		return []node{writeNode{w}}, nil
+		return w.node(env), nil
 	case *sqlparser.Update:
 		if err := singleWriteTable("UPDATE", st.TableExprs); err != nil {
 			return nil, err
@@ -197,7 +198,7 @@ func (s *Statement) plan(env *exec.Env, a eval.Args) ([]node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []node{writeNode{w}}, nil
+		return w.node(env), nil
 	case *sqlparser.Delete:
 		if err := singleWriteTable("DELETE", st.TableExprs); err != nil {
 			return nil, err
@@ -206,7 +207,7 @@ func (s *Statement) plan(env *exec.Env, a eval.Args) ([]node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return []node{writeNode{w}}, nil
+		return w.node(env), nil
 	}
 	return nil, errNoPlan
 }

@@ -5,10 +5,10 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -27,15 +27,42 @@ type subqueries struct {
 	ctx          context.Context
 }
 
-// subquery is one planned subquery and, once run, its values.
+// subquery is one planned subquery and, once run (node.Ran), its values:
+// node.Values, the first column of every row, indexed on first use.
 type subquery struct {
-	ast  *sqlparser.Subquery
-	plan queryPlan
-	ran  bool
-	vals []driver.Value // the first column of every row
-	strs map[string]bool
-	rest []driver.Value // non-string, non-NULL values
-	null bool           // a NULL is among the values
+	ast     *sqlparser.Subquery
+	plan    queryPlan
+	node    *plan.Subquery
+	indexed bool
+	strs    map[string]bool
+	rest    []driver.Value // non-string, non-NULL values
+	null    bool           // a NULL is among the values
+}
+
+func newSubquery(ast *sqlparser.Subquery, q queryPlan) *subquery {
+	return &subquery{ast: ast, plan: q, node: &plan.Subquery{Tree: q.tree()}}
+}
+
+// vals are the first column of every row the subquery returned.
+func (q *subquery) vals() []driver.Value { return q.node.Values }
+
+// index sorts the values out for contains, once.
+func (q *subquery) index() {
+	if q.indexed {
+		return
+	}
+	q.indexed = true
+	q.strs = map[string]bool{}
+	for _, v := range q.node.Values {
+		switch x := v.(type) {
+		case nil:
+			q.null = true
+		case string:
+			q.strs[x] = true
+		default:
+			q.rest = append(q.rest, v)
+		}
+	}
 }
 
 // add plans a subquery. It must be uncorrelated: its columns resolve in its
@@ -44,7 +71,7 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 	if got := s.lookup(sub); got != nil {
 		return got, nil
 	}
-	plan, err := planQuery(sub.Select, s.env, s.args)
+	planned, err := planQuery(sub.Select, s.env, s.args)
 	if err != nil {
 		var unknown *unknownColumnError
 		if errors.As(err, &unknown) {
@@ -52,7 +79,7 @@ func (s *subqueries) add(sub *sqlparser.Subquery) (*subquery, error) {
 		}
 		return nil, err
 	}
-	q := &subquery{ast: sub, plan: plan}
+	q := newSubquery(sub, planned)
 	s.list = append(s.list, q)
 	return q, nil
 }
@@ -76,60 +103,21 @@ func (s *subqueries) lookup(sub *sqlparser.Subquery) *subquery {
 	return nil
 }
 
-// run executes every subquery not yet run.
-func (s *subqueries) run(ctx context.Context, env *exec.Env) error {
-	if s == nil {
-		return nil
-	}
-	s.ctx = ctx
+// node is the Subqueries node that runs the statement's subqueries before
+// child, its own requests.
+func (s *subqueries) node(child plan.Node) plan.Node {
+	n := &plan.Subqueries{Child: child, Started: func(ctx context.Context) { s.ctx = ctx }}
 	for _, q := range s.list {
-		if err := q.run(ctx, env); err != nil {
-			return err
-		}
+		n.Queries = append(n.Queries, q.node)
 	}
-	return nil
-}
-
-func (q *subquery) run(ctx context.Context, env *exec.Env) error {
-	if q.ran {
-		return nil
-	}
-	rows, err := q.plan.open(ctx, env)
-	if err != nil {
-		return err
-	}
-	rows.Inner = true // a DECIMAL stays exact: (SELECT 0.1) + 0.2 = 0.3
-	defer rows.Close()
-	dest := make([]driver.Value, len(rows.Columns()))
-	q.strs = map[string]bool{}
-	for {
-		err := rows.Next(dest)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		v := dest[0]
-		q.vals = append(q.vals, v)
-		switch x := v.(type) {
-		case nil:
-			q.null = true
-		case string:
-			q.strs[x] = true
-		default:
-			q.rest = append(q.rest, v)
-		}
-	}
-	q.ran = true
-	return nil
+	return n
 }
 
 // distinctValues are the subquery's non-NULL values, each once, in order.
 func (q *subquery) distinctValues() []driver.Value {
 	seen := map[string]bool{}
 	var out []driver.Value
-	for _, v := range q.vals {
+	for _, v := range q.vals() {
 		if v == nil {
 			continue
 		}
@@ -145,9 +133,10 @@ func (q *subquery) distinctValues() []driver.Value {
 // contains is MySQL's "v IN (subquery)": true on a match, NULL when there is
 // none but v or a value is NULL, false otherwise.
 func (q *subquery) contains(v driver.Value) driver.Value {
-	if len(q.vals) == 0 {
+	if len(q.vals()) == 0 {
 		return false
 	}
+	q.index()
 	if v == nil {
 		return nil
 	}
@@ -156,7 +145,7 @@ func (q *subquery) contains(v driver.Value) driver.Value {
 	}
 	check := q.rest
 	if _, ok := v.(string); !ok {
-		check = q.vals
+		check = q.vals()
 	}
 	for _, w := range check {
 		if w == nil {
@@ -233,13 +222,13 @@ func (s *subqueries) ScalarSubquery(c *eval.Compiler, sub *sqlparser.Subquery) (
 		if err != nil {
 			return nil, err
 		}
-		switch len(q.vals) {
+		switch len(q.vals()) {
 		case 0:
 			return nil, nil
 		case 1:
-			return q.vals[0], nil
+			return q.vals()[0], nil
 		}
-		return nil, fmt.Errorf("twilio: the subquery %s returned %d rows where one value was expected: add LIMIT 1 or use IN", sqlparser.String(sub), len(q.vals))
+		return nil, fmt.Errorf("twilio: the subquery %s returned %d rows where one value was expected: add LIMIT 1 or use IN", sqlparser.String(sub), len(q.vals()))
 	}}, nil
 }
 
@@ -254,6 +243,6 @@ func (s *subqueries) Exists(c *eval.Compiler, x *sqlparser.ExistsExpr) (eval.Typ
 		if err != nil {
 			return nil, err
 		}
-		return len(q.vals) > 0, nil
+		return len(q.vals()) > 0, nil
 	}}, nil
 }

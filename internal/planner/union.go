@@ -6,6 +6,7 @@ import (
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
 )
@@ -22,26 +23,15 @@ type unionPlan struct {
 	// before it is DISTINCT; distinct[0] is unused.
 	distinct []bool
 	columns  []exec.ResultColumn
-	order    []orderKey
+	order    []plan.SortKey
 	orderBy  sqlparser.OrderBy
 	limitAST *sqlparser.Limit
 	offset   int64
 	limit    int64 // -1: none
-	// limitPushed is the LIMIT given to every branch (-1: none): with no
-	// ORDER BY and no DISTINCT, no branch need yield more rows than that.
-	limitPushed int64
-}
-
-// lastDistinct is the index of the last branch joined by a DISTINCT union
-// (0: none); duplicates are removed among branches 0 to it.
-func (u *unionPlan) lastDistinct() int {
-	last := 0
-	for i := 1; i < len(u.distinct); i++ {
-		if u.distinct[i] {
-			last = i
-		}
-	}
-	return last
+	// env and args are the statement's, for planning the branches again
+	// with a LIMIT (push_limit_into_union).
+	env  *exec.Env
+	args eval.Args
 }
 
 func (u *unionPlan) resultColumns() []exec.ResultColumn { return u.columns }
@@ -65,7 +55,7 @@ func planUnion(u *sqlparser.Union, env *exec.Env, a eval.Args) (*unionPlan, erro
 		return nil, eval.Unsupported("locking reads (FOR UPDATE)")
 	}
 	asts, distinct := unionBranches(u)
-	p := &unionPlan{asts: asts, distinct: distinct, orderBy: u.OrderBy, limitAST: u.Limit, limit: -1, limitPushed: -1}
+	p := &unionPlan{asts: asts, distinct: distinct, orderBy: u.OrderBy, limitAST: u.Limit, limit: -1, env: env, args: a}
 	for _, ast := range asts {
 		q, err := planQuery(ast, env, a)
 		if err != nil {
@@ -93,23 +83,6 @@ func planUnion(u *sqlparser.Union, env *exec.Env, a eval.Args) (*unionPlan, erro
 		return nil, err
 	}
 	p.order, p.offset, p.limit = sorter.order, sorter.offset, sorter.limit
-	if p.limit > 0 && len(p.order) == 0 && p.lastDistinct() == 0 {
-		// UNION ALL without ORDER BY: the first offset+limit rows come
-		// from the first branches; none need yield more.
-		n := p.offset + p.limit
-		for i, b := range p.branches {
-			ast, ok := b.withPushed(nil, n)
-			if !ok {
-				continue
-			}
-			q, err := planQuery(ast, env, a)
-			if err != nil {
-				return nil, err
-			}
-			p.branches[i], p.asts[i] = q, ast
-		}
-		p.limitPushed = n
-	}
 	return p, nil
 }
 

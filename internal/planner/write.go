@@ -1,15 +1,14 @@
 package planner
 
 import (
-	"context"
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 	"github.com/twiliosql/twiliosql/internal/rest"
 	"github.com/twiliosql/twiliosql/schema"
 	"github.com/xwb1989/sqlparser"
@@ -403,139 +402,50 @@ func rowWithSid(t *schema.Table, sid string) []driver.Value {
 	return row
 }
 
-// run lists the targets if needed, then sends every request in order. Rows
-// are the resources as Twilio returned them (none for DELETE).
-func (w *writePlan) run(ctx context.Context, env *exec.Env) (*exec.Rows, error) {
-	// What a write changes is read from Twilio, never from the cache.
-	ctx = rest.WithoutCache(ctx)
-	reqs := w.requests
-	if w.target != nil {
-		var err error
-		if reqs, err = w.listTargets(ctx, env); err != nil {
-			return nil, err
-		}
+// node is the write as a plan node, which exec.Build runs and EXPLAIN
+// prints.
+func (w *writePlan) node(env *exec.Env) plan.Node {
+	n := &plan.Write{Verb: w.verb, Table: w.table, MaxRows: env.MaxWriteRows}
+	if n.MaxRows <= 0 {
+		n.MaxRows = defaultMaxWriteRows
 	}
-	if err := w.checkCount(len(reqs), env); err != nil {
-		return nil, err
+	for _, r := range w.requests {
+		n.Requests = append(n.Requests, r.node())
 	}
-	t := w.table
-	dec := exec.NewDecoder(t)
-	var out [][]driver.Value
-	var done []string
-	for i, req := range reqs {
-		var body []byte
-		var err error
-		if req.method == "DELETE" {
-			err = env.Client.Delete(ctx, req.path)
-		} else {
-			body, err = env.Client.Post(ctx, req.path, req.form)
-		}
-		if err != nil {
-			if rest.IsNotFound(err) && req.sid != "" && w.verb != "INSERT" {
-				continue // gone already: like MySQL, no row changed
-			}
-			if len(reqs) == 1 {
-				return nil, err // nothing else was to be written
-			}
-			return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: err}
-		}
-		if body != nil {
-			row := make([]driver.Value, len(t.Columns))
-			if err := dec.Decode(body, row); err != nil {
-				// Twilio answered 2xx: the write was applied, only its
-				// answer is unreadable. Say so; never "nothing changed".
-				applied := fmt.Errorf("Twilio applied it (it answered with success) but its answer could not be read, so the row is not returned: %w", err)
-				if req.sid != "" {
-					done = append(done, req.sid)
-				} else {
-					done = append(done, "(a new row whose Sid could not be read)")
-				}
-				return nil, &PartialWriteError{Verb: w.verb, Table: t.Name, Done: done, Total: len(reqs), Failed: req.sid, Index: i, Err: applied}
-			}
-			out = append(out, row)
-			if i := exec.SidColumn(t); i >= 0 {
-				if sid, ok := row[i].(string); ok {
-					req.sid = sid
-				}
-			}
-		}
-		done = append(done, req.sid)
+	if w.target == nil {
+		return n
 	}
-	rows := &exec.Rows{Ctx: ctx, Src: &exec.SliceSource{Rows: out}, Limit: -1, Affected: int64(len(done))}
-	if w.verb != "DELETE" {
-		for i, col := range t.Columns {
-			rows.Cols = append(rows.Cols, exec.ResultColumn{Name: col.Name, Type: col.Type, Nullable: col.Nullable})
-			rows.Project = append(rows.Project, exec.ColumnAt(i))
-		}
+	n.Build = func(row []driver.Value) (plan.WriteRequest, error) {
+		r, err := w.build(row)
+		return r.node(), err
 	}
-	return rows, nil
-}
-
-// listTargets reads every row the WHERE clause matches before the first
-// write, so writing never shifts the pages still to be read.
-func (w *writePlan) listTargets(ctx context.Context, env *exec.Env) ([]writeRequest, error) {
-	w.target.project = []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
-	w.target.columns = []exec.ResultColumn{{Name: "row"}}
+	// The target's result is each row whole.
+	target := *w.target
+	target.project = []eval.EvalFunc{func(row []driver.Value) (driver.Value, error) { return row, nil }}
+	target.columns = []exec.ResultColumn{{Name: "row"}}
 	// The bulk-write guard's last rule: a WHERE clause that no filter or
 	// Sid narrowed, checked locally, must not match every row listed.
-	guard := !env.AllowBulkWrites && w.target.limit < 0 && w.target.filter != nil && fullListing(w.target.access)
-	listed, matched := 0, 0
-	if guard {
-		filter := w.target.filter
-		w.target.filter = func(row []driver.Value) (driver.Value, error) {
+	if !env.AllowBulkWrites && target.limit < 0 && target.filter != nil && fullListing(target.access) {
+		g := &plan.WriteGuard{Refuse: func(listed, matched int) error {
+			return bulkWriteError(w.verb, w.table.Name, fmt.Sprintf("its WHERE clause matched every row (%d of %d listed) and no filter or Sid narrowed the listing", matched, listed))
+		}}
+		filter := target.filter
+		target.filter = func(row []driver.Value) (driver.Value, error) {
 			v, err := filter(row)
-			listed++
+			g.Listed++
 			if ok, _ := eval.Truth(v); ok && err == nil {
-				matched++
+				g.Matched++
 			}
 			return v, err
 		}
-		defer func() { w.target.filter = filter }()
+		n.Guard = g
 	}
-	rows, err := w.target.open(ctx, env)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var reqs []writeRequest
-	dest := make([]driver.Value, 1)
-	for {
-		err := rows.Next(dest)
-		if err == io.EOF {
-			if guard && matched > 0 && matched == listed {
-				return nil, bulkWriteError(w.verb, w.table.Name, fmt.Sprintf("its WHERE clause matched every row (%d of %d listed) and no filter or Sid narrowed the listing", matched, listed))
-			}
-			return reqs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		row := append([]driver.Value(nil), dest[0].([]driver.Value)...)
-		req, err := w.build(row)
-		if err != nil {
-			return nil, err
-		}
-		reqs = append(reqs, req)
-		if err := w.checkCount(len(reqs), env); err != nil {
-			return nil, err // stop listing: the statement is refused anyway
-		}
-	}
+	n.Target = target.tree()
+	return n
 }
 
-// checkCount enforces max_write_rows before the first write.
-func (w *writePlan) checkCount(n int, env *exec.Env) error {
-	limit := env.MaxWriteRows
-	if limit <= 0 {
-		limit = defaultMaxWriteRows
-	}
-	if n <= limit {
-		return nil
-	}
-	what := fmt.Sprintf("%d", n)
-	if w.target != nil {
-		what = fmt.Sprintf("more than %d", limit)
-	}
-	return fmt.Errorf("twilio: %s %s would change %s rows, over max_write_rows=%d; nothing was changed: narrow the WHERE clause or raise max_write_rows in the DSN", w.verb, w.table.Name, what, limit)
+func (r writeRequest) node() plan.WriteRequest {
+	return plan.WriteRequest{Method: r.method, Path: r.path, Sid: r.sid, Form: r.form}
 }
 
 // defaultMaxWriteRows is max_write_rows when the Env leaves it 0.

@@ -10,7 +10,11 @@
 // Rows (filter, projection, OFFSET, LIMIT, streaming), and Hold, which holds
 // it for DISTINCT and ORDER BY (hold.go).
 //
-// It knows no SQL statement: the planner (the package above) decides which
-// listings answer a query and composes these sources with its filters,
-// joins, grouping and sorting.
+// Build (build.go) runs a plan tree (package plan): one type switch, as
+// go-mysql-server's rowexec builder, turns each node into one of these
+// iterators over its children's: joins (join.go), unions (union.go),
+// derived tables (derived.go), grouping (aggregate.go), writes
+// (write.go: the target rows listed, checked, then one request each) and
+// the listings above. It knows no SQL statement: the planner (the package above)
+// decides which listings answer a query and builds the tree.
 package exec

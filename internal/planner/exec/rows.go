@@ -6,15 +6,11 @@ import (
 	"io"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
-	"github.com/twiliosql/twiliosql/schema"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 )
 
-// ResultColumn describes one column of a result.
-type ResultColumn struct {
-	Name     string
-	Type     schema.Type
-	Nullable bool
-}
+// ResultColumn describes one column of a result: the plan's column.
+type ResultColumn = plan.Column
 
 // Source yields the rows of a table, one at a time; io.EOF ends it.
 type Source interface {

@@ -1,4 +1,4 @@
-package planner
+package exec
 
 import (
 	"errors"
