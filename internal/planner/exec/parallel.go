@@ -84,7 +84,9 @@ import (
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages read and not yet emitted, every page for a slice
+// Env.PagesPerQuery pages read and not yet emitted (the page being read
+// counts until its last row is emitted: its body is live until then),
+// every page for a slice
 // not being read also takes a slot of the Connector's PageBudget, shared
 // by all its queries (taken before the request is sent), and a page's slot
 // goes back as soon as its last row is emitted; plus the Sids of at most
@@ -174,6 +176,7 @@ type ParallelScan struct {
 	// for that slice, which then fetches without a slot (see reserve).
 	headMoved chan struct{}
 	itemsSlot bool // the page being read holds a budget slot
+	itemsHeld bool // the page being read counts in held until its last row is emitted
 	reserving int  // workers waiting on the budget
 
 	ctx    context.Context // the query's
@@ -184,7 +187,7 @@ type ParallelScan struct {
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
 	sent     int         // requests sent whose body is not let in yet (see admit)
-	held     int         // pages read or being read, not yet emitted
+	held     int         // pages read or being read, not yet emitted (the reader's included, itemsHeld)
 	waiting  int         // pages fetched and not yet read (in held)
 	gated    int         // answers waiting in admit for room
 	err      error
@@ -1002,6 +1005,12 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 			p.budget.release()
 		}
 		p.mu.Lock()
+		if p.itemsHeld {
+			// Its body is garbage now: room for another page.
+			p.itemsHeld = false
+			p.held--
+			p.cond.Broadcast()
+		}
 		for {
 			if p.err != nil {
 				err := p.err
@@ -1021,10 +1030,9 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				return nil, io.EOF
 			}
 			if len(h.pages) > 0 {
-				p.Items, p.itemsSlot = h.pages[0].items, h.pages[0].slot
+				p.Items, p.itemsSlot, p.itemsHeld = h.pages[0].items, h.pages[0].slot, true
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
-				p.held--
 				p.waiting--
 				if len(h.pages) == 0 {
 					p.wakeReserve() // a page for h no longer waits on the budget
@@ -1043,10 +1051,9 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
 				if s := p.nearestWaiting(); s != nil {
-					p.Items, p.itemsSlot = s.pages[0].items, s.pages[0].slot
+					p.Items, p.itemsSlot, p.itemsHeld = s.pages[0].items, s.pages[0].slot, true
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
-					p.held--
 					p.waiting--
 					p.cond.Broadcast()
 					break
