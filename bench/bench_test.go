@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"math"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"testing"
@@ -177,6 +179,10 @@ func (p heapPeaks) max(q heapPeaks) heapPeaks {
 	return heapPeaks{objects: max(p.objects, q.objects), live: max(p.live, q.live)}
 }
 
+// heapProfileEnv names a file that measureHeap writes the heap profile to
+// whenever the live heap reaches a new high (after the GC that marked it).
+const heapProfileEnv = "TWILIOSQL_BENCH_HEAPPROFILE"
+
 // measureHeap samples the heap every millisecond while f runs, after a GC.
 func measureHeap(f func()) heapPeaks {
 	runtime.GC()
@@ -189,6 +195,14 @@ func measureHeap(f func()) heapPeaks {
 		defer t.Stop()
 		for {
 			metrics.Read(sample)
+			if path := os.Getenv(heapProfileEnv); path != "" && sample[1].Value.Uint64() > peak.live {
+				// The heap profile of the highest live heap so far: what
+				// the peak holds.
+				if f, err := os.Create(path); err == nil {
+					pprof.Lookup("heap").WriteTo(f, 0)
+					f.Close()
+				}
+			}
 			peak = peak.max(heapPeaks{objects: sample[0].Value.Uint64(), live: sample[1].Value.Uint64()})
 			select {
 			case <-stop:
@@ -280,11 +294,14 @@ func latencyRange30Days(b *testing.B, startDelay time.Duration) {
 	for b.Loop() {
 		e.resetRequests(b)
 		th := e.stats(b).Throttled
+		var took time.Duration
 		peak = max(peak, peakHeap(func() {
 			start := time.Now()
 			drvRows, drvSum = db.scanSids(b, query)
-			drv += time.Since(start)
+			took = time.Since(start)
 		}))
+		drv += took
+		e.saveTrace(b, took)
 		st := e.stats(b)
 		requests, throttled = st.Requests, st.Throttled-th
 		time.Sleep(time.Second)

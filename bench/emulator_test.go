@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,10 @@ import (
 
 const emulatorEnv = "TWILIOSQL_BENCH_EMULATOR"
 
+// emulatorProfileEnv names a file for the child emulator's CPU profile
+// (TWILIOSQL_BENCH_EMULATOR_CPUPROFILE=file go test -bench ...).
+const emulatorProfileEnv = "TWILIOSQL_BENCH_EMULATOR_CPUPROFILE"
+
 // emulatorSpec configures the child emulator.
 type emulatorSpec struct {
 	Calls, Messages int
@@ -40,7 +45,7 @@ type emulatorSpec struct {
 func TestMain(m *testing.M) {
 	if spec := os.Getenv(emulatorEnv); spec != "" {
 		serveEmulator(spec)
-		return
+		os.Exit(0)
 	}
 	os.Exit(m.Run())
 }
@@ -78,12 +83,26 @@ func serveEmulator(raw string) {
 		st := srv.Stats()
 		json.NewEncoder(w).Encode(emulatorStats{Requests: srv.RequestCount(), Throttled: st.Throttled, MaxInFlight: st.MaxInFlight})
 	})
-	mux.HandleFunc("/__bench/reset", func(w http.ResponseWriter, r *http.Request) { srv.ResetRequests() })
-	mux.Handle("/", srv.Handler())
+	var tr requestTrace
+	mux.HandleFunc("/__bench/reset", func(w http.ResponseWriter, r *http.Request) {
+		srv.ResetRequests()
+		tr.reset()
+	})
+	mux.HandleFunc("/__bench/trace", func(w http.ResponseWriter, r *http.Request) { tr.write(w) })
+	mux.Handle("/", tr.wrap(srv.Handler()))
 	go http.Serve(ln, mux)
 	fmt.Printf("http://%s %s %s\n", ln.Addr(), srv.AccountSid, srv.AuthToken)
+	if path := os.Getenv(emulatorProfileEnv); path != "" {
+		// The emulator's CPU profile, for telling its cost apart from the
+		// driver's on shared cores.
+		if f, err := os.Create(path); err == nil {
+			defer f.Close()
+			if pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile() // before the file closes
+			}
+		}
+	}
 	io.Copy(io.Discard, os.Stdin) // until the parent goes away
-	os.Exit(0)
 }
 
 type emulatorStats struct {

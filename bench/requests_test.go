@@ -174,11 +174,16 @@ func BenchmarkRequests(b *testing.B) {
 // TestRangeScanRequests counts the requests of the latency benchmarks'
 // 30-day window (a million calls over 300 days, 3,400 a day: 102 pages),
 // as it is and with calls starting up to 36 hours after their creation.
-// The first slices are sized by the first pages' density, which late
-// starts thin out near the window's newest end (2,900 a day where there
-// are 3,400: one-day slices, of 4 pages for 3.4 pages of rows); the later
-// ones by the days counted exactly in the slices that ended (two-day
-// slices of 7 pages).
+// In order, the first page tells the density: two-day slices of 7 pages,
+// the first page read again (107). With late starts the first page only
+// bounds the density from below (1,800 a day where there are 3,400: the
+// listing thins out towards its newest end), so the split cuts one-day
+// slices, 4 pages for 3.4 pages of rows, which stay short at any density;
+// the days left when the first slices end are few enough that two-day
+// chains of 7 pages would outlast the rest of the scan, so they are one
+// day too (121, where waiting for a second page and for counted days
+// before cutting two-day slices made 112 in a longer time: BENCHMARKS.md,
+// issue 11 item 3).
 func TestRangeScanRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds a million calls")
@@ -189,7 +194,7 @@ func TestRangeScanRequests(t *testing.T) {
 		most  int
 	}{
 		{"in-order", 0, 107},
-		{"late-starts", 36 * time.Hour, 112},
+		{"late-starts", 36 * time.Hour, 121},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

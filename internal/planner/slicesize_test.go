@@ -84,7 +84,7 @@ func TestWholeDays(t *testing.T) {
 // by the last slice, and a pending slice cut by the density measured by
 // then rather than the one it was left with.
 func TestCutDays(t *testing.T) {
-	p := &exec.ParallelScan{PageSize: 1000, MaxHeld: 3}
+	p := &exec.ParallelScan{PageSize: 1000, MaxHeld: 1}                              // 2 requests in flight: a batch of 2
 	even := exec.SliceSizer{PerDay: 98.4, DayVar: 2.5, MeanVar: 0.3, PageSize: 1000} // 20-day slices
 	made := p.CutDays(1, 100, even, p.Batch())
 	type span struct{ lo, hi int64 }
@@ -92,13 +92,13 @@ func TestCutDays(t *testing.T) {
 	for _, s := range made {
 		got = append(got, span{s.Lo, s.Hi})
 	}
-	want := []span{{81, 100}, {61, 80}, {41, 60}, {1, 40}}
+	want := []span{{81, 100}, {61, 80}, {1, 60}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("cut 1..100 into %v, want %v", got, want)
 	}
 	last := made[len(made)-1]
 	if !last.Pending || made[0].Pending || made[0].Planned == 0 {
-		t.Fatalf("the days after a batch of 3 should be one pending slice, the others sized: %+v", made)
+		t.Fatalf("the days after a batch of 2 should be one pending slice, the others sized: %+v", made)
 	}
 
 	// 40 days left with the first pages' density, 1,500 rows a day (five
@@ -129,5 +129,46 @@ func TestDayStatsSizer(t *testing.T) {
 	z, ok := m.Sizer(1000)
 	if !ok || z.PerDay != 99 || math.Abs(z.DayVar-20.0/3) > 1e-9 || math.Abs(z.MeanVar-20.0/12) > 1e-9 {
 		t.Errorf("sizer = %+v, %v; want 99 a day, variance 20/3, of the mean 20/12", z, ok)
+	}
+}
+
+// TestSliceSizerLowerBound checks that a density known only as a lower
+// bound (a page whose range column lags its creation) cuts slices of at
+// most one page at that density: never a long chain, whatever the true one.
+func TestSliceSizerLowerBound(t *testing.T) {
+	cases := []struct {
+		perDay float64
+		days   int64
+		width  int64
+	}{
+		{1818, 30, 1}, // a day holds more than a page at the bound: one day
+		{98.4, 100, 10},
+		{98.4, 7, 7},
+		{400, 30, 2},
+	}
+	for _, c := range cases {
+		z := exec.SliceSizer{PerDay: c.perDay, DayVar: c.perDay, MeanVar: 1, PageSize: 1000, LowerBound: true}
+		if got := z.Width(c.days); got != c.width {
+			t.Errorf("lower-bound width(%d) at %.1f a day = %d, want %d", c.days, c.perDay, got, c.width)
+		}
+	}
+}
+
+// TestCutDaysTail checks that the last days of a scan are cut into short
+// chains when long ones would finish after the rest of the work: with 16
+// requests in flight, 29 days of 3,380 rows keep two-day slices (7 pages,
+// 15 chains end together), while 13 days are cut one a slice (4 pages
+// each: 7 chains of 7 pages would take 7 round trips, 13 of 4 take 4).
+func TestCutDaysTail(t *testing.T) {
+	p := &exec.ParallelScan{PageSize: 1000, MaxHeld: 8}
+	z := exec.SliceSizer{PerDay: 3380, DayVar: 400, MeanVar: 100, PageSize: 1000}
+	if w := z.Width(30); w != 2 {
+		t.Fatalf("the sizer cuts %d days, want 2 (else this test cannot tell the tail rule apart)", w)
+	}
+	for _, c := range []struct{ days, width int64 }{{29, 2}, {13, 1}} {
+		made := p.CutDays(1, c.days, z, p.Batch())
+		if got := made[0].Hi - made[0].Lo + 1; got != c.width {
+			t.Errorf("%d days cut %d a slice, want %d", c.days, got, c.width)
+		}
 	}
 }

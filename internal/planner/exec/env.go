@@ -25,7 +25,8 @@ type Env struct {
 	// fetched while the current one is read).
 	ScanParallelism int
 	// PagesPerQuery caps the pages one range scan holds read and not yet
-	// emitted (its requests in flight may be twice as many); 0: half of
+	// emitted, the one being read included (its requests in flight may be
+	// more: twice as many, at least one per worker); 0: a quarter of
 	// scan_parallelism, at least 4.
 	PagesPerQuery int
 	// Pages is the page budget every query of a Connector shares; nil:

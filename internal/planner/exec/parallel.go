@@ -65,27 +65,34 @@ import (
 // cannot be moved to another filter (Twilio's tokens are opaque). So a split
 // costs the pages the slice has read, read again, once (a slice listing
 // days again does not split again): one page per split when the list
-// follows the days, the split being decided on the first page (on the
-// second when the range column lags creation so much that the first page
-// cannot tell the density, see absorb). A bounded
-// run of days is cut a batch at a time (as many slices as the scan fetches
-// at once): the days after the batch stay one pending slice, cut when the
-// workers reach it by the density measured by then, from the days counted
-// exactly in the slices that ended (a slice's listing holds every row of
-// its days, in any order), so that a density the first pages misjudge
-// sizes only the first batch. Below an open bound, two slices per worker
+// follows the days, the split being decided on the first page. When the
+// range column lags creation by about the time a page covers, the first
+// page only bounds the density from below (see absorb): the slices are cut
+// one page wide at that bound (one day when a day holds more), short
+// chains whatever the true density. A bounded run of days is cut a batch
+// at a time (as many slices as the scan has requests in flight): the days
+// after the batch stay one pending slice, cut when the workers reach it by
+// the density measured by then, from the days counted exactly in the
+// slices that ended (a slice's listing holds every row of its days, in any
+// order), so that a density the first pages misjudge sizes only the first
+// batch. The last days are cut narrower when chains of the sizer's width
+// would still run, one round trip after another, after the rest of the
+// work is done (the tail, see cutWidth). Below an open bound, two slices per worker
 // are cut and the days left form one "rest" slice whose first page
 // (fetched first) shows where its rows are, so a long empty stretch costs
 // one request; it is split in turn. An empty slice costs one request. A LIMIT served by the first page
 // never gets here (see scanAhead).
 //
 // Memory is bounded by design, not by the rows read: a scan holds at most
-// Env.PagesPerQuery pages read and not yet emitted, every page for a slice
+// Env.PagesPerQuery pages read and not yet emitted (the page being read
+// counts until its last row is emitted: its body is live until then),
+// every page for a slice
 // not being read also takes a slot of the Connector's PageBudget, shared
 // by all its queries (taken before the request is sent), and a page's slot
 // goes back as soon as its last row is emitted; plus the Sids of at most
 // slicePages pages per slice that may still split. Requests in flight are
-// not pages held: up to twice the bound are sent (maxSent), and the body
+// not pages held: up to twice the bound are sent, at least a request per
+// worker (maxSent), and the body
 // of an answer is read only once the scan has room for its page (admit,
 // called by rest between the answer's headers and its body; the unread
 // body waits in the socket, held back by TCP's flow control). A request
@@ -169,6 +176,7 @@ type ParallelScan struct {
 	// for that slice, which then fetches without a slot (see reserve).
 	headMoved chan struct{}
 	itemsSlot bool // the page being read holds a budget slot
+	itemsHeld bool // the page being read counts in held until its last row is emitted
 	reserving int  // workers waiting on the budget
 
 	ctx    context.Context // the query's
@@ -179,7 +187,7 @@ type ParallelScan struct {
 	cond     *sync.Cond
 	head     *rangeSlice // the slice being read
 	sent     int         // requests sent whose body is not let in yet (see admit)
-	held     int         // pages read or being read, not yet emitted
+	held     int         // pages read or being read, not yet emitted (the reader's included, itemsHeld)
 	waiting  int         // pages fetched and not yet read (in held)
 	gated    int         // answers waiting in admit for room
 	err      error
@@ -498,9 +506,10 @@ func (p *ParallelScan) work() {
 func (p *ParallelScan) eagerAt() int { return max(2, p.MaxHeld/3) }
 
 // maxSent bounds the requests sent and pages held together: twice the page
-// bound, so that requests in flight keep the rate busy when round trips
-// are long, while the bodies read stay within maxHeld (see admit).
-func (p *ParallelScan) maxSent() int { return 2 * p.MaxHeld }
+// bound, and at least one per worker (scan_parallelism), so that requests
+// in flight keep the rate busy when round trips are long, while the bodies
+// read stay within maxHeld (see admit).
+func (p *ParallelScan) maxSent() int { return max(2*p.MaxHeld, p.workers) }
 
 // pageGate lets one request's answer be read (rest.BeforeBody).
 type pageGate struct {
@@ -619,12 +628,6 @@ func (p *ParallelScan) pick() *rangeSlice {
 		}
 		if s == p.head && len(s.pages) == 0 || free {
 			if s.Pending {
-				if s != p.head && p.sent+p.held >= p.MaxHeld && p.Measured.n < 3 {
-					// Days cut now would be cut by the first pages'
-					// density: the requests past the page bound wait
-					// for a slice to end and measure it.
-					return nil
-				}
 				p.CutPending(s)
 			}
 			return s
@@ -634,17 +637,27 @@ func (p *ParallelScan) pick() *rangeSlice {
 	return nil
 }
 
-// Batch is how many slices a split cuts at once: enough for every page the
-// scan may fetch at once; the days after them are cut when the workers
-// reach them, by the density measured by then.
-func (p *ParallelScan) Batch() int { return max(2, p.MaxHeld) }
+// Batch is how many slices a split cuts at once: one for every request the
+// scan may have in flight (each slice is a chain, one request at a time);
+// the days after them are cut when the workers reach them, by the density
+// measured by then.
+func (p *ParallelScan) Batch() int { return max(2, p.slots()) }
+
+// slots is how many requests the scan keeps in flight at most: as many
+// chains advance at once.
+func (p *ParallelScan) slots() int {
+	if p.workers <= 0 {
+		return p.maxSent()
+	}
+	return max(1, min(p.workers, p.maxSent()))
+}
 
 // CutDays cuts the bounded days lo..hi into slices sized by z, newest
 // first: at most batch of them, then one pending slice for the days left.
 // The last slice takes a short remainder when that is expected to cost
 // fewer requests (see absorbs).
 func (p *ParallelScan) CutDays(lo, hi int64, z SliceSizer, batch int) []*rangeSlice {
-	width := z.Width(hi - lo + 1)
+	width := p.cutWidth(hi-lo+1, z)
 	var made []*rangeSlice
 	for hi >= lo {
 		if len(made) == batch {
@@ -661,6 +674,67 @@ func (p *ParallelScan) CutDays(lo, hi int64, z SliceSizer, batch int) []*rangeSl
 	return made
 }
 
+// cutWidth is the width of the slices days are cut into: z's, unless
+// chains that long would outlast the rest of the scan. The scan advances
+// at most slots chains at once, a page a round trip each: in round trips,
+// the work left ends after (pages left ÷ slots), a chain of k pages after
+// k. When the last days are cut into few long chains (7 pages of two days
+// where 3.4 fill one), the request budget idles while they finish one
+// round trip after another: the tail. So the width with the earliest
+// expected end is cut, max(pages a chain, pages left ÷ slots), counting
+// the pages still expected of the slices already cut; narrower slices add
+// partial pages to the work, which the budget pays when the rate binds (the
+// slots may be more than the rate keeps busy), so z's width is kept unless
+// a narrower one is expected to end 15% sooner, and chains of up to
+// slicePages pages are never cut shorter.
+func (p *ParallelScan) cutWidth(days int64, z SliceSizer) int64 {
+	width := z.Width(days)
+	if z.LowerBound || z.PerDay <= 0 || z.slicePagesAt(width) <= SlicePages {
+		return width
+	}
+	slots := float64(p.slots())
+	others := p.pagesExpected(z)
+	end := func(w int64) float64 {
+		chain := z.Pages(float64(w)*z.PerDay, z.sd(float64(w)))
+		n := math.Ceil(float64(days) / float64(w))
+		return max(chain, (others+n*chain)/slots)
+	}
+	best, bestEnd := width, end(width)
+	for k := z.slicePagesAt(width) - 1; k >= 1; k-- {
+		w := z.widthWithin(days, k)
+		if w >= best {
+			continue
+		}
+		if e := end(w); e < bestEnd {
+			best, bestEnd = w, e
+		}
+	}
+	if end(width) <= 1.15*bestEnd {
+		return width
+	}
+	return best
+}
+
+// pagesExpected is the pages the slices not done are still expected to
+// fetch (p.mu held): what a slice a split sized was planned to hold, less
+// the pages it read, at least one; a pending slice's days by z; one for a
+// slice of unknown size.
+func (p *ParallelScan) pagesExpected(z SliceSizer) float64 {
+	total := 0.0
+	for s := p.head; s != nil; s = s.next {
+		switch {
+		case s.done:
+		case s.Pending:
+			total += float64(s.Hi-s.Lo+1) * z.PerDay / z.PageSize
+		case s.Planned > 0:
+			total += max(1, math.Ceil(s.Planned/z.PageSize)-float64(s.reads))
+		default:
+			total++
+		}
+	}
+	return total
+}
+
 // CutPending cuts the pending slice s in place: s becomes the first of the
 // slices cut, the others follow it.
 func (p *ParallelScan) CutPending(s *rangeSlice) {
@@ -668,6 +742,7 @@ func (p *ParallelScan) CutPending(s *rangeSlice) {
 	if m, ok := p.Measured.Sizer(p.PageSize); ok {
 		z = m
 	}
+	s.Pending = false // its days are the ones being cut, not others' pages
 	made := p.CutDays(s.Lo, s.Hi, z, p.Batch())
 	first, after := made[0], s.next
 	s.Lo, s.Hi, s.Planned, s.Pending, s.Sizer = first.Lo, first.Hi, first.Planned, first.Pending, SliceSizer{}
@@ -744,12 +819,12 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 	}
 	// A slice's first page is at the newest end of its listing: when the
 	// range column lags its rows' creation by about the time the page
-	// covers, the rows there are thinned out (see perDay), and the next
-	// page, deeper, measures the density much better. The split waits for
-	// it, at the price of one more page read again.
-	wait := s.reads == 1 && info.lagged
+	// covers, the rows there are thinned out (see perDay) and the density
+	// is only a lower bound, which the next page would not make exact (the
+	// thinning reaches as deep as the lag): the split does not wait for it,
+	// and cuts slices that stay short at any density (SliceSizer.LowerBound).
 	switch {
-	case p.splittable(s) && info.dated && !wait && p.split(s, info, keep):
+	case p.splittable(s) && info.dated && p.split(s, info, keep):
 		// Its chain ended: new slices list its days again.
 	case p.splittable(s) && s.reads < SlicePages && s.Planned == 0:
 		// The slice may split on a later page: the rows it emits until
@@ -810,7 +885,7 @@ func (p *ParallelScan) split(s *rangeSlice, info pageInfo, kept []json.RawMessag
 	// earliest day: the days before them that fill the same pages best
 	// are listed with them, so that the rows listed again fill their pages.
 	reach := s.minSeen
-	if !s.strayed {
+	if !s.strayed && !z.LowerBound {
 		onDay := 0
 		for _, d := range info.days {
 			if d == s.minSeen {
@@ -930,6 +1005,12 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 			p.budget.release()
 		}
 		p.mu.Lock()
+		if p.itemsHeld {
+			// Its body is garbage now: room for another page.
+			p.itemsHeld = false
+			p.held--
+			p.cond.Broadcast()
+		}
 		for {
 			if p.err != nil {
 				err := p.err
@@ -949,10 +1030,9 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				return nil, io.EOF
 			}
 			if len(h.pages) > 0 {
-				p.Items, p.itemsSlot = h.pages[0].items, h.pages[0].slot
+				p.Items, p.itemsSlot, p.itemsHeld = h.pages[0].items, h.pages[0].slot, true
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
-				p.held--
 				p.waiting--
 				if len(h.pages) == 0 {
 					p.wakeReserve() // a page for h no longer waits on the budget
@@ -971,10 +1051,9 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
 				if s := p.nearestWaiting(); s != nil {
-					p.Items, p.itemsSlot = s.pages[0].items, s.pages[0].slot
+					p.Items, p.itemsSlot, p.itemsHeld = s.pages[0].items, s.pages[0].slot, true
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
-					p.held--
 					p.waiting--
 					p.cond.Broadcast()
 					break

@@ -104,15 +104,19 @@ func (r *RangeScan) DaysText() string {
 }
 
 // pagesPerQuery is the most pages one range scan holds read and not yet
-// emitted: 4 × nodes (scan_parallelism is 8 × nodes), so that memory does
-// not grow with scan_parallelism × page size. Requests in flight, which
-// hold no memory until their body is read, may be twice as many (see
-// parallel.go).
+// emitted, the page being read included: 2 × nodes (scan_parallelism is
+// 8 × nodes), at least 4, so that memory does not grow with
+// scan_parallelism × page size. Requests in flight, which hold no memory
+// until their body is read, may be more: one per worker (see parallel.go).
+// Pages held only smooth the reader's pace against the answers' (pages are
+// read out of turn rather than held for order): at two nodes, 8 pages held
+// (16 MB of 1,000 calls) put the heap's peak at 38–46 MiB where 4 put it
+// at 30–36 MiB, in the same time (BENCHMARKS.md, issue 11 item 1).
 func pagesPerQuery(env *Env) int {
 	if env.PagesPerQuery > 0 {
 		return env.PagesPerQuery
 	}
-	return max(4, env.ScanParallelism/2)
+	return max(4, env.ScanParallelism/4)
 }
 
 func CloneValues(v url.Values) url.Values {

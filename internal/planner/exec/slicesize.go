@@ -39,14 +39,18 @@ type SliceSizer struct {
 	DayVar   float64 // variance of one day's rows
 	MeanVar  float64 // variance of perDay as an estimate
 	PageSize float64
+	// LowerBound: PerDay is only a lower bound, of unknown error (a page
+	// whose range column lags its creation, see pageInfo.lagged): slices
+	// are sized to at most one page at that density.
+	LowerBound bool
 }
 
 // newSliceSizer is the sizer for the page just read: info's density, and
 // when the rows listed so far followed the days (inOrder), the counts of
 // the page's whole days (those strictly between its first and last day).
 func newSliceSizer(info pageInfo, inOrder bool, pageSize int) SliceSizer {
-	z := SliceSizer{PerDay: info.perDay(), PageSize: float64(max(pageSize, 1))}
-	if inOrder {
+	z := SliceSizer{PerDay: info.perDay(), PageSize: float64(max(pageSize, 1)), LowerBound: info.lagged}
+	if inOrder && !info.lagged {
 		if n, mean, v, ok := WholeDays(info.days); ok {
 			z.PerDay, z.DayVar, z.MeanVar = mean, v, v/float64(n)
 			return z
@@ -121,20 +125,35 @@ func (z SliceSizer) Pages(mu, sd float64) float64 {
 // Width is the days a slice is sized to: the whole days expected to fill
 // their pages best (the fewest expected requests a day), in at most
 // maxSlicePages pages, and at most days (the days left to cut).
+//
+// When PerDay is only a lower bound, the true density may be several times
+// higher, and a slice sized to many pages at the bound could be a chain
+// several times longer: the widest slice whose rows fill at most one page
+// at the bound is cut instead (one day when a day fills more), so that no
+// slice is a long chain whatever the density; the slices cut after the
+// first ones end are sized by the days they counted exactly.
 func (z SliceSizer) Width(days int64) int64 {
+	return z.widthWithin(days, MaxSlicePages)
+}
+
+// widthWithin is Width for slices of at most maxPages pages.
+func (z SliceSizer) widthWithin(days int64, maxPages int) int64 {
 	if z.PerDay <= 0 {
-		return max(1, min(days, int64(MaxSlicePages)))
+		return max(1, min(days, int64(maxPages)))
+	}
+	if z.LowerBound {
+		return max(1, min(days, int64(z.PageSize/z.PerDay)))
 	}
 	costs := map[int64]float64{}
 	try := func(w int64) {
 		mu := float64(w) * z.PerDay
-		if w == 1 || w >= 1 && w <= days && mu <= float64(MaxSlicePages)*z.PageSize {
+		if w == 1 || w >= 1 && w <= days && mu <= float64(maxPages)*z.PageSize {
 			costs[w] = z.Pages(mu, z.sd(float64(w))) / float64(w)
 		}
 	}
 	try(1)
 	try(days)
-	for k := 1; k <= MaxSlicePages; k++ {
+	for k := 1; k <= maxPages; k++ {
 		w := int64(float64(k) * z.PageSize / z.PerDay)
 		for d := int64(-2); d <= 1; d++ {
 			try(w + d)
