@@ -245,13 +245,19 @@ func TestDecodeEmulatorRows(t *testing.T) {
 // transport.
 func testClient(t testing.TB, srv *twiliotest.Server) *rest.Client {
 	t.Helper()
+	return testClientVia(t, srv, func(tr http.RoundTripper) http.RoundTripper { return tr })
+}
+
+// testClientVia is testClient with its transport wrapped by wrap.
+func testClientVia(t testing.TB, srv *twiliotest.Server, wrap func(http.RoundTripper) http.RoundTripper) *rest.Client {
+	t.Helper()
 	base, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
-	c, err := rest.New(rest.Options{AccountSid: srv.AccountSid, Username: srv.AccountSid, Password: srv.AuthToken, Base: base, Transport: tr})
+	c, err := rest.New(rest.Options{AccountSid: srv.AccountSid, Username: srv.AccountSid, Password: srv.AuthToken, Base: base, Transport: wrap(tr)})
 	if err != nil {
 		t.Fatal(err)
 	}
