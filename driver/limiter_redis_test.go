@@ -262,7 +262,10 @@ func TestSharedLimiterHoldsBudgetAcrossProcesses(t *testing.T) {
 		t.Skip("runs child processes")
 	}
 	redis := redistest.Start(t)
-	srv := twiliotest.NewServer(limiterTestSize)
+	// Rates, not answers, are judged here (the spec judges answers in
+	// other tests): with no spec check the emulator leaves more of the CPU
+	// to the children, which must outrun the budget.
+	srv := twiliotest.NewServer(limiterTestSize, twiliotest.WithSpecValidation(false))
 	defer srv.Close()
 	type outcome struct {
 		perSecond      float64
@@ -286,23 +289,31 @@ func TestSharedLimiterHoldsBudgetAcrossProcesses(t *testing.T) {
 		reqs := srv.Requests()
 		return outcome{rate(reqs, from, to), count429(reqs), len(reqs)}
 	}
-	shared := run(true, 50)
-	localCapped := run(false, 50)
-	local := run(false, 0)
-	t.Logf("four processes at nodes=2: shared limiter %.1f requests/s, %d of %d answered 429 (cap 50/s); four local limiters %.1f requests/s uncapped, %d of %d answered 429 capped",
-		shared.perSecond, shared.throttled, shared.all, local.perSecond, localCapped.throttled, localCapped.all)
-	// The budget is a ceiling the limiter must hold however loaded the
-	// machine is; reaching it needs the CPU to send that fast, which the
-	// local run shows (a machine busy with the whole suite under -race may
-	// not), so the floor is judged only then.
-	if shared.perSecond > 50*1.05 {
-		t.Errorf("four processes sharing the budget sent %.1f requests/s, over 50 + 5%%", shared.perSecond)
-	}
-	if local.perSecond >= 150 && shared.perSecond < 50*0.95 {
-		t.Errorf("four processes sharing the budget sent %.1f requests/s, want 50 ± 5%%", shared.perSecond)
-	}
-	if shared.throttled != 0 {
-		t.Errorf("with the shared limiter %d requests met a 429, want none", shared.throttled)
+	// The shared budget is a ceiling the limiter must hold however loaded
+	// the machine is: every attempt is judged on it. Telling the limiters
+	// apart needs the CPU to send faster than the budget, which the
+	// uncapped local run shows; a machine busy with the whole suite under
+	// -race may starve the children, so the comparison is measured again,
+	// up to three times, before the test gives up on it.
+	var shared, localCapped, local outcome
+	for attempt := 1; attempt <= 3; attempt++ {
+		shared = run(true, 50)
+		localCapped = run(false, 50)
+		local = run(false, 0)
+		t.Logf("attempt %d, four processes at nodes=2: shared limiter %.1f requests/s, %d of %d answered 429 (cap 50/s); four local limiters %.1f requests/s uncapped, %d of %d answered 429 capped",
+			attempt, shared.perSecond, shared.throttled, shared.all, local.perSecond, localCapped.throttled, localCapped.all)
+		if shared.perSecond > 50*1.05 {
+			t.Errorf("four processes sharing the budget sent %.1f requests/s, over 50 + 5%%", shared.perSecond)
+		}
+		if local.perSecond >= 150 && shared.perSecond < 50*0.95 {
+			t.Errorf("four processes sharing the budget sent %.1f requests/s, want 50 ± 5%%", shared.perSecond)
+		}
+		if shared.throttled != 0 {
+			t.Errorf("with the shared limiter %d requests met a 429, want none", shared.throttled)
+		}
+		if t.Failed() || local.perSecond >= shared.perSecond*1.3 {
+			break
+		}
 	}
 	// About 200 on an idle machine, less when the suite starves it of CPU;
 	// either way clearly more than the shared budget.
