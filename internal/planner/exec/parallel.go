@@ -213,6 +213,7 @@ type ParallelScan struct {
 	// than a new 2 MB. At most MaxHeld are kept.
 	spareBodies [][]byte
 	spareLists  [][]uint32
+	lent        int // spare bodies handed to answers
 	// measured sums the exact counts of the days whose slices ended: the
 	// density that sizes the slices cut later.
 	Measured DayStats
@@ -935,6 +936,7 @@ func (p *ParallelScan) lendBody() []byte {
 		return nil
 	}
 	body := p.spareBodies[n-1]
+	p.lent++
 	p.spareBodies[n-1] = nil
 	p.spareBodies = p.spareBodies[:n-1]
 	return body
