@@ -448,6 +448,7 @@ func (p *ParallelScan) uriOf(s *rangeSlice) string {
 func (p *ParallelScan) work() {
 	defer p.wg.Done()
 	walk := newPageFields(NewDecoder(p.table)) // the worker's own: it walks in the worker's goroutine
+	walk.lend = p.lendList
 	for {
 		p.mu.Lock()
 		var s *rangeSlice
@@ -480,7 +481,6 @@ func (p *ParallelScan) work() {
 		p.requests++
 		trail := s.trail // only the worker fetching s uses it
 
-		walk.spare = p.spareList()
 		p.mu.Unlock()
 
 		g := &pageGate{p: p, s: s}
@@ -942,9 +942,11 @@ func (p *ParallelScan) lendBody() []byte {
 	return body
 }
 
-// spareList gives up a spare field list for a worker's next walk (p.mu
-// held); nil when none is kept.
-func (p *ParallelScan) spareList() []uint32 {
+// lendList gives up a spare field list to the walk of an answer let in
+// (pageFields.lend), like lendBody; nil when none is kept.
+func (p *ParallelScan) lendList() []uint32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	n := len(p.spareLists)
 	if n == 0 {
 		return nil
