@@ -27,6 +27,24 @@ func WithBeforeBody(ctx context.Context, gate BeforeBody) context.Context {
 	return context.WithValue(ctx, beforeBodyKey{}, gate)
 }
 
+// Lender gives up a spare buffer (the body of a list page the caller is
+// done with, see Page.Body) to read a list page's body into, or returns
+// nil. It is called once a request's answer is let in (after BeforeBody)
+// and its body is about to be read in one pass, when ListPageDecoded was
+// lent no buffer: a caller whose requests wait for room before their
+// bodies are read hands its spare buffers to the answers it lets in, not
+// to the requests it sends.
+type Lender func() []byte
+
+type lenderKey struct{}
+
+// WithLender returns a context whose list pages read in one pass
+// (ListPageDecoded with a decoder and no buffer lent) are read into a
+// buffer lend gives up, when it fits.
+func WithLender(ctx context.Context, lend Lender) context.Context {
+	return context.WithValue(ctx, lenderKey{}, lend)
+}
+
 // waitBeforeBody calls gate for resp. While it waits, the request no longer
 // counts in flight (max_concurrency, a shared limiter's slots): Twilio has
 // answered it, and a request waiting on memory must not keep another

@@ -321,3 +321,36 @@ func TestListPageDecodedLends(t *testing.T) {
 		}
 	}
 }
+
+// TestWithLenderLendsAfterTheGate: a Lender is asked for a buffer only once
+// the answer is let in (after BeforeBody), once for a request whatever its
+// retries, and not when the caller lent one; the body is read into it.
+func TestWithLenderLendsAfterTheGate(t *testing.T) {
+	page := `{"calls": [{"sid": "CA1"}, {"sid": "CA2"}], "next_page_uri": null}`
+	cut := status(200, page[:len(page)-20], "Content-Type", "application/json")
+	whole := status(200, page, "Content-Type", "application/json")
+	c, _ := scripted(t, cut, whole, whole)
+	var events []string
+	spare := make([]byte, 0, 2*len(page))
+	ctx := WithBeforeBody(context.Background(), func(context.Context) error {
+		events = append(events, "gate")
+		return nil
+	})
+	ctx = WithLender(ctx, func() []byte {
+		events = append(events, "lend")
+		return spare
+	})
+	uri := c.FirstPageURI("Calls.json", nil)
+	p, err := c.ListPageDecoded(ctx, uri, "calls", &itemRecorder{}, nil)
+	if err != nil || string(p.Body) != page || &p.Body[0] != &spare[:1][0] {
+		t.Fatalf("a page (cut short once, then whole): %v, body %q, in the lender's buffer: %v", err, p.Body, err == nil && &p.Body[0] == &spare[:1][0])
+	}
+	if want := []string{"gate", "lend", "gate"}; !slices.Equal(events, want) {
+		t.Errorf("calls %q, want %q: lent after the gate, once", events, want)
+	}
+	events = nil
+	own := make([]byte, 0, 2*len(page))
+	if p, err := c.ListPageDecoded(ctx, uri, "calls", &itemRecorder{}, own); err != nil || &p.Body[0] != &own[:1][0] || slices.Contains(events, "lend") {
+		t.Errorf("a buffer passed in: %v, lender called: %v", err, slices.Contains(events, "lend"))
+	}
+}

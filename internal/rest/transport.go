@@ -287,6 +287,11 @@ func (t *Transport) bufferBody(resp *http.Response, req *http.Request) error {
 	if decoded != nil && decoded.dec != nil && resp.StatusCode < 300 {
 		// A list page read in one pass: into the caller's spare buffer,
 		// or a new one with room for a next page a little longer.
+		if decoded.lent == nil {
+			if lend, _ := req.Context().Value(lenderKey{}).(Lender); lend != nil {
+				decoded.lent = lend() // kept across the attempts, as one passed in
+			}
+		}
 		lent = decoded.lent
 		if int64(cap(lent)) <= resp.ContentLength && resp.ContentLength > 0 && resp.ContentLength <= maxPresize {
 			lent = make([]byte, 0, resp.ContentLength+resp.ContentLength/8+1)

@@ -960,6 +960,10 @@ type pageFields struct {
 	items   int      // items walked
 	expect  int      // length of the last page's list: the next one's room
 	spare   []uint32 // the list of a page done with, to fill again
+	// lend, when not nil and no spare is given, gives up the list of a
+	// page done with when a page is about to be walked (a parallel scan's:
+	// only answers let in take one, see ParallelScan.lendBody).
+	lend func() []uint32
 }
 
 func newPageFields(d *decoder) *pageFields { return &pageFields{decoder: d} }
@@ -968,6 +972,9 @@ func newPageFields(d *decoder) *pageFields { return &pageFields{decoder: d} }
 // before it is whole, so a retried attempt's fields are written over.
 func (p *pageFields) BeginPage([]byte) {
 	if p.list == nil {
+		if p.spare == nil && p.lend != nil {
+			p.spare = p.lend()
+		}
 		if want := max(p.expect, 1024); cap(p.spare) >= want {
 			p.list, p.spare = p.spare[:0], nil
 		} else {

@@ -155,6 +155,12 @@ type rangeSlice struct {
 type heldPage struct {
 	items []json.RawMessage
 	slot  bool // holds a slot of the Connector's PageBudget
+	// fields are where the values of items are (pageFields, filtered with
+	// items), when the one pass walked every item; nil: converting walks.
+	fields []uint32
+	// body is the page's body when the scan's alone (rest.Page.Body, and
+	// walked): lent to a later answer once every row of it is converted.
+	body []byte
 }
 
 // ParallelScan is a source over range slices.
@@ -175,9 +181,12 @@ type ParallelScan struct {
 	// or has no page left waiting: it wakes a worker waiting on the budget
 	// for that slice, which then fetches without a slot (see reserve).
 	headMoved chan struct{}
-	itemsSlot bool // the page being read holds a budget slot
-	itemsHeld bool // the page being read counts in held until its last row is emitted
-	reserving int  // workers waiting on the budget
+	itemsSlot bool     // the page being read holds a budget slot
+	itemsHeld bool     // the page being read counts in held until its last row is emitted
+	fields    []uint32 // the fields of Items not yet converted (heldPage.fields); nil: take walks
+	body      []byte   // the body of the page being read (heldPage.body)
+	list      []uint32 // the whole field list of the page being read
+	reserving int      // workers waiting on the budget
 
 	ctx    context.Context // the query's
 	cancel context.CancelFunc
@@ -198,6 +207,13 @@ type ParallelScan struct {
 	// unreadable: no slice can tell whether such a row is of its days, so
 	// the first slice to meet it emits it.
 	undated map[string]struct{}
+	// spareBodies and spareLists are the bodies and field lists of pages
+	// read through, every row converted: the answers let in next are read
+	// into them (lendBody), memory already touched being faster to fill
+	// than a new 2 MB. At most MaxHeld are kept.
+	spareBodies [][]byte
+	spareLists  [][]uint32
+	lent        int // spare bodies handed to answers
 	// measured sums the exact counts of the days whose slices ended: the
 	// density that sizes the slices cut later.
 	Measured DayStats
@@ -244,7 +260,7 @@ func NewParallelScan(ctx context.Context, env *Env, r *RangeScan, first *ListSou
 	p.mu.Lock()
 	p.held++
 	s0.fetching = true
-	p.absorb(s0, items, info, first.NextURI, false)
+	p.absorb(s0, heldPage{items: items}, info, first.NextURI) // its body is first's: never lent
 	p.mu.Unlock()
 	return p
 }
@@ -431,6 +447,8 @@ func (p *ParallelScan) uriOf(s *rangeSlice) string {
 // every slice is done or the scan stops.
 func (p *ParallelScan) work() {
 	defer p.wg.Done()
+	walk := newPageFields(NewDecoder(p.table)) // the worker's own: it walks in the worker's goroutine
+	walk.lend = p.lendList
 	for {
 		p.mu.Lock()
 		var s *rangeSlice
@@ -462,10 +480,13 @@ func (p *ParallelScan) work() {
 		}
 		p.requests++
 		trail := s.trail // only the worker fetching s uses it
+
 		p.mu.Unlock()
 
 		g := &pageGate{p: p, s: s}
-		page, err := p.client.ListPage(rest.WithBeforeBody(p.ctx, g.admit), uri, p.table.ListKey)
+		ctx := rest.WithLender(rest.WithBeforeBody(p.ctx, g.admit), p.lendBody)
+		page, err := p.client.ListPageDecoded(ctx, uri, p.table.ListKey, walk, nil)
+		fields, walked := walk.take()
 		if err == nil {
 			err = trail.Follow(page.NextPageURI)
 		}
@@ -494,7 +515,11 @@ func (p *ParallelScan) work() {
 			p.mu.Unlock()
 			return
 		}
-		p.absorb(s, page.Items, info, page.NextPageURI, slot)
+		held := heldPage{items: page.Items, slot: slot}
+		if walked == len(page.Items) {
+			held.fields, held.body = fields, page.Body
+		}
+		p.absorb(s, held, info, page.NextPageURI)
 		p.mu.Unlock()
 	}
 }
@@ -757,7 +782,33 @@ func (p *ParallelScan) CutPending(s *rangeSlice) {
 // counted in held while fetched): it keeps the rows of the slice's own
 // days that the slice has not emitted yet, follows the chain to its end,
 // and splits the slice when the days it has not reached are dense.
-func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageInfo, next string, slot bool) {
+func (p *ParallelScan) absorb(s *rangeSlice, page heldPage, info pageInfo, next string) {
+	items, slot := page.items, page.slot
+	list, fields := page.fields, page.fields
+	keptFields := 0 // list[:keptFields] holds the fields of keep, filtered in place too
+	keepFields := func() {
+		if list == nil {
+			return
+		}
+		head, rest, ok := nextFields(fields)
+		if !ok {
+			list = nil // not one pageFields made: converting walks
+			return
+		}
+		n := copy(list[keptFields:], fields[:1+len(head)])
+		keptFields += n
+		fields = rest
+	}
+	dropFields := func() {
+		if list == nil {
+			return
+		}
+		if _, rest, ok := nextFields(fields); ok {
+			fields = rest
+		} else {
+			list = nil
+		}
+	}
 	defer p.cond.Broadcast()
 	s.fetching = false
 	if s.reads == 0 && s.Lo != OpenBelow && s.Hi != OpenAbove && s.Hi-s.Lo < maxCountedDays {
@@ -772,6 +823,7 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 			// here: the first slice to list it emits it.
 			if sid := p.sidOf(item); sid != "" {
 				if _, dup := p.undated[sid]; dup {
+					dropFields()
 					continue
 				}
 				if p.undated == nil {
@@ -779,6 +831,7 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 				}
 				p.undated[sid] = struct{}{}
 			}
+			keepFields()
 			keep = append(keep, item)
 			continue
 		}
@@ -787,6 +840,7 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 		}
 		s.lastDay = d
 		if d < s.Lo || d > s.Hi {
+			dropFields()
 			continue // another slice's day: that slice lists the row
 		}
 		if s.counts != nil {
@@ -796,6 +850,7 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 			if sid := p.sidOf(item); sid != "" {
 				if _, dup := s.skip[sid]; dup {
 					delete(s.skip, sid) // emitted before the split
+					dropFields()
 					continue
 				}
 			}
@@ -804,6 +859,7 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 			s.maxSeen = d
 		}
 		s.minSeen, s.maxSeen = min(s.minSeen, d), max(s.maxSeen, d)
+		keepFields()
 		keep = append(keep, item)
 	}
 	s.uri = next
@@ -839,14 +895,101 @@ func (p *ParallelScan) absorb(s *rangeSlice, items []json.RawMessage, info pageI
 		// It will not split: its Sids are not needed.
 		s.final, s.emitted = true, nil
 	}
+	if list != nil {
+		list = list[:keptFields]
+	} else {
+		page.body = nil // its rows are converted by a walk: not lent
+	}
 	if len(keep) > 0 {
-		s.pages = append(s.pages, heldPage{keep, slot})
+		s.pages = append(s.pages, heldPage{items: keep, slot: slot, fields: list, body: page.body})
 		p.waiting++
 	} else {
 		p.held--
 		if slot {
 			p.budget.release()
 		}
+		p.recycle(page.body, list) // no row of it is kept: nothing points into it
+	}
+}
+
+// recycle keeps the body and field list of a page whose every row is
+// converted (nothing points into it any more), to read a later answer into
+// (p.mu held). A nil body is not the scan's alone (a cache keeps it, or it
+// is the first source's page): it is never kept.
+func (p *ParallelScan) recycle(body []byte, list []uint32) {
+	if body != nil && len(p.spareBodies) < p.MaxHeld {
+		p.spareBodies = append(p.spareBodies, body)
+	}
+	if list != nil && len(p.spareLists) < p.MaxHeld {
+		p.spareLists = append(p.spareLists, list)
+	}
+}
+
+// lendBody gives up a spare body to an answer let in (rest.Lender): only
+// answers the scan has room for take one, so the bodies kept and the pages
+// held stay within the page bound together.
+func (p *ParallelScan) lendBody() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.spareBodies)
+	if n == 0 {
+		return nil
+	}
+	body := p.spareBodies[n-1]
+	p.lent++
+	p.spareBodies[n-1] = nil
+	p.spareBodies = p.spareBodies[:n-1]
+	return body
+}
+
+// lendList gives up a spare field list to the walk of an answer let in
+// (pageFields.lend), like lendBody; nil when none is kept.
+func (p *ParallelScan) lendList() []uint32 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.spareLists)
+	if n == 0 {
+		return nil
+	}
+	list := p.spareLists[n-1]
+	p.spareLists[n-1] = nil
+	p.spareLists = p.spareLists[:n-1]
+	return list
+}
+
+// takeRow converts the next row of the page being read: from the fields
+// the one pass found when it walked every row, else by walking it.
+func (p *ParallelScan) takeRow() (row []driver.Value, ok bool, err error) {
+	if p.fields == nil {
+		return p.take()
+	}
+	fields, rest, found := nextFields(p.fields)
+	if len(p.Items) == 0 || !found {
+		p.fields = nil
+		if len(p.Items) > 0 {
+			p.body = nil // its rows are converted by walks from here: not lent
+		}
+		return p.take()
+	}
+	item := p.Items[0]
+	p.Items[0] = nil
+	p.Items, p.fields = p.Items[1:], rest
+	row = p.row
+	if p.Fresh {
+		row = make([]driver.Value, len(p.row))
+	}
+	if err := p.decoder.fill(item, fields, row); err != nil {
+		return nil, false, err
+	}
+	return row, true, nil
+}
+
+// setPage makes pg the page being read (p.mu held).
+func (p *ParallelScan) setPage(pg heldPage) {
+	p.Items, p.itemsSlot, p.itemsHeld = pg.items, pg.slot, true
+	p.fields, p.body, p.list = pg.fields, pg.body, pg.fields
+	if pg.fields == nil {
+		p.body = nil // converted by walks: not lent
 	}
 }
 
@@ -995,7 +1138,7 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 		p.start()
 	}
 	for {
-		row, ok, err := p.take()
+		row, ok, err := p.takeRow()
 		if err != nil || ok {
 			return row, err
 		}
@@ -1006,9 +1149,12 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 		}
 		p.mu.Lock()
 		if p.itemsHeld {
-			// Its body is garbage now: room for another page.
+			// Every row of it is converted: its body goes to a later
+			// answer, and there is room for another page.
 			p.itemsHeld = false
 			p.held--
+			p.recycle(p.body, p.list)
+			p.fields, p.body, p.list = nil, nil, nil
 			p.cond.Broadcast()
 		}
 		for {
@@ -1030,7 +1176,7 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				return nil, io.EOF
 			}
 			if len(h.pages) > 0 {
-				p.Items, p.itemsSlot, p.itemsHeld = h.pages[0].items, h.pages[0].slot, true
+				p.setPage(h.pages[0])
 				h.pages[0] = heldPage{}
 				h.pages = h.pages[1:]
 				p.waiting--
@@ -1051,7 +1197,7 @@ func (p *ParallelScan) Next(ctx context.Context) ([]driver.Value, error) {
 				// its chain: holding the later slices' pages for order would
 				// stall every worker. The nearest waiting page is read now.
 				if s := p.nearestWaiting(); s != nil {
-					p.Items, p.itemsSlot, p.itemsHeld = s.pages[0].items, s.pages[0].slot, true
+					p.setPage(s.pages[0])
 					s.pages[0] = heldPage{}
 					s.pages = s.pages[1:]
 					p.waiting--
@@ -1087,5 +1233,6 @@ func (p *ParallelScan) Close() {
 		p.budget.release()
 	}
 	p.head, p.Items = nil, nil
+	p.fields, p.body, p.list, p.spareBodies, p.spareLists = nil, nil, nil, nil, nil
 	p.mu.Unlock()
 }
