@@ -15,29 +15,9 @@ import (
 	api "github.com/twilio/twilio-go/rest/api/v2010"
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
 	"github.com/twiliosql/twiliosql/internal/rest"
+	"github.com/twiliosql/twiliosql/internal/testpage"
 	"github.com/twiliosql/twiliosql/schema"
-	"github.com/twiliosql/twiliosql/twiliotest"
 )
-
-// recordedPage is a 1000-row list page as the emulator answers it, kept in
-// memory so that decoding is measured apart from the emulator's cost.
-func recordedPage(tb testing.TB, t *schema.Table) []byte {
-	tb.Helper()
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 1000, Messages: 1000}))
-	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/2010-04-01/Accounts/"+srv.AccountSid+"/"+t.ListPath+"?PageSize=1000", nil)
-	req.SetBasicAuth(srv.AccountSid, srv.AuthToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != 200 {
-		tb.Fatalf("recording a page: %d %v", resp.StatusCode, err)
-	}
-	return body
-}
 
 // memoryTransport answers every request with one recorded body.
 type memoryTransport struct{ body []byte }
@@ -71,7 +51,7 @@ func BenchmarkDecodePage(b *testing.B) {
 		}},
 	} {
 		b.Run(c.table.Name, func(b *testing.B) {
-			body := recordedPage(b, c.table)
+			body := testpage.Recorded(b, c.table)
 			client, err := rest.New(rest.Options{AccountSid: "AC" + strconv.Itoa(0), Username: "AC0", Password: "token", Base: &url.URL{Scheme: "http", Host: "memory"}, Transport: memoryTransport{body}})
 			if err != nil {
 				b.Fatal(err)

@@ -9,12 +9,12 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/twiliosql/twiliosql/internal/planner/exec"
 	"github.com/twiliosql/twiliosql/internal/rest"
+	"github.com/twiliosql/twiliosql/internal/sentlog"
 	"github.com/twiliosql/twiliosql/twiliotest"
 	"go.uber.org/goleak"
 )
@@ -176,7 +176,7 @@ func TestScanStopsWithoutLeaks(t *testing.T) {
 	srv := twiliotest.NewTestServer(t, twiliotest.WithSize(twiliotest.Size{Calls: 5000}), twiliotest.WithLatency(5*time.Millisecond, 0))
 	defer srv.Close() // before goleak looks; the cleanup then reports violations
 	for _, par := range []int{1, 4} {
-		sent := &sentLog{}
+		sent := &sentlog.Log{}
 		env := emulatorEnv(t, srv, 100, par)
 		env.Client = sentClient(t, srv, sent)
 		for _, q := range []string{
@@ -192,7 +192,7 @@ func TestScanStopsWithoutLeaks(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("par=%d/%s", par, q), func(t *testing.T) {
 				// Close after 150 rows.
-				sent.reset()
+				sent.Reset()
 				st, _ := Prepare(q)
 				rows, err := st.Query(context.Background(), env, nil)
 				if err != nil {
@@ -206,7 +206,7 @@ func TestScanStopsWithoutLeaks(t *testing.T) {
 				}
 				rows.Close()
 				checkStopped(t, sent, "closed after 150 rows", expected)
-				sent.reset()
+				sent.Reset()
 
 				// Cancel while reading.
 				ctx, cancel := context.WithCancel(context.Background())
@@ -242,62 +242,24 @@ func TestScanStopsWithoutLeaks(t *testing.T) {
 // counted as the client sends them: the emulator logs a request once it
 // gives up on it, which on a busy machine can come after the scan stopped
 // for a request cancelled before.
-func checkStopped(t *testing.T, sent *sentLog, what string, expected [2]int) {
+func checkStopped(t *testing.T, sent *sentlog.Log, what string, expected [2]int) {
 	t.Helper()
 	stopped := time.Now()
-	n := sent.count()
+	n := sent.Count()
 	if n < expected[0] || n > expected[1] {
 		t.Errorf("%s: %d requests, want %d to %d", what, n, expected[0], expected[1])
 	}
 	time.Sleep(100 * time.Millisecond)
-	if later := sent.after(stopped); later != 0 {
+	if later := sent.After(stopped); later != 0 {
 		t.Errorf("%s: %d requests, then %d more after the scan stopped", what, n, later)
 	}
 }
 
-// sentLog records when the client starts each request.
-type sentLog struct {
-	mu    sync.Mutex
-	times []time.Time
-	inner http.RoundTripper
-}
-
-func (s *sentLog) RoundTrip(r *http.Request) (*http.Response, error) {
-	s.mu.Lock()
-	s.times = append(s.times, time.Now())
-	s.mu.Unlock()
-	return s.inner.RoundTrip(r)
-}
-
-func (s *sentLog) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.times = nil
-}
-
-func (s *sentLog) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.times)
-}
-
-func (s *sentLog) after(t time.Time) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, at := range s.times {
-		if at.After(t) {
-			n++
-		}
-	}
-	return n
-}
-
 // sentClient is testClient with its requests recorded in sent.
-func sentClient(t testing.TB, srv *twiliotest.Server, sent *sentLog) *rest.Client {
+func sentClient(t testing.TB, srv *twiliotest.Server, sent *sentlog.Log) *rest.Client {
 	t.Helper()
 	return testClientVia(t, srv, func(tr http.RoundTripper) http.RoundTripper {
-		sent.inner = tr
+		sent.Next = tr
 		return sent
 	})
 }

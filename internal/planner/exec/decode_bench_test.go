@@ -2,34 +2,13 @@ package exec
 
 import (
 	"database/sql/driver"
-	"io"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/twiliosql/twiliosql/internal/rest"
+	"github.com/twiliosql/twiliosql/internal/testpage"
 	"github.com/twiliosql/twiliosql/schema"
-	"github.com/twiliosql/twiliosql/twiliotest"
 )
-
-// emulatorPage is a 1000-row list page of t as the emulator answers it.
-func emulatorPage(tb testing.TB, t *schema.Table) []byte {
-	tb.Helper()
-	srv := twiliotest.NewServer(twiliotest.WithSize(twiliotest.Size{Calls: 1000, Messages: 1000}))
-	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/2010-04-01/Accounts/"+srv.AccountSid+"/"+t.ListPath+"?PageSize=1000", nil)
-	req.SetBasicAuth(srv.AccountSid, srv.AuthToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != 200 {
-		tb.Fatalf("recording a page: %d %v", resp.StatusCode, err)
-	}
-	return body
-}
 
 // BenchmarkPagePass decodes a page held in memory, apart from HTTP, in the
 // one pass (rest.DecodePage walking the rows with pageFields, then each
@@ -38,7 +17,7 @@ func emulatorPage(tb testing.TB, t *schema.Table) []byte {
 // split, then each row walked and converted by Decode).
 func BenchmarkPagePass(b *testing.B) {
 	for _, t := range []*schema.Table{schema.Messages, schema.Calls} {
-		body := emulatorPage(b, t)
+		body := testpage.Recorded(b, t)
 		b.Run(t.Name, func(b *testing.B) {
 			p := newPageFields(NewDecoder(t))
 			d1, d2 := NewDecoder(t), NewDecoder(t)
