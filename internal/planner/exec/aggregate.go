@@ -168,18 +168,7 @@ func (s *aggState) result(a *plan.AggFunc) driver.Value {
 			return nil
 		}
 		if len(a.Order) > 0 {
-			slices.SortStableFunc(s.parts, func(x, y concatPart) int {
-				for i, o := range a.Order {
-					c := CompareNullsFirst(x.keys[i], y.keys[i])
-					if o.Desc {
-						c = -c
-					}
-					if c != 0 {
-						return c
-					}
-				}
-				return 0
-			})
+			slices.SortStableFunc(s.parts, func(x, y concatPart) int { return compareBy(a.Order, x.keys, y.keys) })
 		}
 		texts := make([]string, len(s.parts))
 		for i, p := range s.parts {

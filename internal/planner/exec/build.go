@@ -49,11 +49,7 @@ func Build(ctx context.Context, env *Env, n plan.Node) (*Rows, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys := make([]SortKey, len(n.Keys))
-		for i, k := range n.Keys {
-			keys[i] = SortKey{Eval: k.Eval, Desc: k.Desc}
-		}
-		return Hold(stream, stream.Cols, stream.Project, keys, n.Distinct)
+		return Hold(stream, stream.Cols, stream.Project, n.Keys, n.Distinct)
 	case *plan.Project:
 		src, filter, err := buildFiltered(ctx, env, n.Child)
 		if err != nil {

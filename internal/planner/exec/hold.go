@@ -8,13 +8,11 @@ import (
 	"strings"
 
 	"github.com/twiliosql/twiliosql/internal/planner/eval"
+	"github.com/twiliosql/twiliosql/internal/planner/plan"
 )
 
-// SortKey is a term of ORDER BY.
-type SortKey struct {
-	Eval eval.EvalFunc
-	Desc bool
-}
+// SortKey is a term of ORDER BY (the plan's, as the Sort node holds it).
+type SortKey = plan.SortKey
 
 // Hold reads every row of stream, computes project (the result's columns,
 // described by cols) and keys on each, removes duplicate results when
@@ -47,18 +45,7 @@ func Hold(stream *Rows, cols []ResultColumn, project []eval.EvalFunc, keys []Sor
 		all = append(all, held{out: dest[:len(project)], keys: dest[len(project):]})
 	}
 	if len(keys) > 0 {
-		slices.SortStableFunc(all, func(a, b held) int {
-			for i, k := range keys {
-				c := CompareNullsFirst(a.keys[i], b.keys[i])
-				if k.Desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
+		slices.SortStableFunc(all, func(a, b held) int { return compareBy(keys, a.keys, b.keys) })
 	}
 	rows := make([][]driver.Value, 0, len(all))
 	seen := map[string]bool{}
@@ -116,4 +103,20 @@ func RowKey(row []driver.Value) string {
 		fmt.Fprintf(&b, "\x00%T:%s", v, eval.ToString(v))
 	}
 	return b.String()
+}
+
+// compareBy orders two rows' sort-key values by keys, as ORDER BY does
+// (NULLs first, then each key ascending or descending): for ORDER BY and
+// for GROUP_CONCAT(… ORDER BY …).
+func compareBy(keys []SortKey, x, y []driver.Value) int {
+	for i, k := range keys {
+		c := CompareNullsFirst(x[i], y[i])
+		if k.Desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
 }
